@@ -1,0 +1,53 @@
+# Worldsmith: `make demo` and `make test` work on a fresh Debian machine (Python 3.11, root, no GPU).
+# Each installs what is missing (apt packages, a .venv, the package) and is quick when all is there.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMPS  := .stamps
+# System packages: fonts for labelled plans; Mesa EGL for the renderer (later issues add to this).
+APT_PACKAGES := fonts-dejavu-core
+EXTRAS  := dev
+DEMO_OUT ?= out/demo
+
+.PHONY: demo test install apt clean bench help
+
+help:
+	@echo "make demo   - install what is missing, then build a sample scene (see the output folder it prints)"
+	@echo "make test   - install what is missing, then run the test suite"
+
+$(STAMPS)/apt: Makefile
+	@mkdir -p $(STAMPS)
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  echo "installing system packages:$$missing"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@touch $@
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMPS)/venv: pyproject.toml | $(BIN)/python
+	@mkdir -p $(STAMPS)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[$(EXTRAS)]"
+	@touch $@
+
+install: $(STAMPS)/apt $(STAMPS)/venv
+
+demo: install
+	$(BIN)/worldsmith exec examples/living_room.py --out $(DEMO_OUT) --seed 0 --prompt "a cosy living room with a sofa facing the tv"
+	@echo "demo output: $(abspath $(DEMO_OUT)) (open plan.png, load scene.glb in any glTF viewer)"
+
+# pytest exits 5 when it collected no tests: that fails here, never passes silently.
+test: install
+	@$(BIN)/python -m pytest -q -n 2; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+bench: install
+	$(BIN)/python bench/exec_examples.py
+
+clean:
+	rm -rf out $(STAMPS) .pytest_cache

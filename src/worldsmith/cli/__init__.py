@@ -1,0 +1,1 @@
+"""The ``worldsmith`` command: parse arguments, call one library function, map errors to exit codes."""

@@ -1,0 +1,157 @@
+"""``worldsmith`` command line.
+
+Exit codes: 0 ok; 1 the result fails validation; 2 bad input (a one-line error, no traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+from rich.console import Console
+
+from ..scene import WorldsmithError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Worldsmith: text prompt -> simulation-ready 3D indoor scenes.")
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+ENV_DEFAULTS = {"PYOPENGL_PLATFORM": "egl", "MUJOCO_GL": "egl", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the package's errors (and unreadable files) into a one-line message and exit 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except WorldsmithError as exc:
+            _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        except (FileNotFoundError, IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+            _fail(f"{exc}")
+
+    return wrapper
+
+
+def _read_text(path: Path, what: str) -> str:
+    if not path.exists():
+        raise WorldsmithError(f"{what} {path} does not exist")
+    if path.is_dir():
+        raise WorldsmithError(f"{what} {path} is a folder, not a file")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise WorldsmithError(f"{what} {path} is not UTF-8 text") from None
+
+
+@app.callback()
+def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details.")) -> None:
+    for key, value in ENV_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command("exec")
+@handles_errors
+def exec_cmd(
+    program: Path = typer.Argument(..., help="A DSL program file (Python syntax)."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Output folder (created; an earlier output is replaced)."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed for sampled asset shapes."),
+    prompt: str = typer.Option("", "--prompt", help="Text recorded as the scene's prompt."),
+) -> None:
+    """Run a DSL program from an empty scene; write scene.json, scene.glb, program.py, report.json, plan.png."""
+    from ..pipeline.exec_program import exec_program
+
+    text = _read_text(program, "program")
+    with err.status("running program") as status:
+        outcome = exec_program(text, out_dir, seed=seed, prompt=prompt,
+                               progress=lambda stage: status.update(f"{stage}..."))
+    _print_summary(outcome.report, outcome.out_dir)
+    if not outcome.ok:
+        raise typer.Exit(1)
+
+
+def _print_summary(report: dict, out_dir: Path) -> None:
+    metrics = report["metrics"]
+    n = len(report["objects"])
+    fallbacks = [o["id"] for o in report["objects"] if o["fallback"]]
+    total = sum(report["timings_s"].values())
+    out.print(f"[bold]{n}[/] objects, {len(report['counts'])} categories in {total:.2f} s -> [bold]{out_dir}[/]")
+    if fallbacks:
+        out.print(f"fallback boxes (no generator yet): {', '.join(fallbacks)}")
+    problems = {k: v for k, v in metrics.items() if v}
+    if problems:
+        for key, items in problems.items():
+            out.print(f"[yellow]{key}[/]: {len(items)}")
+    else:
+        out.print("[green]validation passed[/]: no collisions, nothing out of bounds, openings clear, all supported")
+    out.print(f"files: scene.json scene.glb program.py report.json plan.png in {out_dir}")
+
+
+@app.command("validate")
+@handles_errors
+def validate_cmd(
+    scene_path: Path = typer.Argument(..., help="A scene.json file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Check a scene for collisions, out-of-bounds objects, blocked openings and unsupported objects."""
+    from ..metrics import validate
+    from ..scene import loads
+
+    scene = loads(_read_text(scene_path, "scene").encode("utf-8"))
+    report = validate(scene)
+    if as_json:
+        sys.stdout.write(json.dumps({"ok": report.ok, **report.to_dict()}, indent=2) + "\n")
+    else:
+        for line in report.summary_lines():
+            out.print(line)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+@handles_errors
+def export_cmd(
+    scene_path: Path = typer.Argument(..., help="A scene.json file."),
+    fmt: str = typer.Option("glb", "--format", "-f", help="Output format (glb)."),
+    path: Path = typer.Option(..., "--out", "-o", help="Output file."),
+) -> None:
+    """Export a scene to another format."""
+    from ..export import export_scene
+    from ..scene import loads
+
+    if path.is_dir():
+        raise WorldsmithError(f"output path {path} is a folder; give a file name")
+    if path.parent != Path("") and path.parent.exists() and not path.parent.is_dir():
+        raise WorldsmithError(f"{path.parent} is a file, so {path} cannot be created")
+    scene = loads(_read_text(scene_path, "scene").encode("utf-8"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        export_scene(scene, fmt, tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    out.print(f"wrote {path}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

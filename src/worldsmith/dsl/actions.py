@@ -1,0 +1,97 @@
+"""Actions: the frozen values a DSL program turns into. ``apply`` commits them atomically.
+
+Each action carries everything needed to re-apply it to the same scene with the same result
+(ids and sampled asset parameters are decided when the program runs, not when it is applied).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..layout.constraints import Constraint
+from ..scene import AssetRef, Attributes
+
+
+@dataclass(frozen=True)
+class CreateRoom:
+    name: str
+    polygon: tuple[tuple[float, float], ...]
+    height: float
+    wall_thickness: float = 0.12
+
+
+@dataclass(frozen=True)
+class AddOpening:
+    kind: str  # "door" | "window"
+    wall: str
+    center_along: float  # fraction of the wall's length where the opening's centre lies
+    width: float
+    height: float
+    sill: float = 0.0
+    hinge: str = "start"
+    swing: str = "in"
+
+
+@dataclass(frozen=True)
+class SetMaterial:
+    surface: str  # "floor", "ceiling", "walls" or a wall id
+    material: str
+
+
+@dataclass(frozen=True)
+class AddObject:
+    id: str
+    category: str
+    asset: AssetRef
+    size: tuple[float, float, float]
+    attributes: Attributes = field(default_factory=Attributes)
+    on: str | None = None  # id of the supporting object
+    surface: int | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    constraints: tuple[Constraint, ...]
+
+
+@dataclass(frozen=True)
+class AddLight:
+    id: str
+    kind: str
+    position: tuple[float, float, float]
+    watts: float | None = None
+    lumens: float | None = None
+    kelvin: float | None = None
+    rgb: tuple[float, float, float] | None = None
+    direction: tuple[float, float, float] = (0.0, 0.0, -1.0)
+    cone_deg: float = 60.0
+    area_size: tuple[float, float] = (0.6, 0.6)
+
+
+@dataclass(frozen=True)
+class Move:
+    id: str
+    dx: float = 0.0
+    dy: float = 0.0
+    dz: float = 0.0
+
+
+@dataclass(frozen=True)
+class Rotate:
+    id: str
+    yaw_deg: float  # absolute heading after the turn
+
+
+@dataclass(frozen=True)
+class Resize:
+    id: str
+    size: tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class Remove:
+    id: str
+
+
+Action = CreateRoom | AddOpening | SetMaterial | AddObject | Place | AddLight | Move | Rotate | Resize | Remove

@@ -1,0 +1,33 @@
+"""Run a DSL program against a scene: parse, interpret under limits, collect actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..scene import Scene
+from .actions import Action
+from .api import ProgramContext
+from .apply import ApplyReport
+from .interpreter import Interpreter, Limits
+
+
+@dataclass
+class ExecResult:
+    """What a program did: its actions, the scene after them, and what changed."""
+
+    actions: list[Action]
+    scene: Scene
+    report: ApplyReport
+    fallbacks: list[str] = field(default_factory=list)
+    output: list[str] = field(default_factory=list)
+    steps: int = 0
+
+
+def execute(program: str, scene: Scene | None = None, seed: int = 0, limits: Limits | None = None) -> ExecResult:
+    """Run ``program`` from ``scene`` (empty by default). Never mutates ``scene``; raises
+    :class:`~worldsmith.dsl.errors.DSLError` with code, line and hint on any problem."""
+    start = scene if scene is not None else Scene(seed=seed)
+    ctx = ProgramContext(start, seed)
+    interp = Interpreter(ctx.functions(), ctx.handle_field, limits)
+    interp.run(program)
+    return ExecResult(ctx.actions, ctx.scene, ctx.report, ctx.fallbacks, interp.output, interp.steps)

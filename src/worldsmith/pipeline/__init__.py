@@ -1,0 +1,1 @@
+"""Orchestration: from a program (later: a prompt) to a scene and its outputs on disk."""

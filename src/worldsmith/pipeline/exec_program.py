@@ -1,0 +1,98 @@
+"""``worldsmith exec``: run a DSL program from an empty scene and write the standard outputs.
+
+Outputs (all in one folder, written atomically): ``scene.json``, ``scene.glb``, ``program.py``,
+``report.json`` and ``plan.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..assets import is_fallback
+from ..dsl import execute
+from ..scene import SCHEMA_VERSION, Scene, dumps
+from .outputs import atomic_output_dir
+
+log = logging.getLogger(__name__)
+
+STAGES = ("program", "validate", "glb", "plan", "write")
+
+
+@dataclass
+class ExecOutcome:
+    out_dir: Path
+    scene: Scene
+    report: dict
+
+    @property
+    def ok(self) -> bool:
+        return all(not v for v in self.report["metrics"].values())
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str, progress: Callable[[str], None] | None) -> Iterator[None]:
+    if progress:
+        progress(stage)
+    t0 = time.perf_counter()
+    yield
+    timings[stage] = round(time.perf_counter() - t0, 4)
+
+
+def build_report(scene: Scene, metrics: dict, timings: dict[str, float], extra: dict | None = None) -> dict:
+    """The report.json document (schema shared by exec and the later generate command)."""
+    objects = [
+        {"id": o.id, "category": o.category, "position": list(o.position), "yaw_deg": o.yaw_deg,
+         "size": list(o.size), "support": o.support, "fallback": is_fallback(o)}
+        for o in scene.objects
+    ]
+    report = {
+        "schema_version": SCHEMA_VERSION,
+        "prompt": scene.prompt,
+        "seed": scene.seed,
+        "objects": objects,
+        "counts": dict(sorted(Counter(o.category for o in scene.objects).items())),
+        "metrics": metrics,
+        "timings_s": timings,
+    }
+    if extra:
+        report.update(extra)
+    return report
+
+
+def exec_program(program: str, out_dir: str | Path, seed: int = 0, prompt: str = "",
+                 progress: Callable[[str], None] | None = None) -> ExecOutcome:
+    """Run ``program`` and write the outputs to ``out_dir``. Raises DSLError / WorldsmithError for
+    bad input; nothing is left behind on failure."""
+    from ..export import export_scene
+    from ..metrics import validate
+    from ..render.plan import draw_plan
+
+    out = Path(out_dir)
+    timings: dict[str, float] = {}
+    with atomic_output_dir(out) as tmp:
+        with _timed(timings, "program", progress):
+            result = execute(program, Scene(prompt=prompt, seed=seed), seed=seed)
+            scene = result.scene
+        with _timed(timings, "validate", progress):
+            validation = validate(scene)
+        with _timed(timings, "glb", progress):
+            export_scene(scene, "glb", tmp / "scene.glb")
+        with _timed(timings, "plan", progress):
+            draw_plan(scene, tmp / "plan.png")
+        with _timed(timings, "write", progress):
+            (tmp / "scene.json").write_text(dumps(scene), encoding="utf-8")
+            (tmp / "program.py").write_text(program if program.endswith("\n") else program + "\n", encoding="utf-8")
+        report = build_report(scene, validation.to_dict(), timings,
+                              {"program": {"actions": len(result.actions), "steps": result.steps,
+                                           "output": result.output}})
+        # report.json is the folder's completion marker: written last.
+        (tmp / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    log.info("wrote %s", out)
+    return ExecOutcome(out, scene, report)
