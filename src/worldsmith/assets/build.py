@@ -98,5 +98,5 @@ def make_asset(category: str, rng: np.random.Generator,
     if info.generator and info.generator in GENERATORS:
         from .procedural import sample_params
 
-        return AssetRef("procedural", info.generator, sample_params(info.generator, category, rng)), final
+        return AssetRef("procedural", info.generator, sample_params(info.generator, category, rng, final)), final
     return AssetRef("fallback", category), final

@@ -2,7 +2,20 @@
 
 Data lives in ``data/categories.json`` (one entry per canonical snake_case category); this module
 reads it once and answers look-ups. Sizes are (width along local X, depth along local Y, height),
-metres; an object's front is local +Y.
+metres at real-world scale; an object's front is local +Y.
+
+Fields of :class:`CategoryInfo`:
+
+- ``support``: ``floor``, ``wall``, ``ceiling`` or ``object`` (small things standing on a surface).
+- ``generator``: the procedural generator building it (``build.GENERATORS``), or None for a fallback
+  box.
+- ``front_clearance_m``: free floor depth wanted in front (+Y) of it; ``needs_access``: people must
+  reach its front; ``against_wall``: it normally stands with its back (-Y) to a wall.
+- ``mount_height_m`` (wall objects): the height of the object's BOTTOM edge above the floor.
+  Ceiling objects hang from the ceiling; their height is the drop below it.
+- ``flat``: a floor covering a few millimetres high (rug, yoga mat) that other furniture may stand on;
+  layout should not count overlaps with it as collisions.
+- ``room_types``: snake_case room kinds it typically appears in (``living_room``, ``bedroom``, ...).
 """
 
 from __future__ import annotations
@@ -30,6 +43,7 @@ class CategoryInfo:
     against_wall: bool = False
     mount_height_m: float | None = None
     room_types: tuple[str, ...] = ()
+    flat: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +64,7 @@ def _catalog() -> dict[str, CategoryInfo]:
             against_wall=bool(e.get("against_wall", False)),
             mount_height_m=e.get("mount_height_m"),
             room_types=tuple(e.get("room_types", ())),
+            flat=bool(e.get("flat", False)),
         )
     return out
 

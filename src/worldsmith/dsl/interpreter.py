@@ -11,7 +11,9 @@ starting with ``_``.
 
 Limits: a step budget (node evaluations, loop iterations), a wall-clock limit checked at every
 step, a cap on the length of any list or string, on the bits of any integer, on the total number
-of elements the program allocates, and on expression nesting.
+of elements the program allocates, on expression nesting, and on the full size (shared parts
+counted each time) and depth of any value a function receives or a comparison walks. A
+function's own exception reaches the program as a :class:`DSLError` too.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Limits:
     max_int_bits: int = 1024
     max_depth: int = 64  # nesting of expressions and blocks
     max_source: int = 100_000  # characters of program text
+    max_value: int = 100_000  # elements + characters inside one value handed to a function or compared
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,21 @@ class DslRange:
         self.r = r
 
     def __len__(self) -> int:
-        return len(self.r)
+        return self.size()
+
+    def size(self) -> int:
+        """The number of items, exactly, even beyond ``sys.maxsize`` (where ``len(range)`` raises)."""
+        r = self.r
+        n = (r.stop - r.start + r.step - (1 if r.step > 0 else -1)) // r.step
+        return max(0, n)
+
+    def __contains__(self, item: Any) -> bool:
+        # ``range.__contains__`` is O(1) only for ints; for anything else Python scans every item.
+        if isinstance(item, int):
+            return item in self.r
+        if isinstance(item, float):
+            return math.isfinite(item) and item.is_integer() and int(item) in self.r
+        return False
 
     def __repr__(self) -> str:
         return repr(self.r)
@@ -124,7 +141,8 @@ class Interpreter:
 
     def __init__(self, functions: dict[str, Callable[..., Any]], handle_field: Callable[[Handle, str], Any],
                  limits: Limits | None = None):
-        self.functions = dict(functions)
+        # the handle reader is plumbing, not a DSL function, even when ``functions`` lists it
+        self.functions = {k: v for k, v in functions.items() if v != handle_field}
         self.functions.update(self._builtins())
         self.handle_field = handle_field
         self.limits = limits or Limits()
@@ -189,6 +207,31 @@ class Interpreter:
         self.depth += 1
         if self.depth > self.limits.max_depth:
             raise DSLError("E_BUDGET", f"nesting deeper than {self.limits.max_depth} levels", line=self.line)
+
+    def _check_value(self, value: Any) -> None:
+        """Refuse a value whose full contents are too big or too deep to compare, print or pass on.
+
+        Lists can hold the same list many times (``b = [a] * 1000``), so a value the allocation
+        budget accepted may still stand for billions of elements; comparing, printing or
+        repr-ing it would run unbounded inside one step. Shared parts count each time."""
+        if not isinstance(value, (list, tuple, str)):
+            return
+        cap, max_depth = self.limits.max_value, self.limits.max_depth
+        total = 0
+        stack: list[tuple[Any, int]] = [(value, 0)]
+        while stack:
+            v, depth = stack.pop()
+            if isinstance(v, str):
+                total += len(v)
+            elif isinstance(v, (list, tuple)):
+                if depth >= max_depth:
+                    raise DSLError("E_BUDGET", f"a list nested deeper than {max_depth} levels", line=self.line)
+                total += len(v)
+                if total <= cap:
+                    stack.extend((item, depth + 1) for item in v if isinstance(item, (list, tuple, str)))
+            if total > cap:
+                raise DSLError("E_BUDGET", f"a value holding more than {cap} elements and characters (shared "
+                               "parts count each time)", line=self.line, hint="use smaller lists")
 
     # ---------------------------------------------------------------------------------------
     # statements
@@ -263,7 +306,7 @@ class Interpreter:
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = list(self._iterate(value)) if not isinstance(value, DslRange) else None
             if items is None:
-                if len(value) > self.limits.max_len:
+                if value.size() > self.limits.max_len:
                     raise DSLError("E_BUDGET", "cannot unpack such a long range", line=self.line)
                 items = list(value.r)
             if len(items) != len(target.elts):
@@ -349,7 +392,7 @@ class Interpreter:
 
     def _truth(self, v: Any) -> bool:
         if isinstance(v, DslRange):
-            return len(v) > 0
+            return v.size() > 0
         return bool(v)
 
     def _check_int(self, v: int) -> int:
@@ -394,11 +437,15 @@ class Interpreter:
 
     def _compare(self, node: ast.Compare) -> Any:
         left = self._eval(node.left)
+        seq = (list, tuple)
         for op, comparator in zip(node.ops, node.comparators):
             right = self._eval(comparator)
+            if isinstance(right, seq) and (isinstance(left, seq) or isinstance(op, (ast.In, ast.NotIn))):
+                self._check_value(left)  # element-wise comparison: bound its work
+                self._check_value(right)
             if isinstance(op, (ast.In, ast.NotIn)):
                 if isinstance(right, DslRange):
-                    result = left in right.r
+                    result = left in right
                 elif isinstance(right, (list, tuple)):
                     result = left in right
                 elif isinstance(right, str) and isinstance(left, str):
@@ -470,7 +517,8 @@ class Interpreter:
         try:
             return seq[index]
         except IndexError:
-            raise DSLError("E_BAD_ARGUMENT", f"index {index} out of range (length {len(seq)})",
+            length = value.size() if isinstance(value, DslRange) else len(seq)
+            raise DSLError("E_BAD_ARGUMENT", f"index {index} out of range (length {length})",
                            line=self.line) from None
 
     def _call(self, node: ast.Call) -> Any:
@@ -500,16 +548,23 @@ class Interpreter:
             if kw.arg is None:
                 raise DSLError("E_FORBIDDEN", "**kwargs are not allowed", line=line)
             kwargs[kw.arg] = self._eval(kw.value)
+        self.line = line  # errors from here on belong to the call's line, not its last argument's
+        for v in (*args, *kwargs.values()):
+            self._check_value(v)
         try:
             inspect.signature(fn).bind(*args, **kwargs)
         except TypeError as exc:
             params = ", ".join(p for p in inspect.signature(fn).parameters)
             raise DSLError("E_BAD_ARGUMENT", f"{name}(): {exc}", line=line, hint=f"parameters: {params}") from None
-        self.line = line
         try:
             return fn(*args, **kwargs)
         except DSLError as exc:
             raise exc.at_line(line) from None
+        except (RecursionError, MemoryError):
+            raise  # E_BUDGET, in run()
+        except Exception as exc:  # a function's own bug must still reach the policy as a DSLError
+            raise DSLError("E_BAD_ARGUMENT", f"{name}() failed: {type(exc).__name__}: {str(exc)[:200]}",
+                           line=line, hint="check the arguments against the DSL reference") from exc
 
     # ---------------------------------------------------------------------------------------
     # builtins: each iterates under the step budget and never materializes unbounded data
@@ -529,7 +584,7 @@ class Interpreter:
         def len_(value: Any) -> int:
             if not isinstance(value, (list, tuple, str, DslRange)):
                 raise DSLError("E_TYPE", f"len() needs a list, tuple, string or range, got {_type_name(value)}")
-            return len(value)
+            return value.size() if isinstance(value, DslRange) else len(value)
 
         def _numbers(args: tuple[Any, ...], fname: str) -> list[Any]:
             values = list(_items(args[0])) if len(args) == 1 else list(args)
@@ -560,7 +615,10 @@ class Interpreter:
         def round_(x: Any, ndigits: int = 0) -> Any:
             if not _is_int(ndigits) or not -10 <= ndigits <= 10:
                 raise DSLError("E_BAD_ARGUMENT", "round() digits must be an integer in [-10, 10]")
-            return round(_num(x, "round"), ndigits) if ndigits else int(round(_num(x, "round")))
+            try:
+                return round(_num(x, "round"), ndigits) if ndigits else int(round(_num(x, "round")))
+            except (OverflowError, ValueError):
+                raise DSLError("E_BAD_ARGUMENT", "round() of an infinite or NaN value") from None
 
         def int_(x: Any) -> int:
             if isinstance(x, str):
@@ -593,13 +651,15 @@ class Interpreter:
             return text
 
         def list_(values: Any) -> list[Any]:
-            if isinstance(values, DslRange) and len(values) > self.limits.max_len:
-                self._charge(len(values))
+            if isinstance(values, DslRange) and values.size() > self.limits.max_len:
+                self._charge(values.size())
             out = list(_items(values))
             self._charge(len(out))
             return out
 
         def enumerate_(values: Any, start: int = 0) -> list[tuple[int, Any]]:
+            if not _is_int(start):
+                raise DSLError("E_BAD_ARGUMENT", f"enumerate() start must be an integer, got {_type_name(start)}")
             out = [(start + i, v) for i, v in enumerate(_items(values))]
             self._charge(2 * len(out))
             return out

@@ -495,10 +495,14 @@ class Scene:
                     if a.offset + a.width > b.offset + 1e-9:
                         raise SceneValidationError(
                             f'{rp}.openings["{b.id}"].offset', f"an opening clear of {a.id} on {wall_id}", b.offset)
+        # every node of the scene (rooms, walls, openings, objects, lights, floors, ceilings) has
+        # its own name, so exporters can name nodes by id
+        taken = set(seen) | set(walls) | opening_ids | {f"{k}_{r}" for r in seen for k in ("floor", "ceiling")}
         ids: set[str] = set()
         for o in self.objects:
-            if o.id in ids or o.id in walls or o.id in seen:
-                raise SceneValidationError(f'objects["{o.id}"]', "a unique object id", o.id)
+            if o.id in ids or o.id in taken:
+                raise SceneValidationError(f'objects["{o.id}"]', "a unique id (not used by any other object, "
+                                           "room, wall, opening or light)", o.id)
             ids.add(o.id)
         for o in self.objects:
             target = o.support_target
@@ -508,7 +512,7 @@ class Scene:
                 raise SceneValidationError(f'objects["{o.id}"].support', "another existing object", o.support)
         light_ids: set[str] = set()
         for light in self.lights:
-            if light.id in light_ids:
+            if light.id in light_ids or light.id in ids or light.id in taken:
                 raise SceneValidationError(f'lights["{light.id}"]', "a unique light id", light.id)
             light_ids.add(light.id)
 

@@ -1,10 +1,61 @@
-"""Procedural generators. Each module registers its builder with :func:`worldsmith.assets.build.register`."""
+"""Procedural generators. Each module registers its builder with :func:`worldsmith.assets.build.register`
+and its support surfaces with :func:`worldsmith.assets.surfaces.register_surfaces`.
+
+A generator module ``xxx`` holds an ``XxxParams`` frozen dataclass (every field has a default, units
+in the names), ``sample_xxx_params(rng, size, category)``, a pure ``build_xxx(params, size)`` that
+builds at the given size (the fit in ``build.py`` only nudges), ``xxx_surfaces(params, size)`` and
+``xxx_params_from_dict``. Params are stored in scenes as JSON dicts (see :mod:`.params`).
+"""
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
+from . import bed, bookshelf, cabinet, chair, sofa, table
+from .bed import BedParams, bed_surfaces, build_bed, sample_bed_params
+from .bookshelf import BookshelfParams, bookshelf_surfaces, build_bookshelf, sample_bookshelf_params
+from .cabinet import CabinetParams, build_cabinet, cabinet_surfaces, sample_cabinet_params
+from .chair import ChairParams, build_chair, chair_surfaces, sample_chair_params
+from .params import params_from_dict, params_to_dict
+from .sofa import SofaParams, build_sofa, sample_sofa_params, sofa_surfaces
+from .table import TableParams, build_table, sample_table_params, table_surfaces
 
-def sample_params(generator: str, category: str, rng: np.random.Generator) -> dict:
-    """Sampled parameters (JSON values) for ``generator`` used as ``category``."""
-    return {}
+Size = tuple[float, float, float]
+
+#: generator name -> (rng, size, category) -> params dict
+SAMPLERS: dict[str, Callable[[np.random.Generator, Size, str], dict]] = {
+    "table": table.sample,
+    "chair": chair.sample,
+    "sofa": sofa.sample,
+    "bed": bed.sample,
+    "bookshelf": bookshelf.sample,
+    "cabinet": cabinet.sample,
+}
+
+
+def sample_params(generator: str, category: str, rng: np.random.Generator,
+                  size: tuple[float, float, float] | None = None) -> dict:
+    """Sampled parameters (JSON values) for ``generator`` used as ``category``, for an object of
+    ``size`` (default: the category's typical size). Unknown generators give ``{}``."""
+    sampler = SAMPLERS.get(generator)
+    if sampler is None:
+        return {}
+    if size is None:
+        from .. import catalog
+
+        try:
+            size = catalog.get(category).size_typical
+        except KeyError:
+            size = catalog.get(generator).size_typical
+    return sampler(rng, tuple(float(v) for v in size), category)  # type: ignore[arg-type]
+
+
+__all__ = [
+    "SAMPLERS", "BedParams", "BookshelfParams", "CabinetParams", "ChairParams", "SofaParams", "TableParams",
+    "bed_surfaces", "bookshelf_surfaces", "build_bed", "build_bookshelf", "build_cabinet", "build_chair", "build_sofa",
+    "build_table", "cabinet_surfaces", "chair_surfaces", "params_from_dict", "params_to_dict", "sample_bed_params",
+    "sample_bookshelf_params", "sample_cabinet_params", "sample_chair_params", "sample_params", "sample_sofa_params",
+    "sample_table_params", "sofa_surfaces", "table_surfaces",
+]

@@ -1,0 +1,505 @@
+"""glTF 2.0 binary (GLB) export and import of scenes.
+
+Node structure of an exported file
+----------------------------------
+::
+
+    scene 0 (extras: {"worldsmith": {"prompt", "seed"}})
+    └── "Worldsmith"            root node, rotation = -90 deg about X (Z-up -> Y-up), no mesh
+        ├── "<object id>"       one node per object, in scene order; translation = position and
+        │                       rotation = yaw about Z (i.e. object_transform, in the Z-up frame);
+        │                       its mesh holds the object's LOCAL geometry, one primitive per part
+        ├── "floor_<room id>"   room-shell nodes from worldsmith.assets.shell.build_room_shell,
+        ├── "ceiling_<room id>" in scene-room order; identity transform, geometry already in world
+        ├── "wall_<i>"          coordinates (one primitive per part)
+        ├── "door_0", "window_0" ... (one per opening)
+        └── "<light id>"        KHR_lights_punctual lights (no mesh)
+
+Every node but the root carries ``extras`` = ``{"id", "kind", "category", ...}`` where ``kind`` is
+``"object"``, ``"shell"`` or ``"light"``; objects add ``"support"`` and ``"asset"``, shell nodes add
+``"room"``. Each mesh's ``extras["parts"]`` lists the part names of its primitives in order.
+Objects with identical geometry and materials share one glTF mesh (real instances).
+
+Up axis: glTF is Y-up, the scene is Z-up. The only conversion is the root node's rotation of
+-90 degrees about X, which maps scene (x, y, z) to glTF (x, z, -y): scene up (+Z) becomes glTF
+up (+Y), scene +Y (an unturned object's front) becomes glTF -Z. Below the root everything is in
+scene units and axes, so a node's local transform is exactly ``object_transform(obj)``.
+:func:`import_glb` applies the inverse (glTF (x, y, z) -> scene (x, -z, y)) to every world
+transform, so it restores Z-up for any glTF file, not only ours.
+
+Materials: glTF PBR metallic-roughness from :func:`worldsmith.materials.resolve_pbr` of each part's
+material (``attributes.materials[part name]`` overrides it). ``attributes.color`` tints the object's
+*main* parts: those drawn with the material covering the largest surface area among the opaque,
+non-overridden parts (ties: first part); it is passed as ``resolve_pbr(description, color=...)``.
+Materials with alpha < 1 (glass) get ``alphaMode BLEND`` and ``doubleSided``. A material is named by
+its description, plus the applied colour in parentheses (``"charcoal fabric (red)"``), and written
+once per name; its ``extras`` hold the library material (``PBR.name``), description and colour.
+
+No NORMAL attribute is written: by the glTF spec, readers then compute flat normals, which is what
+the mostly boxy procedural assets want (merged-vertex smooth normals would shade boxes wrongly).
+
+Lights (KHR_lights_punctual; the extension's lights shine along the node's local -Z):
+``point`` and ``ceiling_fixture`` become point lights of lumens / 4 pi candela; ``spot`` a spot of
+lumens / 4 pi candela with outer cone = cone_deg / 2 (inner = 80 % of it); ``area`` a spot with a
+90-degree half-angle (a hemisphere) of lumens / pi candela (the peak of a Lambertian emitter).
+Colour is ``rgb`` or the black-body colour of ``kelvin``. The scene's own values are kept in extras.
+
+Determinism: the GLB is written by :mod:`worldsmith.export.glb_writer` (not trimesh's exporter),
+so the same scene gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..scene import Light, ObjectInstance, Scene
+from .errors import ExportError
+from .glb_writer import GlbBuilder, read_glb_json
+
+log = logging.getLogger(__name__)
+
+ROOT_NODE_NAME = "Worldsmith"
+
+#: scene (Z-up) -> glTF (Y-up): (x, y, z) -> (x, z, -y), a rotation of -90 degrees about X
+Z_UP_TO_Y_UP = np.array(
+    [[1.0, 0.0, 0.0, 0.0],
+     [0.0, 0.0, 1.0, 0.0],
+     [0.0, -1.0, 0.0, 0.0],
+     [0.0, 0.0, 0.0, 1.0]])
+Y_UP_TO_Z_UP = Z_UP_TO_Y_UP.T.copy()
+
+#: the root node's rotation as a glTF (x, y, z, w) quaternion
+_ROOT_ROTATION = [-math.sqrt(0.5), 0.0, 0.0, math.sqrt(0.5)]
+
+_LIGHTS_EXT = "KHR_lights_punctual"
+
+
+# ---------------------------------------------------------------------------------------------
+# small helpers
+
+
+def _clean(x: float) -> float:
+    """A float for JSON: plain Python float, no negative zero."""
+    v = float(x)
+    return 0.0 if v == 0.0 else v
+
+
+def _clamp01(x: float) -> float:
+    return _clean(min(1.0, max(0.0, float(x))))
+
+
+def _yaw_quaternion(yaw_deg: float) -> list[float]:
+    half = math.radians(yaw_deg) / 2.0
+    return [0.0, 0.0, _clean(math.sin(half)), _clean(math.cos(half))]
+
+
+def _quaternion_from_minus_z(direction: Sequence[float]) -> list[float] | None:
+    """The (x, y, z, w) rotation taking local -Z onto ``direction``; None for the identity."""
+    b = np.asarray(direction, dtype=float)
+    b = b / np.linalg.norm(b)
+    a = np.array([0.0, 0.0, -1.0])
+    d = float(a @ b)
+    if d > 1.0 - 1e-12:
+        return None
+    if d < -1.0 + 1e-12:
+        return [1.0, 0.0, 0.0, 0.0]  # half turn about X
+    axis = np.cross(a, b)
+    q = np.array([axis[0], axis[1], axis[2], 1.0 + d])
+    q /= np.linalg.norm(q)
+    return [_clean(v) for v in q]
+
+
+def kelvin_to_rgb(kelvin: float) -> tuple[float, float, float]:
+    """Linear-sRGB colour of a black body at ``kelvin`` (max channel 1).
+
+    Planckian locus chromaticity by Kim et al. (2002), valid 1667-25000 K (clamped), then
+    xyY -> XYZ -> linear sRGB (D65)."""
+    t = min(25000.0, max(1667.0, float(kelvin)))
+    if t <= 4000.0:
+        x = -0.2661239e9 / t**3 - 0.2343589e6 / t**2 + 0.8776956e3 / t + 0.179910
+    else:
+        x = -3.0258469e9 / t**3 + 2.1070379e6 / t**2 + 0.2226347e3 / t + 0.240390
+    if t <= 2222.0:
+        y = -1.1063814 * x**3 - 1.34811020 * x**2 + 2.18555832 * x - 0.20219683
+    elif t <= 4000.0:
+        y = -0.9549476 * x**3 - 1.37418593 * x**2 + 2.09137015 * x - 0.16748867
+    else:
+        y = 3.0817580 * x**3 - 5.87338670 * x**2 + 3.75112997 * x - 0.37001483
+    X, Y, Z = x / y, 1.0, (1.0 - x - y) / y
+    r = 3.2404542 * X - 1.5371385 * Y - 0.4985314 * Z
+    g = -0.9692660 * X + 1.8760108 * Y + 0.0415560 * Z
+    b = 0.0556434 * X - 0.2040259 * Y + 1.0572252 * Z
+    rgb = [max(0.0, c) for c in (r, g, b)]
+    m = max(rgb)
+    return (rgb[0] / m, rgb[1] / m, rgb[2] / m)
+
+
+# ---------------------------------------------------------------------------------------------
+# materials
+
+
+def _color_label(color: Any) -> str:
+    if isinstance(color, str):
+        return color
+    return "rgb " + " ".join(f"{float(c):.4g}" for c in color)
+
+
+class _MaterialTable:
+    """glTF materials, one per distinct (description, colour) request.
+
+    A material is named by its description (``"clear glass"``), with the applied object colour in
+    parentheses (``"charcoal fabric (red)"``); since resolution is deterministic, equal names mean
+    equal materials. ``extras`` keep the library material (``PBR.name``), the description and the
+    colour."""
+
+    def __init__(self, builder: GlbBuilder):
+        self._builder = builder
+        self._index: dict[tuple[str, Any], int] = {}
+        self._by_name: dict[str, tuple] = {}
+        self._index_of_name: dict[str, int] = {}
+
+    def index(self, description: str, color: Any = None) -> int:
+        key = (description, color if isinstance(color, str) or color is None else tuple(color))
+        if key in self._index:
+            return self._index[key]
+        pbr = _resolve(description, color)
+        rgba = [_clamp01(c) for c in tuple(pbr.base_color)[:4]]
+        if len(rgba) == 3:
+            rgba.append(1.0)
+        metallic, roughness = _clamp01(pbr.metallic), _clamp01(pbr.roughness)
+        values = (tuple(rgba), metallic, roughness)
+        base = description if color is None else f"{description} ({_color_label(color)})"
+        name, n = base, 1
+        # a clash needs a description that itself reads "<text> (<colour>)"; number it then
+        while name in self._by_name and self._by_name[name] != values:
+            n += 1
+            name = f"{base} #{n}"
+        if name in self._by_name:
+            self._index[key] = self._index_of_name[name]
+            return self._index[key]
+        extras: dict[str, Any] = {"library": str(pbr.name), "description": description}
+        if color is not None:
+            extras["color"] = color if isinstance(color, str) else [_clean(c) for c in color]
+        mat: dict[str, Any] = {
+            "name": name,
+            "pbrMetallicRoughness": {"baseColorFactor": rgba, "metallicFactor": metallic,
+                                     "roughnessFactor": roughness},
+        }
+        if rgba[3] < 1.0:
+            mat["alphaMode"] = "BLEND"
+            mat["doubleSided"] = True
+        mat["extras"] = extras
+        idx = self._builder.append("materials", mat)
+        self._by_name[name] = values
+        self._index_of_name[name] = idx
+        self._index[key] = idx
+        return idx
+
+
+def _resolve(description: str, color: Any = None) -> Any:
+    from ..materials import resolve_pbr
+
+    return resolve_pbr(description) if color is None else resolve_pbr(description, color=color)
+
+
+def _object_materials(obj: ObjectInstance, parts: Sequence[Any]) -> list[tuple[str, Any]]:
+    """The (description, colour) of each part: ``attributes.materials[part]`` overrides the part's
+    material; ``attributes.color`` goes on the main parts (those with the material of the largest
+    opaque, non-overridden surface area; ties: the first)."""
+    overrides = obj.attributes.materials
+    unknown = sorted(set(overrides) - {p.name for p in parts})
+    if unknown:
+        log.debug("object %s: attributes.materials names no part %s", obj.id, ", ".join(unknown))
+    requests: list[tuple[str, Any]] = [(overrides.get(p.name, p.material), None) for p in parts]
+    color = obj.attributes.color
+    if color is None:
+        return requests
+    area: dict[str, float] = {}
+    for p in parts:
+        if p.name in overrides or _alpha(_resolve(p.material)) < 1.0:
+            continue
+        area[p.material] = area.get(p.material, 0.0) + float(p.mesh.area)
+    if area:
+        main = max(area, key=lambda m: area[m])  # max keeps the first of equal areas
+        for i, p in enumerate(parts):
+            if p.name not in overrides and p.material == main:
+                requests[i] = (main, color)
+    return requests
+
+
+def _alpha(pbr: Any) -> float:
+    c = tuple(pbr.base_color)
+    return float(c[3]) if len(c) > 3 else 1.0
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+
+class _MeshTable:
+    """glTF meshes, shared between nodes whose primitives (geometry + material) are identical."""
+
+    def __init__(self, builder: GlbBuilder, materials: _MaterialTable):
+        self._builder = builder
+        self._materials = materials
+        self._index: dict[bytes, int] = {}
+
+    def index(self, name: str, parts: Sequence[Any], requests: Sequence[tuple[str, Any]]) -> int | None:
+        prims = []
+        for part, (description, color) in zip(parts, requests):
+            v = np.ascontiguousarray(part.mesh.vertices, dtype="<f4")
+            f = np.ascontiguousarray(part.mesh.faces, dtype="<u4")
+            if len(f) == 0 or len(v) == 0:
+                log.debug("mesh %s: part %s has no triangles; skipped", name, part.name)
+                continue
+            prims.append((part.name, v, f, self._materials.index(description, color)))
+        if not prims:
+            return None
+        digest = hashlib.sha256()
+        for pname, v, f, m in prims:
+            for chunk in (pname.encode("utf-8"), v.tobytes(), f.tobytes(), str(m).encode()):
+                digest.update(len(chunk).to_bytes(8, "little"))
+                digest.update(chunk)
+        key = digest.digest()
+        if key in self._index:
+            return self._index[key]
+        primitives = []
+        for _pname, v, f, m in prims:
+            pos = self._builder.add_positions(v)
+            ind = self._builder.add_indices(f)
+            primitives.append({"attributes": {"POSITION": pos}, "indices": ind, "material": m})
+        idx = self._builder.append("meshes", {"name": name, "primitives": primitives,
+                                              "extras": {"parts": [p[0] for p in prims]}})
+        self._index[key] = idx
+        return idx
+
+
+def _shell_category(scene: Scene, room: Any, name: str) -> str:
+    kinds = {o.id: o.kind for o in room.openings}
+    if name in kinds:
+        return kinds[name]
+    if name == f"floor_{room.id}":
+        return "floor"
+    if name == f"ceiling_{room.id}":
+        return "ceiling"
+    if name in scene.wall_map:
+        return "wall"
+    m = re.match(r"^(.*?)_\d+$", name)
+    return m.group(1) if m else name
+
+
+def _light_node(light: Light, builder: GlbBuilder) -> dict[str, Any]:
+    lumens = light.lumens_value
+    rgb = light.rgb if light.rgb is not None else kelvin_to_rgb(light.kelvin_value or 4000.0)
+    spec: dict[str, Any] = {"name": light.id, "color": [_clamp01(c) for c in rgb]}
+    if light.kind in ("point", "ceiling_fixture"):
+        spec["type"] = "point"
+        spec["intensity"] = _clean(lumens / (4.0 * math.pi))
+    elif light.kind == "spot":
+        outer = math.radians(light.cone_deg) / 2.0
+        spec["type"] = "spot"
+        spec["intensity"] = _clean(lumens / (4.0 * math.pi))
+        spec["spot"] = {"innerConeAngle": _clean(0.8 * outer), "outerConeAngle": _clean(outer)}
+    else:  # area: a Lambertian emitter approximated by a hemisphere spot
+        spec["type"] = "spot"
+        spec["intensity"] = _clean(lumens / math.pi)
+        spec["spot"] = {"innerConeAngle": 0.0, "outerConeAngle": _clean(math.pi / 2.0)}
+    lights = builder.doc.setdefault("extensions", {}).setdefault(_LIGHTS_EXT, {"lights": []})["lights"]
+    lights.append(spec)
+    node: dict[str, Any] = {"name": light.id, "translation": [_clean(c) for c in light.position]}
+    if light.kind != "point" and light.kind != "ceiling_fixture":
+        q = _quaternion_from_minus_z(light.direction)
+        if q is not None:
+            node["rotation"] = q
+    node["extensions"] = {_LIGHTS_EXT: {"light": len(lights) - 1}}
+    extras: dict[str, Any] = {"id": light.id, "kind": "light", "category": light.kind, "lumens": _clean(lumens)}
+    if light.kelvin_value is not None:
+        extras["kelvin"] = _clean(light.kelvin_value)
+    if light.kind in ("spot", "area"):
+        extras["direction"] = [_clean(c) for c in light.direction]
+    if light.kind == "spot":
+        extras["cone_deg"] = _clean(light.cone_deg)
+    if light.kind == "area":
+        extras["area_size"] = [_clean(c) for c in light.area_size]
+    node["extras"] = extras
+    return node
+
+
+def scene_to_glb_bytes(scene: Scene, *, shell: bool = True, lights: bool = True) -> bytes:
+    """The scene as GLB bytes (see the module doc for the node structure).
+
+    ``shell=False`` leaves out the room shell and ``lights=False`` the lights (objects only)."""
+    from .. import __version__
+    from ..assets import build_object_parts
+
+    builder = GlbBuilder(f"worldsmith {__version__}")
+    materials = _MaterialTable(builder)
+    meshes = _MeshTable(builder, materials)
+    children: list[int] = []
+    used: set[str] = {ROOT_NODE_NAME}
+
+    def add_node(node: dict[str, Any]) -> None:
+        if node["name"] in used:
+            raise ExportError(
+                f"expected unique node names in the GLB, got {node['name']!r} twice "
+                "(an object id equal to a room-shell node name such as an opening id); rename one")
+        used.add(node["name"])
+        children.append(builder.append("nodes", node))
+
+    for obj in scene.objects:
+        parts = build_object_parts(obj)
+        node: dict[str, Any] = {"name": obj.id}
+        mesh = meshes.index(obj.id, parts, _object_materials(obj, parts))
+        if mesh is not None:
+            node["mesh"] = mesh
+        node["translation"] = [_clean(c) for c in obj.position]
+        if obj.yaw_deg % 360.0 != 0.0:
+            node["rotation"] = _yaw_quaternion(obj.yaw_deg)
+        node["extras"] = {"id": obj.id, "kind": "object", "category": obj.category, "support": obj.support,
+                          "size": [_clean(c) for c in obj.size],
+                          "asset": {"source": obj.asset.source, "name": obj.asset.name}}
+        add_node(node)
+
+    if shell and scene.rooms:
+        from ..assets.shell import build_room_shell
+
+        for room in scene.rooms:
+            for name, parts in build_room_shell(scene, room):
+                node = {"name": name}
+                mesh = meshes.index(name, parts, [(p.material, None) for p in parts])
+                if mesh is not None:
+                    node["mesh"] = mesh
+                node["extras"] = {"id": name, "kind": "shell", "category": _shell_category(scene, room, name),
+                                  "room": room.id}
+                add_node(node)
+
+    if lights and scene.lights:
+        for light in scene.lights:
+            add_node(_light_node(light, builder))
+        builder.doc["extensionsUsed"] = [_LIGHTS_EXT]
+
+    root: dict[str, Any] = {"name": ROOT_NODE_NAME, "rotation": list(_ROOT_ROTATION)}
+    if children:
+        root["children"] = children
+    root["extras"] = {"kind": "root", "up_axis": "scene Z-up; this node rotates -90 deg about X to glTF Y-up"}
+    root_index = builder.append("nodes", root)
+    builder.doc["scene"] = 0
+    builder.doc["scenes"] = [{"name": "worldsmith", "nodes": [root_index],
+                              "extras": {"worldsmith": {"prompt": scene.prompt, "seed": scene.seed}}}]
+    return builder.to_bytes()
+
+
+def export_glb(scene: Scene, path: str | Path) -> None:
+    """Write ``scene`` as a GLB file at ``path`` (parent folders are created)."""
+    p = Path(path)
+    data = scene_to_glb_bytes(scene)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(data)
+    log.info("wrote %s (%d bytes, %d objects)", p, len(data), len(scene.objects))
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """A node of a loaded GLB, in the scene's Z-up frame.
+
+    ``bounds`` is the (2, 3) world-space AABB of the geometry at the node and below it (None for
+    nodes without geometry, such as lights); ``transform`` the node's 4x4 local-to-world matrix in
+    Z-up; ``extras`` the node's glTF extras."""
+
+    name: str
+    bounds: np.ndarray | None
+    transform: np.ndarray
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def import_glb(path: str | Path) -> dict[str, NodeInfo]:
+    """Load a GLB with trimesh (the reference reader) and describe its nodes in Z-up.
+
+    Keys are the node's ``extras["id"]`` when it has one (every node we write but the root), else
+    the node's name as trimesh reports it. trimesh's synthetic frames (its base frame ``world``
+    and the per-primitive frames it adds below multi-primitive nodes) are not listed; their
+    geometry counts towards their node's bounds."""
+    import trimesh
+
+    p = Path(path)
+    if not p.is_file():
+        raise ExportError(f"expected an existing GLB file, got {str(p)!r}")
+    try:
+        loaded = trimesh.load(p, force="scene")
+    except Exception as exc:  # trimesh raises many types for a broken file
+        raise ExportError(f"expected a readable GLB file at {str(p)!r}: {exc}") from exc
+    graph = loaded.graph
+    tf = graph.transforms
+    base = graph.base_frame
+    parents: dict[Any, Any] = dict(tf.parents)
+
+    def geometry_of(frame: Any) -> str | None:
+        return tf.node_data.get(frame, {}).get("geometry")
+
+    def synthetic(frame: Any) -> bool:
+        parent = parents.get(frame)
+        if parent is None or parent == base or geometry_of(frame) is None or geometry_of(parent) is not None:
+            return False
+        if not re.fullmatch(re.escape(str(parent)) + r"_[0-9a-f]{6}", str(frame)):
+            return False
+        return np.allclose(tf.edge_data[(parent, frame)].get("matrix", np.eye(4)), np.eye(4))
+
+    # world-space (Z-up) bounds of each geometry-bearing frame
+    own_bounds: dict[Any, np.ndarray] = {}
+    for frame in graph.nodes_geometry:
+        geom = loaded.geometry.get(geometry_of(frame))
+        if geom is None or not hasattr(geom, "vertices") or len(geom.vertices) == 0:
+            continue
+        m = Y_UP_TO_Z_UP @ graph.get(frame)[0]
+        v = np.asarray(geom.vertices, dtype=float) @ m[:3, :3].T + m[:3, 3]
+        own_bounds[frame] = np.array([v.min(axis=0), v.max(axis=0)])
+
+    subtree: dict[Any, np.ndarray] = {}
+    for frame, b in own_bounds.items():
+        node = frame
+        while node is not None and node != base:
+            cur = subtree.get(node)
+            subtree[node] = b.copy() if cur is None else np.array([np.minimum(cur[0], b[0]), np.maximum(cur[1], b[1])])
+            node = parents.get(node)
+
+    # list nodes in the file's node order (trimesh's traversal order is not)
+    try:
+        order = {str(n.get("name", i)): i for i, n in enumerate(read_glb_json(p.read_bytes()).get("nodes", []))}
+    except ExportError:  # a .gltf text file: trimesh read it, keep its order
+        order = {}
+    frames = sorted((f for f in tf.node_data if f != base), key=lambda f: (order.get(str(f), len(order)), str(f)))
+    out: dict[str, NodeInfo] = {}
+    for frame in frames:
+        if synthetic(frame):
+            continue
+        edge = tf.edge_data.get((parents.get(frame), frame), {})
+        extras = dict(edge.get("metadata") or {})
+        extras.pop("gltf_extensions", None)
+        key = extras["id"] if isinstance(extras.get("id"), str) else str(frame)
+        if key in out:
+            log.warning("GLB %s: node id %r appears more than once; keeping the first", p, key)
+            continue
+        out[key] = NodeInfo(name=str(frame), bounds=subtree.get(frame),
+                            transform=Y_UP_TO_Z_UP @ graph.get(frame)[0], extras=extras)
+    return out
+
+
+def read_glb_document(path: str | Path) -> dict[str, Any]:
+    """The raw glTF JSON of a GLB file (Y-up, untouched)."""
+    return read_glb_json(Path(path).read_bytes())
+
+
+__all__ = ["NodeInfo", "ROOT_NODE_NAME", "Y_UP_TO_Z_UP", "Z_UP_TO_Y_UP", "export_glb",
+                          "import_glb", "kelvin_to_rgb", "read_glb_document", "scene_to_glb_bytes"]
