@@ -8,11 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..build import register
 from ..parts import Part
 from ..primitives import cylinder, rounded_box
-from ..surfaces import Surface, rect, register_surfaces
-from .params import chance, clamp, params_from_dict, params_to_dict, pick, uniform
+from ..surfaces import Surface, rect
+from .params import chance, clamp, params_from_dict, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
@@ -197,15 +196,4 @@ def bed_surfaces(params: BedParams, size: Size) -> list[Surface]:
     return [Surface(0, z1, rect(x0 + m, y0 + m, x1 - m, y1 - m), "duvet", None)]
 
 
-@register("bed")
-def _build(params: dict, size: Size) -> list[Part]:
-    return build_bed(bed_params_from_dict(params), size)
-
-
-@register_surfaces("bed")
-def _surfaces(params: dict, size: Size) -> list[Surface]:
-    return bed_surfaces(bed_params_from_dict(params), size)
-
-
-def sample(rng: np.random.Generator, size: Size, category: str) -> dict:
-    return params_to_dict(sample_bed_params(rng, size, category))
+register_generator("bed", BedParams, build_bed, bed_surfaces, sample_bed_params)

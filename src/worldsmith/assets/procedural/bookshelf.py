@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..build import register
 from ..parts import Part
 from ..primitives import cylinder, rounded_box
-from ..surfaces import Surface, rect, register_surfaces
-from .params import chance, clamp, params_from_dict, params_to_dict, pick, uniform
+from ..surfaces import Surface, rect
+from .params import chance, clamp, params_from_dict, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
@@ -146,15 +145,4 @@ def bookshelf_surfaces(params: BookshelfParams, size: Size) -> list[Surface]:
     return out
 
 
-@register("bookshelf")
-def _build(params: dict, size: Size) -> list[Part]:
-    return build_bookshelf(bookshelf_params_from_dict(params), size)
-
-
-@register_surfaces("bookshelf")
-def _surfaces(params: dict, size: Size) -> list[Surface]:
-    return bookshelf_surfaces(bookshelf_params_from_dict(params), size)
-
-
-def sample(rng: np.random.Generator, size: Size, category: str) -> dict:
-    return params_to_dict(sample_bookshelf_params(rng, size, category))
+register_generator("bookshelf", BookshelfParams, build_bookshelf, bookshelf_surfaces, sample_bookshelf_params)

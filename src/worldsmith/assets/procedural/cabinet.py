@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..build import register
 from ..parts import Part
 from ..primitives import frustum, lathe, merge, rounded_box
-from ..surfaces import Surface, rect, register_surfaces
-from .params import chance, clamp, params_from_dict, params_to_dict, pick, uniform
+from ..surfaces import Surface, rect
+from .params import chance, clamp, params_from_dict, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
@@ -221,15 +220,4 @@ def cabinet_surfaces(params: CabinetParams, size: Size) -> list[Surface]:
     return [Surface(0, L.h, rect(-L.w / 2 + m, -L.d / 2 + m, L.w / 2 - m, L.y_front - m), "top", None)]
 
 
-@register("cabinet")
-def _build(params: dict, size: Size) -> list[Part]:
-    return build_cabinet(cabinet_params_from_dict(params), size)
-
-
-@register_surfaces("cabinet")
-def _surfaces(params: dict, size: Size) -> list[Surface]:
-    return cabinet_surfaces(cabinet_params_from_dict(params), size)
-
-
-def sample(rng: np.random.Generator, size: Size, category: str) -> dict:
-    return params_to_dict(sample_cabinet_params(rng, size, category))
+register_generator("cabinet", CabinetParams, build_cabinet, cabinet_surfaces, sample_cabinet_params)

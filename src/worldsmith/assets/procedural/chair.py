@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..build import register
 from ..parts import Part
 from ..primitives import cylinder, frustum, merge, rotation_z, rounded_box, shear_y_by_z, transformed
-from ..surfaces import Surface, rect, register_surfaces
-from .params import chance, clamp, params_from_dict, params_to_dict, pick, uniform
+from ..surfaces import Surface, rect
+from .params import chance, clamp, params_from_dict, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
@@ -291,15 +290,4 @@ def chair_surfaces(params: ChairParams, size: Size) -> list[Surface]:
     return [Surface(0, f.seat_top, rect(-sx, y0, sx, f.d / 2.0 - 0.02), "seat", None)]
 
 
-@register("chair")
-def _build(params: dict, size: Size) -> list[Part]:
-    return build_chair(chair_params_from_dict(params), size)
-
-
-@register_surfaces("chair")
-def _surfaces(params: dict, size: Size) -> list[Surface]:
-    return chair_surfaces(chair_params_from_dict(params), size)
-
-
-def sample(rng: np.random.Generator, size: Size, category: str) -> dict:
-    return params_to_dict(sample_chair_params(rng, size, category))
+register_generator("chair", ChairParams, build_chair, chair_surfaces, sample_chair_params)

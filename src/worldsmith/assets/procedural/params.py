@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Any, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 import numpy as np
 
@@ -72,3 +72,21 @@ def chance(rng: np.random.Generator, p: float) -> bool:
 
 def clamp(v: float, lo: float, hi: float) -> float:
     return max(lo, min(hi, v))
+
+
+Size = tuple[float, float, float]
+
+#: generator name -> (rng, size, category) -> params dict
+SAMPLERS: dict[str, Callable[[np.random.Generator, Size, str], dict]] = {}
+
+
+def register_generator(name: str, params_cls: type[P], build: Callable[[P, Size], list],
+                       surfaces: Callable[[P, Size], list], sample: Callable[[np.random.Generator, Size, str], P]) -> None:
+    """Register a generator once for all three uses: building parts from a params dict, its
+    support surfaces, and sampling params (stored in scenes as JSON dicts)."""
+    from ..build import register
+    from ..surfaces import register_surfaces
+
+    register(name)(lambda data, size: build(params_from_dict(params_cls, data), size))
+    register_surfaces(name)(lambda data, size: surfaces(params_from_dict(params_cls, data), size))
+    SAMPLERS[name] = lambda rng, size, category: params_to_dict(sample(rng, size, category))

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..build import register
 from ..parts import Part
 from ..primitives import cylinder, cylinder_along, frustum, rounded_box
-from ..surfaces import Surface, rect, register_surfaces
-from .params import chance, clamp, params_from_dict, params_to_dict, pick, uniform
+from ..surfaces import Surface, rect
+from .params import chance, clamp, params_from_dict, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
@@ -183,15 +182,4 @@ def sofa_surfaces(params: SofaParams, size: Size) -> list[Surface]:
             for i, (x0, x1) in enumerate(L.seats)]
 
 
-@register("sofa")
-def _build(params: dict, size: Size) -> list[Part]:
-    return build_sofa(sofa_params_from_dict(params), size)
-
-
-@register_surfaces("sofa")
-def _surfaces(params: dict, size: Size) -> list[Surface]:
-    return sofa_surfaces(sofa_params_from_dict(params), size)
-
-
-def sample(rng: np.random.Generator, size: Size, category: str) -> dict:
-    return params_to_dict(sample_sofa_params(rng, size, category))
+register_generator("sofa", SofaParams, build_sofa, sofa_surfaces, sample_sofa_params)

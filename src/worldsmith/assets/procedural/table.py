@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..build import register
 from ..parts import Part
 from ..primitives import cylinder, frustum, lathe, merge, rounded_box
-from ..surfaces import Surface, rect, register_surfaces
-from .params import chance, clamp, params_from_dict, params_to_dict, pick, uniform
+from ..surfaces import Surface, rect
+from .params import chance, clamp, params_from_dict, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
@@ -272,15 +271,4 @@ def table_surfaces(params: TableParams, size: Size) -> list[Surface]:
     return out
 
 
-@register("table")
-def _build(params: dict, size: Size) -> list[Part]:
-    return build_table(table_params_from_dict(params), size)
-
-
-@register_surfaces("table")
-def _surfaces(params: dict, size: Size) -> list[Surface]:
-    return table_surfaces(table_params_from_dict(params), size)
-
-
-def sample(rng: np.random.Generator, size: Size, category: str) -> dict:
-    return params_to_dict(sample_table_params(rng, size, category))
+register_generator("table", TableParams, build_table, table_surfaces, sample_table_params)
