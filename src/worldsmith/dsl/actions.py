@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..layout.constraints import Constraint
-from ..scene import AssetRef, Attributes
+from ..scene import AssetRef, Attributes, Light
 
 
 @dataclass(frozen=True)
@@ -57,16 +57,7 @@ class Place:
 
 @dataclass(frozen=True)
 class AddLight:
-    id: str
-    kind: str
-    position: tuple[float, float, float]
-    watts: float | None = None
-    lumens: float | None = None
-    kelvin: float | None = None
-    rgb: tuple[float, float, float] | None = None
-    direction: tuple[float, float, float] = (0.0, 0.0, -1.0)
-    cone_deg: float = 60.0
-    area_size: tuple[float, float] = (0.6, 0.6)
+    light: Light
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 from ..assets import catalog, make_asset
 from ..layout.constraints import Against, At, Height, Yaw
-from ..scene import Attributes, Scene, SceneValidationError
+from ..scene import Attributes, Light, Scene, SceneValidationError
 from ..scene.geometry import polygon_bounds
 from ..scene.rng import derive_rng
 from . import actions as A
@@ -317,14 +317,18 @@ class ProgramContext:
         light_id = f"light_{len(self.scene.lights)}"
         while any(light.id == light_id for light in self.scene.lights):
             light_id += "_"
-        self._do(A.AddLight(
-            light_id, real_kind, (x, y, z),
-            watts=None if watts is None else _number(watts, "watts", 0.001, 100000),
-            lumens=None if lumens is None else _number(lumens, "lumens", 0.01, 10_000_000),
-            kelvin=None if kelvin is None else _number(kelvin, "kelvin", 1000, 20000), rgb=rgb,  # type: ignore[arg-type]
-            direction=(0.0, 0.0, -1.0) if direction is None else _point(direction, "direction", 3),  # type: ignore[arg-type]
-            cone_deg=_number(cone, "cone", 1, 179),
-            area_size=(0.6, 0.6) if size is None else _point(size, "size", 2)))  # type: ignore[arg-type]
+        try:
+            new_light = Light(
+                light_id, real_kind, (x, y, z),
+                watts=None if watts is None else _number(watts, "watts", 0.001, 100000),
+                lumens=None if lumens is None else _number(lumens, "lumens", 0.01, 10_000_000),
+                kelvin=None if kelvin is None else _number(kelvin, "kelvin", 1000, 20000), rgb=rgb,
+                direction=(0.0, 0.0, -1.0) if direction is None else _point(direction, "direction", 3),
+                cone_deg=_number(cone, "cone", 1, 179),
+                area_size=(0.6, 0.6) if size is None else _point(size, "size", 2))
+        except SceneValidationError as exc:
+            raise _bad(f"light(): {exc}") from None
+        self._do(A.AddLight(new_light))
         return light_id
 
     # -- read-only queries ------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..layout.resolve import PlacementError, default_pose, normalize_yaw, resolve_place
-from ..scene import Light, ObjectInstance, Opening, Room, Scene, SceneValidationError
+from ..scene import ObjectInstance, Opening, Room, Scene, SceneValidationError
 from . import actions as A
 from .errors import DSLError
 
@@ -210,17 +210,13 @@ def _place(scene: Scene, a: A.Place, report: ApplyReport) -> Scene:
 
 def _add_light(scene: Scene, a: A.AddLight, report: ApplyReport) -> Scene:
     _current_room(scene)
-    if any(light.id == a.id for light in scene.lights):
-        raise _conflict(f"a light {a.id!r} already exists")
-    try:
-        light = Light(a.id, a.kind, a.position, a.watts, a.lumens, a.kelvin, a.rgb, a.direction, a.cone_deg,
-                      a.area_size)
-    except SceneValidationError as exc:
-        raise DSLError("E_BAD_ARGUMENT", f"light {exc}") from None
+    light = a.light
+    if any(other.id == light.id for other in scene.lights):
+        raise _conflict(f"a light {light.id!r} already exists")
     if scene.room_at(light.position[:2]) is None:
         raise DSLError("E_BAD_ARGUMENT", f"light at ({light.position[0]:.2f}, {light.position[1]:.2f}) is outside "
                        "the room", hint="use a point inside the room polygon")
-    report.lights.append(a.id)
+    report.lights.append(light.id)
     return _rebuild(scene, lights=scene.lights + (light,))
 
 
