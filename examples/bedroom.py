@@ -20,7 +20,7 @@ dresser = add("dresser", width=1.0, depth=0.45, height=0.8)
 place(dresser, against="wall_2", at=0.25)
 mirror = add("mirror", width=0.6, height=0.9)
 place(mirror, against="wall_2", at=0.25, height=1.05)
-place(add("rug", width=1.8, depth=1.2), at=(2.45, 2.1), yaw=90)
+place(add("rug", width=2.2, depth=1.6), at=(1.9, bed.y), yaw=90)   # half under the bed
 place(add("potted_plant"), at=(3.95, 3.5))
 
 light("ceiling", watts=50, kelvin=3000)

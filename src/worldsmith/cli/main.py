@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
@@ -70,18 +70,27 @@ def exec_cmd(
     program: Path = typer.Argument(..., help="A DSL program file (Python syntax)."),
     out_dir: Path = typer.Option(..., "--out", "-o", help="Output folder (created; an earlier output is replaced)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed for sampled asset shapes."),
-    prompt: str = typer.Option("", "--prompt", help="Text recorded as the scene's prompt."),
+    prompt: Optional[str] = typer.Option(
+        None, "--prompt", help="Text recorded as the scene's prompt (default: the program's first comment line)."),
 ) -> None:
     """Run a DSL program from an empty scene; write scene.json, scene.glb, program.py, report.json, plan.png."""
     from ..pipeline.exec_program import exec_program
 
     text = _read_text(program, "program")
+    if prompt is None:
+        prompt = _leading_comment(text)
     with err.status("running program") as status:
         outcome = exec_program(text, out_dir, seed=seed, prompt=prompt,
                                progress=lambda stage: status.update(f"{stage}..."))
     _print_summary(outcome.report, outcome.out_dir)
     if not outcome.ok:
         raise typer.Exit(1)
+
+
+def _leading_comment(text: str) -> str:
+    """The text of a program's first line when it is a comment ("# A calm bedroom: ..."), else ""."""
+    first = text.lstrip("\ufeff").splitlines()[0].strip() if text.strip() else ""
+    return first[1:].strip() if first.startswith("#") else ""
 
 
 def _print_summary(report: dict, out_dir: Path) -> None:
