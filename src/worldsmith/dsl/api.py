@@ -68,8 +68,9 @@ class ProgramContext:
 
     # -- plumbing ----------------------------------------------------------------------------
     def functions(self) -> dict[str, Any]:
+        """The DSL functions: every public method but this one."""
         return {name: getattr(self, name) for name in dir(type(self))
-                if not name.startswith("_") and callable(getattr(self, name)) and name not in ("functions",)}
+                if not name.startswith("_") and callable(getattr(self, name)) and name != "functions"}
 
     def _do(self, action: A.Action) -> None:
         self.scene = apply_action(self.scene, action, self.report)
@@ -103,7 +104,8 @@ class ProgramContext:
                        hint=f"did you mean {close[0]!r}?" if close else "see the category list in the reference")
         return name
 
-    def handle_field(self, handle: Handle, field: str) -> Any:
+    def _handle_field(self, handle: Handle, field: str) -> Any:
+        """A handle's field, read live from the working scene (the interpreter's ``h.x`` etc.)."""
         obj = self.scene.object(self._id(handle))
         return {
             "id": obj.id, "category": obj.category, "x": obj.position[0], "y": obj.position[1],
@@ -285,7 +287,7 @@ class ProgramContext:
         and 0.3 m below it otherwise); intensity in ``watts`` (default 60) or ``lumens``; colour as
         ``kelvin`` (default 4000) or linear RGB ``color``; spot/area ``direction``, spot ``cone``
         angle, area ``size`` (w, d). Returns the light id. Example: light("ceiling", watts=60, kelvin=2700)."""
-        if kind not in LIGHT_KIND_ALIASES:
+        if not isinstance(kind, str) or kind not in LIGHT_KIND_ALIASES:
             raise _bad(f"unknown light kind {kind!r}", hint="use 'ceiling', 'point', 'spot' or 'area'")
         if not self.scene.rooms:
             raise DSLError("E_NO_ROOM", "there is no room yet", hint="start with room(...)")

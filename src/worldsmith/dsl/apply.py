@@ -14,10 +14,14 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ..layout.resolve import PlacementError, default_pose, normalize_yaw, resolve_place
+from ..layout.resolve import PlacementError, default_pose, normalize_yaw, resolve_place, support_problem
 from ..scene import ObjectInstance, Opening, Room, Scene, SceneValidationError
 from . import actions as A
 from .errors import DSLError
+
+
+#: An opening leaves at least this much solid wall beside it (metres).
+MIN_OPENING_MARGIN_M = 0.02
 
 
 @dataclass
@@ -76,6 +80,16 @@ def _object(scene: Scene, object_id: str) -> ObjectInstance:
 
 def _replace_objects(scene: Scene, updated: dict[str, ObjectInstance]) -> Scene:
     return _rebuild(scene, objects=tuple(updated.get(o.id, o) for o in scene.objects))
+
+
+def _keep_supported(scene: Scene, old: ObjectInstance, new: ObjectInstance) -> Scene:
+    """Commit ``new`` (and carry what rests on it) unless it no longer rests on its declared
+    support while ``old`` did: a painting slid off its wall, a mug pushed off the table."""
+    result = _replace_objects(scene, _carry(scene, old, new))
+    problem = support_problem(result, result.object(new.id))
+    if problem and not support_problem(scene, old):
+        raise _conflict(*problem)
+    return result
 
 
 def _dependents(scene: Scene, object_id: str) -> list[ObjectInstance]:
@@ -149,9 +163,9 @@ def _create_room(scene: Scene, a: A.CreateRoom, report: ApplyReport) -> Scene:
 def _add_opening(scene: Scene, a: A.AddOpening, report: ApplyReport) -> Scene:
     room = _room_of_wall(scene, a.wall)
     wall = scene.wall(a.wall)
-    if a.width > wall.length - 0.02:
+    if a.width > wall.length - MIN_OPENING_MARGIN_M:
         raise DSLError("E_BAD_ARGUMENT", f"a {a.width:.2f} m wide {a.kind} does not fit on {a.wall} "
-                       f"({wall.length:.2f} m long)", hint=f"use width <= {wall.length - 0.1:.2f}")
+                       f"({wall.length:.2f} m long)", hint=f"use width <= {wall.length - MIN_OPENING_MARGIN_M:.2f}")
     if a.sill + a.height > room.height:
         raise DSLError("E_BAD_ARGUMENT", f"the {a.kind} reaches {a.sill + a.height:.2f} m, above the "
                        f"{room.height:.2f} m ceiling", hint="lower height or sill")
@@ -205,7 +219,7 @@ def _place(scene: Scene, a: A.Place, report: ApplyReport) -> Scene:
     except PlacementError as exc:
         raise _conflict(str(exc), exc.hint) from None
     report.placed.append(a.id)
-    return _replace_objects(scene, _carry(scene, old, new))
+    return _keep_supported(scene, old, new)
 
 
 def _add_light(scene: Scene, a: A.AddLight, report: ApplyReport) -> Scene:
@@ -227,14 +241,14 @@ def _move(scene: Scene, a: A.Move, report: ApplyReport) -> Scene:
     if new.support_kind in ("floor", "ceiling") and scene.room_at(new.position[:2]) is None:
         raise _conflict(f"moving {a.id} by ({a.dx:g}, {a.dy:g}) would take it out of the room")
     report.moved.append(a.id)
-    return _replace_objects(scene, _carry(scene, old, new))
+    return _keep_supported(scene, old, new)
 
 
 def _rotate(scene: Scene, a: A.Rotate, report: ApplyReport) -> Scene:
     old = _object(scene, a.id)
     new = dataclasses.replace(old, yaw_deg=normalize_yaw(a.yaw_deg))
     report.moved.append(a.id)
-    return _replace_objects(scene, _carry(scene, old, new))
+    return _keep_supported(scene, old, new)
 
 
 def _resize(scene: Scene, a: A.Resize, report: ApplyReport) -> Scene:
@@ -253,7 +267,7 @@ def _resize(scene: Scene, a: A.Resize, report: ApplyReport) -> Scene:
         new = dataclasses.replace(new, position=(round(p[0] + wall.normal[0] * d, 6),
                                                  round(p[1] + wall.normal[1] * d, 6), p[2]))
     report.moved.append(a.id)
-    return _replace_objects(scene, _carry(scene, old, new))
+    return _keep_supported(scene, old, new)
 
 
 def _remove(scene: Scene, a: A.Remove, report: ApplyReport) -> Scene:

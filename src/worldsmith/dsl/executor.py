@@ -28,6 +28,6 @@ def execute(program: str, scene: Scene | None = None, seed: int = 0, limits: Lim
     :class:`~worldsmith.dsl.errors.DSLError` with code, line and hint on any problem."""
     start = scene if scene is not None else Scene(seed=seed)
     ctx = ProgramContext(start, seed)
-    interp = Interpreter(ctx.functions(), ctx.handle_field, limits)
+    interp = Interpreter(ctx.functions(), ctx._handle_field, limits)
     interp.run(program)
     return ExecResult(ctx.actions, ctx.scene, ctx.report, ctx.fallbacks, interp.output, interp.steps)

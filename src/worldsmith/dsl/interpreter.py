@@ -142,7 +142,7 @@ class Interpreter:
     def __init__(self, functions: dict[str, Callable[..., Any]], handle_field: Callable[[Handle, str], Any],
                  limits: Limits | None = None):
         # the handle reader is plumbing, not a DSL function, even when ``functions`` lists it
-        self.functions = {k: v for k, v in functions.items() if v != handle_field}
+        self.functions = dict(functions)
         self.functions.update(self._builtins())
         self.handle_field = handle_field
         self.limits = limits or Limits()

@@ -5,6 +5,6 @@ wall); relation constraints and the solver slot in here as further ``Constraint`
 """
 
 from .constraints import Against, At, Constraint, Height, Yaw
-from .resolve import default_pose, resolve_place
+from .resolve import default_pose, resolve_place, support_problem
 
-__all__ = ["Against", "At", "Constraint", "Height", "Yaw", "default_pose", "resolve_place"]
+__all__ = ["Against", "At", "Constraint", "Height", "Yaw", "default_pose", "resolve_place", "support_problem"]

@@ -153,6 +153,9 @@ def resolve_place(scene: Scene, obj: ObjectInstance, constraints: Sequence[Const
             if obj.support_kind == "object":
                 raise PlacementError(f"{obj.id} stands on another object and cannot go against a wall",
                                      "add it without on= to place it on the floor")
+            if height is not None:
+                raise PlacementError(f"height= is for wall-mounted objects; {obj.id} stands on the floor",
+                                     "drop height=")
             position = list(_against_pose(wall, obj.size, along, position[2], flush=False))
         yaw_deg = yaw_facing(wall.normal) if yaw is None else yaw.deg
     else:
@@ -184,3 +187,74 @@ def normalize_yaw(deg: float) -> float:
     """Yaw in [0, 360), rounded to micro-degrees so repeated turns stay stable."""
     y = round(float(deg) % 360.0, 6)
     return 0.0 if y >= 360.0 else y
+
+
+SUPPORT_TOL_M = 0.01
+
+
+def support_problem(scene: Scene, obj: ObjectInstance) -> tuple[str, str] | None:
+    """Why ``obj`` does not rest on its declared support, as (problem, hint), or None when it does.
+
+    floor: bottom at z = 0; ceiling: top at the room height; wall: back on the wall's inner face,
+    facing into the room, within the wall's length; object: bottom on the surface, centre over it.
+    Tolerance 1 cm (the validator's support threshold)."""
+    import math
+
+    from ..scene.geometry import front_direction
+
+    kind, target = obj.support_kind, obj.support_target
+    if kind == "floor":
+        if abs(obj.position[2]) > SUPPORT_TOL_M:
+            return f"{obj.id} would float {obj.position[2]:.2f} m above the floor", "keep dz = 0 for floor objects"
+        return None
+    if kind == "ceiling":
+        room = scene.room_at(obj.position[:2])
+        if room is not None and abs(obj.top - room.height) > SUPPORT_TOL_M:
+            return f"{obj.id} would hang off the ceiling", "keep dz = 0 for ceiling objects"
+        return None
+    if kind == "wall":
+        wall = scene.wall(target or "")
+        fx, fy = front_direction(obj.yaw_deg)
+        nx, ny = wall.normal
+        if fx * nx + fy * ny < math.cos(math.radians(1.0)):
+            return (f"{obj.id} would turn away from {wall.id}",
+                    f"wall objects face into the room (yaw {yaw_facing(wall.normal):g} on {wall.id})")
+        rel = (obj.position[0] - wall.start[0], obj.position[1] - wall.start[1])
+        gap = rel[0] * nx + rel[1] * ny - obj.size[1] / 2.0
+        along = rel[0] * wall.direction[0] + rel[1] * wall.direction[1]
+        if abs(gap) > SUPPORT_TOL_M:
+            return (f"{obj.id} would leave {wall.id} ({gap:+.2f} m off its face)",
+                    f"move it along the wall, direction ({wall.direction[0]:.2f}, {wall.direction[1]:.2f}), "
+                    "or place it against another wall")
+        half = obj.size[0] / 2.0
+        if along - half < -SUPPORT_TOL_M or along + half > wall.length + SUPPORT_TOL_M:
+            return f"{obj.id} would stick out past the end of {wall.id}", "keep it within the wall's length"
+        return None
+    base = scene.object_map.get(target or "")
+    if base is None:
+        return f"{obj.id} rests on {target!r}, which is not in the scene", "add it again on an existing object"
+    from ..assets.build import object_transform
+    from ..assets.surfaces import support_surfaces
+
+    index = int(obj.support.split("#", 1)[1]) if "#" in obj.support else 0
+    surface = next((s for s in support_surfaces(base) if s.index == index), None)
+    if surface is None:
+        return f"{base.id} has no surface #{index}", "use surface= with an index the object has"
+    z = base.position[2] + surface.z
+    if abs(obj.position[2] - z) > SUPPORT_TOL_M:
+        return (f"{obj.id} would {'float above' if obj.position[2] > z else 'sink into'} {base.id}",
+                f"objects on {base.id} rest at z = {z:.2f}")
+    inv = _inverse_pose(object_transform(base))
+    lx = inv[0][0] * obj.position[0] + inv[0][1] * obj.position[1] + inv[0][2]
+    ly = inv[1][0] * obj.position[0] + inv[1][1] * obj.position[1] + inv[1][2]
+    if not point_in_polygon((lx, ly), surface.polygon):
+        return (f"{obj.id} would hang off the edge of {base.id}",
+                f"keep its centre over {base.id}'s surface #{index}, or remove it and add it on another object")
+    return None
+
+
+def _inverse_pose(m) -> list[list[float]]:
+    """The 2D inverse (rows of a 2x3 matrix) of a yaw-and-translate 4x4 pose."""
+    c, s_ = float(m[0][0]), float(m[1][0])
+    tx, ty = float(m[0][3]), float(m[1][3])
+    return [[c, s_, -(c * tx + s_ * ty)], [-s_, c, -(-s_ * tx + c * ty)]]
