@@ -620,14 +620,17 @@ class Interpreter:
             except (OverflowError, ValueError):
                 raise DSLError("E_BAD_ARGUMENT", "round() of an infinite or NaN value") from None
 
+        def _parse(x: Any, fname: str, conv: Callable[[Any], Any]) -> Any:
+            if len(x) > 40:
+                raise DSLError("E_BAD_ARGUMENT", f"{fname}() of a too long string")
+            try:
+                return conv(x)
+            except ValueError:
+                raise DSLError("E_BAD_ARGUMENT", f"{fname}() cannot parse {x!r}") from None
+
         def int_(x: Any) -> int:
             if isinstance(x, str):
-                if len(x) > 40:
-                    raise DSLError("E_BAD_ARGUMENT", "int() of a too long string")
-                try:
-                    return int(x)
-                except ValueError:
-                    raise DSLError("E_BAD_ARGUMENT", f"int() cannot parse {x!r}") from None
+                return _parse(x, "int", int)
             v = _num(x, "int")
             if isinstance(v, float) and not math.isfinite(v):
                 raise DSLError("E_BAD_ARGUMENT", "int() of an infinite or NaN value")
@@ -635,12 +638,7 @@ class Interpreter:
 
         def float_(x: Any) -> float:
             if isinstance(x, str):
-                if len(x) > 40:
-                    raise DSLError("E_BAD_ARGUMENT", "float() of a too long string")
-                try:
-                    return float(x)
-                except ValueError:
-                    raise DSLError("E_BAD_ARGUMENT", f"float() cannot parse {x!r}") from None
+                return _parse(x, "float", float)
             return float(_num(x, "float"))
 
         def str_(x: Any) -> str:

@@ -1019,19 +1019,11 @@ def _draw_labels(cv: _Canvas, scene: Scene, walls_geom: BaseGeometry, drawn: lis
         b = placer.place_beside(target, anchor, w + 2 * pad_x, h + 2 * pad_y + 2)
         labels.append(_Label(o.id, b, "condensed", size, s.text, "tag", anchor))
         placer.add(b)
-    for o in ceil_objs:
-        target = markers[o.id]
-        anchor = cv.w2p(o.position)
-        w, h = _text_size(o.id, "condensed", s.tag_size, ss)
-        b = placer.place_beside(target, anchor, w + 2 * pad_x, h + 2 * pad_y + 2)
-        labels.append(_Label(o.id, b, "condensed", s.tag_size, _dark(s.light, 0.7), "tag", anchor))
-        placer.add(b)
-    for light in lights:
-        target = markers[light.id]
-        anchor = cv.w2p(light.position)
-        w, h = _text_size(light.id, "condensed", s.tag_size, ss)
-        b = placer.place_beside(target, anchor, w + 2 * pad_x, h + 2 * pad_y + 2)
-        labels.append(_Label(light.id, b, "condensed", s.tag_size, _dark(s.light, 0.7), "tag", anchor))
+    for marked_id, position in [(o.id, o.position) for o in ceil_objs] + [(li.id, li.position) for li in lights]:
+        anchor = cv.w2p(position)
+        w, h = _text_size(marked_id, "condensed", s.tag_size, ss)
+        b = placer.place_beside(markers[marked_id], anchor, w + 2 * pad_x, h + 2 * pad_y + 2)
+        labels.append(_Label(marked_id, b, "condensed", s.tag_size, _dark(s.light, 0.7), "tag", anchor))
         placer.add(b)
 
     # room names when there is more than one room (one room's name is in the subtitle)
