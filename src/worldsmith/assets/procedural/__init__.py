@@ -1,10 +1,9 @@
-"""Procedural generators. Each module registers its builder with :func:`worldsmith.assets.build.register`
-and its support surfaces with :func:`worldsmith.assets.surfaces.register_surfaces`.
+"""Procedural generators (importing this package registers them all).
 
 A generator module ``xxx`` holds an ``XxxParams`` frozen dataclass (every field has a default, units
 in the names), ``sample_xxx_params(rng, size, category)``, a pure ``build_xxx(params, size)`` that
-builds at the given size (the fit in ``build.py`` only nudges), ``xxx_surfaces(params, size)`` and
-``xxx_params_from_dict``. Params are stored in scenes as JSON dicts (see :mod:`.params`).
+builds at the given size (the fit in ``build.py`` only nudges) and ``xxx_surfaces(params, size)``,
+all registered by one ``register_generator`` call. Params are stored in scenes as JSON dicts (see :mod:`.params`).
 """
 
 from __future__ import annotations

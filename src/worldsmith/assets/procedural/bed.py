@@ -11,7 +11,7 @@ import numpy as np
 from ..parts import Part
 from ..primitives import cylinder, rounded_box
 from ..surfaces import Surface, rect
-from .params import chance, clamp, params_from_dict, pick, register_generator, uniform
+from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
@@ -41,9 +41,6 @@ class BedParams:
     duvet_material: str = "light grey linen"
     pillow_material: str = "white linen"
 
-
-def bed_params_from_dict(data: dict | None) -> BedParams:
-    return params_from_dict(BedParams, data)
 
 
 def sample_bed_params(rng: np.random.Generator, size: Size, category: str = "bed") -> BedParams:

@@ -15,7 +15,7 @@ import numpy as np
 from ..parts import Part
 from ..primitives import cylinder, rounded_box
 from ..surfaces import Surface, rect
-from .params import chance, clamp, params_from_dict, pick, register_generator, uniform
+from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
@@ -36,9 +36,6 @@ class BookshelfParams:
     shelf_material: str = "oak wood"
     post_material: str = "black metal"
 
-
-def bookshelf_params_from_dict(data: dict | None) -> BookshelfParams:
-    return params_from_dict(BookshelfParams, data)
 
 
 def sample_bookshelf_params(rng: np.random.Generator, size: Size, category: str = "bookshelf") -> BookshelfParams:

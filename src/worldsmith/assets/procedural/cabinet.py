@@ -16,7 +16,7 @@ import numpy as np
 from ..parts import Part
 from ..primitives import frustum, lathe, merge, rounded_box
 from ..surfaces import Surface, rect
-from .params import chance, clamp, params_from_dict, pick, register_generator, uniform
+from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
@@ -42,9 +42,6 @@ class CabinetParams:
     handle_material: str = "brushed steel"
     leg_material: str = "oak wood"
 
-
-def cabinet_params_from_dict(data: dict | None) -> CabinetParams:
-    return params_from_dict(CabinetParams, data)
 
 
 def sample_cabinet_params(rng: np.random.Generator, size: Size, category: str = "cabinet") -> CabinetParams:

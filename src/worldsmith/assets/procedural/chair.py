@@ -16,7 +16,7 @@ import numpy as np
 from ..parts import Part
 from ..primitives import cylinder, frustum, merge, rotation_z, rounded_box, shear_y_by_z, transformed
 from ..surfaces import Surface, rect
-from .params import chance, clamp, params_from_dict, pick, register_generator, uniform
+from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
@@ -43,9 +43,6 @@ class ChairParams:
     frame_material: str = "oak wood"
     seat_material: str = "oak wood"
 
-
-def chair_params_from_dict(data: dict | None) -> ChairParams:
-    return params_from_dict(ChairParams, data)
 
 
 def sample_chair_params(rng: np.random.Generator, size: Size, category: str = "chair") -> ChairParams:

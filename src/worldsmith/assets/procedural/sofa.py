@@ -14,7 +14,7 @@ import numpy as np
 from ..parts import Part
 from ..primitives import cylinder, cylinder_along, frustum, rounded_box
 from ..surfaces import Surface, rect
-from .params import chance, clamp, params_from_dict, pick, register_generator, uniform
+from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
@@ -44,9 +44,6 @@ class SofaParams:
     fabric: str = "grey fabric"
     leg_material: str = "walnut wood"
 
-
-def sofa_params_from_dict(data: dict | None) -> SofaParams:
-    return params_from_dict(SofaParams, data)
 
 
 def sample_sofa_params(rng: np.random.Generator, size: Size, category: str = "sofa") -> SofaParams:

@@ -16,7 +16,7 @@ import numpy as np
 from ..parts import Part
 from ..primitives import cylinder, frustum, lathe, merge, rounded_box
 from ..surfaces import Surface, rect
-from .params import chance, clamp, params_from_dict, pick, register_generator, uniform
+from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
@@ -40,9 +40,6 @@ class TableParams:
     top_material: str = "oak wood"
     base_material: str = "oak wood"
 
-
-def table_params_from_dict(data: dict | None) -> TableParams:
-    return params_from_dict(TableParams, data)
 
 
 def sample_table_params(rng: np.random.Generator, size: Size, category: str = "table") -> TableParams:
