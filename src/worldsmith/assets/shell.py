@@ -29,6 +29,7 @@ import shapely.geometry
 import trimesh
 
 from ..scene import Opening, Room, Scene, Wall
+from ..scene.geometry import signed_area
 from .parts import Part
 from .primitives import box, cylinder_along, merge, prism, transformed
 
@@ -116,10 +117,6 @@ def _clip(poly: list[tuple[float, float]], u: float, keep_greater: bool) -> list
     return out
 
 
-def _area(poly: list[tuple[float, float]]) -> float:
-    n = len(poly)
-    return abs(sum(poly[i][0] * poly[(i + 1) % n][1] - poly[(i + 1) % n][0] * poly[i][1] for i in range(n))) / 2.0
-
 
 def _wall_parts(wall: Wall, prev: Wall, nxt: Wall, openings: list[Opening], height: float,
                 material: str) -> list[Part]:
@@ -134,7 +131,7 @@ def _wall_parts(wall: Wall, prev: Wall, nxt: Wall, openings: list[Opening], heig
             poly = _clip(poly, u0, True)
         if u1 is not None and poly:
             poly = _clip(poly, u1, False)
-        if len(poly) < 3 or _area(poly) < 1e-9 or z1 - z0 < 1e-6:
+        if len(poly) < 3 or abs(signed_area(poly)) < 1e-9 or z1 - z0 < 1e-6:
             return None
         return prism(poly, z0, z1)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..scene import ObjectInstance
+from ..scene.geometry import signed_area
 
 Point2 = tuple[float, float]
 
@@ -36,9 +37,7 @@ class Surface:
 
     @property
     def area(self) -> float:
-        pts = self.polygon
-        n = len(pts)
-        return abs(sum(pts[i][0] * pts[(i + 1) % n][1] - pts[(i + 1) % n][0] * pts[i][1] for i in range(n))) / 2.0
+        return abs(signed_area(self.polygon))
 
     @property
     def centroid(self) -> Point2:

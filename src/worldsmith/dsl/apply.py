@@ -8,12 +8,12 @@ immutable value, so a failure leaves it exactly as it was.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable
 
 import numpy as np
 
+from ..assets import object_transform
 from ..layout.resolve import PlacementError, default_pose, normalize_yaw, resolve_place, support_problem
 from ..scene import ObjectInstance, Opening, Room, Scene, SceneValidationError
 from . import actions as A
@@ -104,18 +104,9 @@ def _dependents(scene: Scene, object_id: str) -> list[ObjectInstance]:
     return out
 
 
-def _pose_matrix(position: Sequence[float], yaw_deg: float) -> np.ndarray:
-    t = math.radians(yaw_deg)
-    c, s = math.cos(t), math.sin(t)
-    m = np.eye(4)
-    m[:2, :2] = [[c, -s], [s, c]]
-    m[:3, 3] = position
-    return m
-
-
 def _carry(scene: Scene, old: ObjectInstance, new: ObjectInstance) -> dict[str, ObjectInstance]:
     """Objects resting on ``old`` follow its rigid motion (and its height change) to ``new``."""
-    delta = _pose_matrix(new.position, new.yaw_deg) @ np.linalg.inv(_pose_matrix(old.position, old.yaw_deg))
+    delta = object_transform(new) @ np.linalg.inv(object_transform(old))
     dz = new.size[2] - old.size[2]
     out = {new.id: new}
     for child in _dependents(scene, old.id):

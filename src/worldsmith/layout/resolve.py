@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Sequence
 
+import numpy as np
+
 from ..assets import catalog
 from ..scene import ObjectInstance, Room, Scene, WorldsmithError
 from ..scene.geometry import Point2, point_in_polygon, yaw_facing
@@ -61,10 +63,8 @@ def _surface_world_z(target: ObjectInstance, surface: int | None) -> tuple[float
     xs = [p[0] for p in s.polygon]
     ys = [p[1] for p in s.polygon]
     cx, cy = (min(xs) + max(xs)) / 2.0, (min(ys) + max(ys)) / 2.0
-    m = object_transform(target)
-    wx = m[0, 0] * cx + m[0, 1] * cy + m[0, 3]
-    wy = m[1, 0] * cx + m[1, 1] * cy + m[1, 3]
-    return target.position[2] + s.z, (float(wx), float(wy))
+    world = object_transform(target) @ np.array([cx, cy, 0.0, 1.0])
+    return target.position[2] + s.z, (float(world[0]), float(world[1]))
 
 
 def room_for(scene: Scene, point: Point2 | None = None) -> Room:
@@ -244,17 +244,9 @@ def support_problem(scene: Scene, obj: ObjectInstance) -> tuple[str, str] | None
     if abs(obj.position[2] - z) > SUPPORT_TOL_M:
         return (f"{obj.id} would {'float above' if obj.position[2] > z else 'sink into'} {base.id}",
                 f"objects on {base.id} rest at z = {z:.2f}")
-    inv = _inverse_pose(object_transform(base))
-    lx = inv[0][0] * obj.position[0] + inv[0][1] * obj.position[1] + inv[0][2]
-    ly = inv[1][0] * obj.position[0] + inv[1][1] * obj.position[1] + inv[1][2]
-    if not point_in_polygon((lx, ly), surface.polygon):
+    local = np.linalg.inv(object_transform(base)) @ np.array([*obj.position, 1.0])
+    if not point_in_polygon((float(local[0]), float(local[1])), surface.polygon):
         return (f"{obj.id} would hang off the edge of {base.id}",
                 f"keep its centre over {base.id}'s surface #{index}, or remove it and add it on another object")
     return None
 
-
-def _inverse_pose(m) -> list[list[float]]:
-    """The 2D inverse (rows of a 2x3 matrix) of a yaw-and-translate 4x4 pose."""
-    c, s_ = float(m[0][0]), float(m[1][0])
-    tx, ty = float(m[0][3]), float(m[1][3])
-    return [[c, s_, -(c * tx + s_ * ty)], [-s_, c, -(-s_ * tx + c * ty)]]
