@@ -17,17 +17,9 @@ from ..scene import AssetRef, ObjectInstance
 from . import catalog
 from .parts import Part
 
-#: generator name -> (params dict, size) -> parts in the local frame
+#: generator name -> (params dict, size) -> parts in the local frame (filled by register_generator)
 Builder = Callable[[dict, tuple[float, float, float]], list[Part]]
 GENERATORS: dict[str, Builder] = {}
-
-
-def register(name: str) -> Callable[[Builder], Builder]:
-    def deco(fn: Builder) -> Builder:
-        GENERATORS[name] = fn
-        return fn
-
-    return deco
 
 
 def fallback_parts(size: tuple[float, float, float]) -> list[Part]:

@@ -222,3 +222,13 @@ def merge(meshes: Sequence[trimesh.Trimesh]) -> trimesh.Trimesh:
         faces.append(np.asarray(m.faces) + n)
         n += len(m.vertices)
     return _mesh(np.concatenate(verts), np.concatenate(faces))
+
+
+def leg(shape: str, x: float, y: float, z1: float, r: float, taper: float = 0.6, segments: int = 16) -> trimesh.Trimesh:
+    """A furniture leg standing on the floor at (x, y), ``z1`` tall, ``r`` its half-width/radius:
+    ``square`` (slightly rounded), ``tapered`` (narrowing to ``taper * r`` at the floor), or round."""
+    if shape == "square":
+        return rounded_box((x - r, y - r, 0.0), (x + r, y + r, z1), min(0.004, 0.3 * r))
+    if shape == "tapered":
+        return frustum((x, y, 0.0), taper * r, r, 0.0, z1, segments)
+    return cylinder((x, y, 0.0), r, 0.0, z1, segments)

@@ -46,17 +46,9 @@ class Surface:
         return (sum(xs) / len(xs), sum(ys) / len(ys))
 
 
-#: generator name -> (params dict, size) -> surfaces
+#: generator name -> (params dict, size) -> surfaces (filled by register_generator)
 SurfaceFn = Callable[[dict, tuple[float, float, float]], list[Surface]]
 SURFACES: dict[str, SurfaceFn] = {}
-
-
-def register_surfaces(name: str) -> Callable[[SurfaceFn], SurfaceFn]:
-    def deco(fn: SurfaceFn) -> SurfaceFn:
-        SURFACES[name] = fn
-        return fn
-
-    return deco
 
 
 def rect(x0: float, y0: float, x1: float, y1: float) -> tuple[Point2, ...]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..parts import Part
-from ..primitives import cylinder, frustum, merge, rotation_z, rounded_box, shear_y_by_z, transformed
+from ..primitives import cylinder, leg, merge, rotation_z, rounded_box, shear_y_by_z, transformed
 from ..surfaces import Surface, rect
 from .params import chance, clamp, pick, register_generator, uniform
 
@@ -129,13 +129,6 @@ def _seat(p: ChairParams, f: _Frame) -> list[Part]:
     return [Part("seat", rounded_box((-sx, f.y_seat_back, z0), (sx, f.d / 2, f.seat_top), 0.006), p.seat_material)]
 
 
-def _leg_mesh(p: ChairParams, x: float, y: float, z1: float, r: float):
-    if p.leg_shape == "square":
-        return rounded_box((x - r, y - r, 0.0), (x + r, y + r, z1), min(0.004, 0.3 * r))
-    if p.leg_shape == "tapered":
-        return frustum((x, y, 0.0), 0.65 * r, r, 0.0, z1, 12)
-    return cylinder((x, y, 0.0), r, 0.0, z1, 12)
-
 
 def _legs(p: ChairParams, f: _Frame) -> list[Part]:
     sx = f.w / 2.0 - f.arm_w
@@ -144,7 +137,7 @@ def _legs(p: ChairParams, f: _Frame) -> list[Part]:
     x = sx - r - 0.01
     yf, yb = f.d / 2.0 - r - 0.01, f.y_seat_back + r
     pos = [(-x, yb), (x, yb), (x, yf), (-x, yf)]
-    parts = [Part(f"leg_{i}", _leg_mesh(p, px, py, z1, r), p.frame_material) for i, (px, py) in enumerate(pos)]
+    parts = [Part(f"leg_{i}", leg(p.leg_shape, px, py, z1, r, 0.65, 12), p.frame_material) for i, (px, py) in enumerate(pos)]
     if p.stretchers:
         zs = 0.3 * z1
         sr = 0.6 * r

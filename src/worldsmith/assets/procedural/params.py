@@ -84,9 +84,9 @@ def register_generator(name: str, params_cls: type[P], build: Callable[[P, Size]
                        surfaces: Callable[[P, Size], list], sample: Callable[[np.random.Generator, Size, str], P]) -> None:
     """Register a generator once for all three uses: building parts from a params dict, its
     support surfaces, and sampling params (stored in scenes as JSON dicts)."""
-    from ..build import register
-    from ..surfaces import register_surfaces
+    from ..build import GENERATORS
+    from ..surfaces import SURFACES
 
-    register(name)(lambda data, size: build(params_from_dict(params_cls, data), size))
-    register_surfaces(name)(lambda data, size: surfaces(params_from_dict(params_cls, data), size))
+    GENERATORS[name] = lambda data, size: build(params_from_dict(params_cls, data), size)
+    SURFACES[name] = lambda data, size: surfaces(params_from_dict(params_cls, data), size)
     SAMPLERS[name] = lambda rng, size, category: params_to_dict(sample(rng, size, category))

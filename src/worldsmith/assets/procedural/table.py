@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..parts import Part
-from ..primitives import cylinder, frustum, lathe, merge, rounded_box
+from ..primitives import cylinder, lathe, leg, merge, rounded_box
 from ..surfaces import Surface, rect
 from .params import chance, clamp, pick, register_generator, uniform
 
@@ -98,13 +98,6 @@ def _top(p: TableParams, size: Size) -> tuple[list[Part], float]:
     return [Part("top", mesh, p.top_material)], t
 
 
-def _leg(p: TableParams, x: float, y: float, z1: float, r: float):
-    if p.leg_shape == "square":
-        return rounded_box((x - r, y - r, 0.0), (x + r, y + r, z1), min(0.004, 0.3 * r))
-    if p.leg_shape == "tapered":
-        return frustum((x, y, 0.0), 0.6 * r, r, 0.0, z1, 16)
-    return cylinder((x, y, 0.0), r, 0.0, z1, 16)
-
 
 def _leg_positions(p: TableParams, w: float, d: float, r: float) -> list[tuple[float, float]]:
     inset = clamp(p.leg_inset_m, 0.0, min(w, d) / 2.0 - r - 0.02)
@@ -129,7 +122,7 @@ def _legs_base(p: TableParams, size: Size, z_top: float) -> list[Part]:
     if unit:
         pos = [q for q in pos if q[0] < 0]
     for i, (x, y) in enumerate(pos):
-        parts.append(Part(f"leg_{i}", _leg(p, x, y, z_top, r), p.base_material))
+        parts.append(Part(f"leg_{i}", leg(p.leg_shape, x, y, z_top, r, 0.6, 16), p.base_material))
     apron = clamp(p.apron_height_m, 0.0, 0.25 * z_top)
     if apron > 0.01 and p.top_shape == "rectangle":
         ax, ay = abs(pos[0][0]), abs(pos[0][1])
