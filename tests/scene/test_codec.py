@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -102,7 +103,7 @@ def test_malformed_json_is_a_schema_error():
 
 def test_values_are_immutable():
     s = sample_scene()
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         s.objects[0].position = (0, 0, 0)  # type: ignore[misc]
     with pytest.raises(TypeError):
         s.rooms[0].materials["floor"] = "x"  # type: ignore[index]
