@@ -21,7 +21,8 @@ from worldsmith.export import (
     EXPORTERS, ExportError, UnknownFormatError, export_glb, export_scene, import_glb, scene_to_glb_bytes,
 )
 from worldsmith.export.glb_writer import read_glb_json
-from worldsmith.export.gltf import ROOT_NODE_NAME, Y_UP_TO_Z_UP, Z_UP_TO_Y_UP, kelvin_to_rgb
+from worldsmith.export.gltf import ROOT_NODE_NAME, Y_UP_TO_Z_UP, Z_UP_TO_Y_UP
+from worldsmith.materials import kelvin_to_rgb
 from worldsmith.scene import (
     AssetRef, Attributes, Light, ObjectInstance, Opening, Room, Scene, WorldsmithError, dumps, loads,
 )

@@ -204,3 +204,28 @@ def _resolve(description: str, color: str | tuple[float, ...] | None) -> PBR:
         rgb = tuple(c * 0.45 for c in rgb)  # type: ignore[assignment]
     r, g, b = (round(min(1.0, max(0.0, c)), 6) for c in rgb)
     return PBR(entry.name, (r, g, b, entry.alpha), entry.metallic, entry.roughness)
+
+
+def kelvin_to_rgb(kelvin: float) -> tuple[float, float, float]:
+    """Linear-sRGB colour of a black body at ``kelvin`` (max channel 1).
+
+    Planckian locus chromaticity by Kim et al. (2002), valid 1667-25000 K (clamped), then
+    xyY -> XYZ -> linear sRGB (D65)."""
+    t = min(25000.0, max(1667.0, float(kelvin)))
+    if t <= 4000.0:
+        x = -0.2661239e9 / t**3 - 0.2343589e6 / t**2 + 0.8776956e3 / t + 0.179910
+    else:
+        x = -3.0258469e9 / t**3 + 2.1070379e6 / t**2 + 0.2226347e3 / t + 0.240390
+    if t <= 2222.0:
+        y = -1.1063814 * x**3 - 1.34811020 * x**2 + 2.18555832 * x - 0.20219683
+    elif t <= 4000.0:
+        y = -0.9549476 * x**3 - 1.37418593 * x**2 + 2.09137015 * x - 0.16748867
+    else:
+        y = 3.0817580 * x**3 - 5.87338670 * x**2 + 3.75112997 * x - 0.37001483
+    X, Y, Z = x / y, 1.0, (1.0 - x - y) / y
+    r = 3.2404542 * X - 1.5371385 * Y - 0.4985314 * Z
+    g = -0.9692660 * X + 1.8760108 * Y + 0.0415560 * Z
+    b = 0.0556434 * X - 0.2040259 * Y + 1.0572252 * Z
+    rgb = [max(0.0, c) for c in (r, g, b)]
+    m = max(rgb)
+    return (rgb[0] / m, rgb[1] / m, rgb[2] / m)
