@@ -38,7 +38,7 @@ $(STAMPS)/venv: pyproject.toml | $(BIN)/python
 install: $(STAMPS)/apt $(STAMPS)/venv
 
 demo: install
-	$(BIN)/worldsmith exec examples/living_room.py --out $(DEMO_OUT) --seed 0 --prompt "a cosy living room with a sofa facing the tv"
+	$(BIN)/worldsmith exec examples/living_room.py --out $(DEMO_OUT) --seed 0
 	@echo "demo output: $(abspath $(DEMO_OUT)) (open plan.png, load scene.glb in any glTF viewer)"
 
 # pytest exits 5 when it collected no tests: that fails here, never passes silently.
