@@ -3,14 +3,22 @@
 A generator module ``xxx`` holds an ``XxxParams`` frozen dataclass (every field has a default, units
 in the names), ``sample_xxx_params(rng, size, category)``, a pure ``build_xxx(params, size)`` that
 builds at the given size (the fit in ``build.py`` only nudges) and ``xxx_surfaces(params, size)``,
-all registered by one ``register_generator`` call. Params are stored in scenes as JSON dicts (see :mod:`.params`).
+all registered by one ``register_generator`` call (a module may register several generators).
+Params are stored in scenes as JSON dicts (see :mod:`.params`). Every module of this package except
+``params`` is imported here, in name order, so adding a generator is adding a file.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import numpy as np
 
-from . import bed, bookshelf, cabinet, chair, sofa, table  # noqa: F401  (importing registers them)
+for _mod in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    if _mod != "params" and not _mod.startswith("_"):
+        importlib.import_module(f"{__name__}.{_mod}")
+
 from .bed import BedParams, bed_surfaces, build_bed, sample_bed_params
 from .bookshelf import BookshelfParams, bookshelf_surfaces, build_bookshelf, sample_bookshelf_params
 from .cabinet import CabinetParams, build_cabinet, cabinet_surfaces, sample_cabinet_params
