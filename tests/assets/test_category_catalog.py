@@ -20,6 +20,22 @@ candle small_plant picture_frame cash_register coffee_machine towel box toy guit
 folded_clothes speaker""".split()
 
 
+#: the first six generators each serve several related categories; every other category has its own
+EARLY_FAMILIES = {
+    "table": {"table", "coffee_table", "side_table", "dining_table", "cafe_table", "desk", "conference_table"},
+    "chair": {"chair", "dining_chair", "office_chair", "bar_stool"},
+    "sofa": {"sofa", "armchair"},
+    "bed": {"bed"},
+    "bookshelf": {"bookshelf", "display_shelf"},
+    "cabinet": {"cabinet", "nightstand", "dresser", "tv_stand", "wardrobe", "kitchen_island", "kitchen_counter",
+                "wall_cabinet"},
+}
+
+
+def names_set() -> set[str]:
+    return set(catalog.names())
+
+
 def test_every_category_is_present_with_its_support():
     names = set(catalog.names())
     for group, support in ((FLOOR, "floor"), (WALL, "wall"), (CEILING, "ceiling"), (SMALL, "object")):
@@ -41,8 +57,12 @@ def test_entry_is_consistent(name):
         assert info.mount_height_m + info.size_typical[2] <= 2.6  # fits under a common ceiling
     else:
         assert info.mount_height_m is None
-    if info.generator:
-        assert info.generator in GENERATORS
+    assert info.generator == name or (info.generator in GENERATORS and name in EARLY_FAMILIES[info.generator])
+    assert info.generator in GENERATORS
+    assert len(info.description.split()) >= 4
+    assert set(info.placement) <= set(catalog.PLACEMENT_HINTS)
+    assert all(p in names_set() and p != name for p in info.paired_with)
+    assert info.front_axis == "+y"
     assert info.room_types and all(r == r.lower() and " " not in r for r in info.room_types)
     assert catalog.resolve(name) == name
     assert catalog.resolve(name.replace("_", " ").upper()) == name
@@ -82,3 +102,21 @@ def test_real_world_scale():
     assert catalog.get("coffee_table").size_typical[2] < 0.5
     assert catalog.get("wardrobe").size_typical[2] > 1.7
     assert catalog.get("mug").size_typical[2] < 0.15
+
+
+def test_surface_levels_come_from_the_generators():
+    shelf = catalog.surface_levels("bookshelf")
+    assert len(shelf) >= 4
+    zs = [lv.z for lv in shelf]
+    assert zs == sorted(zs) and zs[-1] == pytest.approx(catalog.get("bookshelf").size_typical[2])
+    assert all(lv.clearance_m and lv.clearance_m > 0.15 for lv in shelf[:-1]) and shelf[-1].clearance_m is None
+    (top,) = catalog.surface_levels("coffee_table")
+    assert top.z == pytest.approx(catalog.get("coffee_table").size_typical[2], abs=1e-3)
+    assert all(lv.z == pytest.approx(0.44, abs=0.08) for lv in catalog.surface_levels("sofa"))
+
+
+def test_pairs_and_placement_hints():
+    assert "office_chair" in catalog.get("desk").paired_with
+    assert "nightstand" in catalog.get("bed").paired_with
+    assert "corner" in catalog.get("floor_lamp").placement
+    assert "centre" in catalog.get("coffee_table").placement

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from worldsmith.scene import (
-    AssetRef, Attributes, Light, ObjectInstance, Opening, Room, Scene, SceneValidationError, SchemaError, dumps,
+    AssetRef, Attributes, Light, MaterialChoice, ObjectInstance, Opening, Room, Scene, SceneValidationError, SchemaError, dumps,
     loads, scene_from_dict, scene_to_dict,
 )
 
@@ -30,7 +30,9 @@ def sample_scene() -> Scene:
                          (0.9, 0.04, 0.6), 270.0, support="wall:wall_3")
     lights = (Light("light_0", "ceiling_fixture", (2.5, 2, 2.78), watts=60, kelvin=2700),
               Light("light_1", "spot", (1, 1, 2.5), lumens=800, rgb=(1.0, 0.9, 0.8), direction=(0, 0.5, -1)))
-    return Scene("a living room", 7, (room,), (table, mug, art), lights)
+    choices = {"oak planks": MaterialChoice("oak_planks", 0.91),
+               "red brick": MaterialChoice("brick_red", 0.88, (0.5, 0.05, 0.03))}
+    return Scene("a living room", 7, (room,), (table, mug, art), lights, choices)
 
 
 def test_round_trip_and_determinism():
@@ -38,7 +40,7 @@ def test_round_trip_and_determinism():
     text = dumps(s)
     assert loads(text) == s
     assert dumps(loads(text)) == text
-    assert json.loads(text)["schema_version"] == 1
+    assert json.loads(text)["schema_version"] == 2
 
 
 def test_polygon_is_stored_counter_clockwise_keeping_first_vertex():
@@ -81,7 +83,12 @@ def test_unknown_keys_are_rejected_with_their_path(mutate, path):
      'rooms["room_0"].polygon', "simple polygon"),
     (lambda d: d["rooms"]["room_0"].update(height=0.5), 'rooms["room_0"].height', ">= 1.5"),
     (lambda d: d["lights"]["light_0"].update(lumens=100.0), 'lights["light_0"].watts', "exactly one"),
-    (lambda d: d.update(schema_version=99), "schema_version", "supported versions 1"),
+    (lambda d: d.update(schema_version=99), "schema_version", "supported versions 1, 2"),
+    (lambda d: d["material_choices"]["oak planks"].update(score=1.5), 'material_choices["oak planks"].score', "<= 1"),
+    (lambda d: d["material_choices"]["red brick"].update(tint=[2, 0, 0]), 'material_choices["red brick"].tint',
+     "linear RGB"),
+    (lambda d: d["material_choices"]["red brick"].update(extra=1), 'material_choices["red brick"].extra',
+     "one of the keys"),
     (lambda d: d["objects"]["table_0"].pop("size"), 'objects["table_0"].size', "required"),
 ])
 def test_invalid_values_name_path_expected_and_received(mutate, path, expected):
@@ -92,6 +99,16 @@ def test_invalid_values_name_path_expected_and_received(mutate, path, expected):
     assert info.value.path == path
     assert expected in str(info.value)
     assert str(info.value).startswith(path + ": expected ")
+
+
+def test_version_1_files_migrate_to_version_2():
+    d = scene_to_dict(sample_scene())
+    d["schema_version"] = 1
+    del d["material_choices"]
+    old = scene_from_dict(d)
+    assert old.material_choices == {}
+    assert old.objects == sample_scene().objects and old.rooms == sample_scene().rooms
+    assert json.loads(dumps(old))["schema_version"] == 2
 
 
 def test_malformed_json_is_a_schema_error():

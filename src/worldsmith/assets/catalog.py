@@ -16,6 +16,16 @@ Fields of :class:`CategoryInfo`:
 - ``flat``: a floor covering a few millimetres high (rug, yoga mat) that other furniture may stand on;
   layout should not count overlaps with it as collisions.
 - ``room_types``: snake_case room kinds it typically appears in (``living_room``, ``bedroom``, ...).
+- ``description``: one sentence saying what it is (text retrieval embeds it with the synonyms).
+- ``placement``: where it usually goes besides ``against_wall``: any of ``corner``, ``centre``,
+  ``near_window``, ``near_door`` (empty: anywhere).
+- ``paired_with``: categories it usually appears next to (a desk with an office chair, a bed with
+  nightstands); layout and the offline planner use it.
+- ``front_axis``: always ``+y``: every asset, procedural or imported, is normalized so its front is
+  local +Y (imported meshes are rotated on import, see ``assets.meshimport``).
+
+Whether a category holds small objects, and at which heights, comes from its generator's support
+surfaces at the typical size (:func:`surface_levels`), so it can never disagree with the mesh.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ from functools import lru_cache
 from importlib import resources
 
 SUPPORT_TYPES = ("floor", "wall", "ceiling", "object")
+PLACEMENT_HINTS = ("corner", "centre", "near_window", "near_door")
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,10 @@ class CategoryInfo:
     mount_height_m: float | None = None
     room_types: tuple[str, ...] = ()
     flat: bool = False
+    description: str = ""
+    placement: tuple[str, ...] = ()
+    paired_with: tuple[str, ...] = ()
+    front_axis: str = "+y"
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +80,9 @@ def _catalog() -> dict[str, CategoryInfo]:
             mount_height_m=e.get("mount_height_m"),
             room_types=tuple(e.get("room_types", ())),
             flat=bool(e.get("flat", False)),
+            description=str(e.get("description", "")),
+            placement=tuple(e.get("placement", ())),
+            paired_with=tuple(e.get("paired_with", ())),
         )
     return out
 
@@ -94,3 +112,27 @@ def suggest(text: str, n: int = 3) -> list[str]:
     """Close canonical names for a misspelt category (for error hints)."""
     key = text.strip().lower().replace(" ", "_")
     return difflib.get_close_matches(key, names(), n=n, cutoff=0.6)
+
+
+@dataclass(frozen=True)
+class SurfaceLevel:
+    """One support surface of a category at its typical size: its name ("top", "shelf_2", "seat"),
+    its height above the floor, and the free height above it (None: open to the ceiling)."""
+
+    name: str
+    z: float
+    clearance_m: float | None
+
+
+@lru_cache(maxsize=None)
+def surface_levels(name: str) -> tuple[SurfaceLevel, ...]:
+    """Support surfaces of ``name``'s generator with default params at the typical size (empty for
+    things nothing stands on). A category is a container with shelf levels when it has several."""
+    from .procedural import params_from_dict  # noqa: F401  (registers the generators)
+    from .surfaces import SURFACES, top_surface
+
+    info = get(name)
+    fn = SURFACES.get(info.generator) if info.generator else None
+    size = tuple(float(v) for v in info.size_typical)
+    surfaces = fn({"category": name}, size) if fn else top_surface(size)  # type: ignore[arg-type]
+    return tuple(SurfaceLevel(s.name, round(float(s.z), 4), s.clearance_m) for s in surfaces)

@@ -11,6 +11,7 @@ from .model import (
     Attributes,
     FrozenDict,
     Light,
+    MaterialChoice,
     ObjectInstance,
     Opening,
     Room,
@@ -19,7 +20,7 @@ from .model import (
 )
 
 __all__ = [
-    "SCHEMA_VERSION", "SUPPORTED_VERSIONS", "AssetRef", "Attributes", "FrozenDict", "Light", "ObjectInstance",
+    "SCHEMA_VERSION", "SUPPORTED_VERSIONS", "AssetRef", "Attributes", "FrozenDict", "Light", "MaterialChoice", "ObjectInstance",
     "Opening", "Room", "Scene", "SceneValidationError", "SchemaError", "Wall", "WorldsmithError", "dumps",
     "footprint", "front_direction", "load", "loads", "save", "scene_from_dict", "scene_to_dict", "yaw_facing",
 ]

@@ -1,11 +1,14 @@
 """JSON codec for scenes: ``schema_version``, strict decoding, migrations.
 
-Layout of a document (version 1)::
+Layout of a document (version 2)::
 
     {"schema_version": 1, "prompt": "...", "seed": 0,
      "rooms":   {"room_0":  {"name", "polygon", "height", "wall_thickness", "openings": {id: {...}}, "materials"}},
      "objects": {"sofa_0":  {"category", "asset", "position", "size", "yaw_deg", "support", "attributes"}},
-     "lights":  {"light_0": {"kind", "position", "watts", "lumens", "kelvin", "rgb", ...}}}
+     "lights":  {"light_0": {"kind", "position", "watts", "lumens", "kelvin", "rgb", ...}},
+     "material_choices": {"dark green velvet wallpaper": {"material", "score", "tint"}}}
+
+Version history: 1 had no ``material_choices`` (migrated by adding an empty table).
 
 Collections are JSON objects keyed by id, in scene order. Every field is written, so a file is
 self-describing; decoding rejects unknown keys and names their path. Encoding is deterministic:
@@ -20,12 +23,18 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from .errors import SceneValidationError, SchemaError
-from .model import AssetRef, Attributes, Light, ObjectInstance, Opening, Room, Scene
+from .model import AssetRef, Attributes, Light, MaterialChoice, ObjectInstance, Opening, Room, Scene
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v1_to_v2(data: dict) -> dict:
+    """Version 2 records how material descriptions were resolved; a version-1 file has none yet."""
+    return {**data, "material_choices": {}}
+
 
 #: ``MIGRATIONS[v]`` upgrades a version-``v`` document (a dict) to version ``v + 1``.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 SUPPORTED_VERSIONS = tuple(sorted(set(MIGRATIONS) | {SCHEMA_VERSION}))
 
 
@@ -67,6 +76,7 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
         "rooms": rooms,
         "objects": {o.id: _record(o) for o in scene.objects},
         "lights": {light.id: _record(light) for light in scene.lights},
+        "material_choices": {k: _record(v, ()) for k, v in scene.material_choices.items()},
     }
 
 
@@ -174,6 +184,10 @@ def scene_from_dict(data: Any) -> Scene:
     for name, fn, label in (("rooms", _room, "rooms"), ("objects", _object, "objects"), ("lights", _light, "lights")):
         items = _mapping(kw.get(name, {}), label)
         kw[name] = tuple(fn(k, v, f'{label}["{k}"]') for k, v in items.items())
+    choices = _mapping(kw.get("material_choices", {}), "material_choices")
+    kw["material_choices"] = {
+        k: _build(MaterialChoice, _fields(MaterialChoice, v, f'material_choices["{k}"]', ()), f'material_choices["{k}"]')
+        for k, v in choices.items()}
     return _build(Scene, kw, "")
 
 

@@ -25,7 +25,7 @@ COLOR_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 OPENING_KINDS = ("door", "window")
 LIGHT_KINDS = ("point", "spot", "area", "ceiling_fixture")
-ASSET_SOURCES = ("procedural", "fallback", "mesh")
+ASSET_SOURCES = ("procedural", "fallback", "mesh", "library")
 
 
 class FrozenDict(dict):
@@ -432,14 +432,39 @@ LUMENS_PER_WATT = 15.0
 
 
 @dataclass(frozen=True)
+class MaterialChoice:
+    """How a free-text material description was resolved, so the scene explains its looks: the
+    library ``material`` chosen, the match ``score`` in [0, 1], and the ``tint`` (linear RGB) that
+    colour words in the description applied, if any."""
+
+    material: str
+    score: float
+    tint: tuple[float, float, float] | None = None
+
+    def __post_init__(self) -> None:
+        check_text(self.material, "material")
+        _set(self, "score", check_number(self.score, "score", lo=0.0, hi=1.0))
+        if self.tint is not None:
+            tint = check_vector(self.tint, 3, "tint")
+            if not all(0.0 <= v <= 1.0 for v in tint):
+                raise SceneValidationError("tint", "linear RGB in [0, 1]", self.tint)
+            _set(self, "tint", tint)
+
+
+@dataclass(frozen=True)
 class Scene:
-    """The single aggregate: rooms, objects, lights. Wall ids run over all rooms in order."""
+    """The single aggregate: rooms, objects, lights. Wall ids run over all rooms in order.
+
+    ``material_choices`` maps every material description the scene uses (room surfaces, objects'
+    ``material=``) to the library material it resolved to, with the score and tint.
+    """
 
     prompt: str = ""
     seed: int = 0
     rooms: tuple[Room, ...] = ()
     objects: tuple[ObjectInstance, ...] = ()
     lights: tuple[Light, ...] = ()
+    material_choices: Mapping[str, MaterialChoice] = field(default_factory=FrozenDict)
 
     def __post_init__(self) -> None:
         check_text(self.prompt, "prompt", allow_empty=True)
@@ -453,6 +478,14 @@ class Scene:
                 if not isinstance(item, kind):
                     raise SceneValidationError(f"{name}[{i}]", f"a {kind.__name__}", item)
             _set(self, name, tuple(seq))
+        choices = self.material_choices
+        if not isinstance(choices, Mapping):
+            raise SceneValidationError("material_choices", "a mapping of description to MaterialChoice", choices)
+        for key, value in choices.items():
+            check_text(key, "material_choices key")
+            if not isinstance(value, MaterialChoice):
+                raise SceneValidationError(f'material_choices["{key}"]', "a MaterialChoice", value)
+        _set(self, "material_choices", FrozenDict(sorted(choices.items())))
         self._check_references()
 
     # -- cross-reference invariants ------------------------------------------------------------
