@@ -10,11 +10,13 @@ APT_PACKAGES := fonts-dejavu-core
 EXTRAS  := dev
 DEMO_OUT ?= out/demo
 
-.PHONY: demo test install apt clean bench help
+.PHONY: demo test install apt clean bench contact-sheet help
 
 help:
 	@echo "make demo   - install what is missing, then build a sample scene (see the output folder it prints)"
 	@echo "make test   - install what is missing, then run the test suite"
+	@echo "make bench  - benchmarks (tables on stdout, JSON and contact sheets in bench/results/)"
+	@echo "make contact-sheet - bench/results/contact_sheet.png: one sample of every asset category"
 
 $(STAMPS)/apt: Makefile
 	@mkdir -p $(STAMPS)
@@ -48,6 +50,10 @@ test: install
 
 bench: install
 	$(BIN)/python bench/exec_examples.py
+	$(BIN)/python bench/assets.py
+
+contact-sheet: install
+	$(BIN)/python bench/assets.py --sheet-only
 
 clean:
 	rm -rf out $(STAMPS) .pytest_cache
