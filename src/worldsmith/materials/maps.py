@@ -1,0 +1,101 @@
+"""Texture maps of a material, a resolved description or a :class:`~.resolve.PBR`.
+
+:func:`texture_maps` is the one call exporters and renderers need: it picks the material, the
+colour to generate with (a tinted match re-colours its pattern), generates or loads the maps at
+the requested resolution and caches them on disk (see :mod:`.textures`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from .library import DEFAULT, Material, get
+from .resolve import PBR, MaterialMatch, resolve_material
+from .textures import (DEFAULT_RESOLUTION, F32, TextureMaps, cached_maps, flat_maps, generate, linear_to_srgb_array,
+                       srgb_to_linear_array)
+
+
+def _pick(target: Any) -> tuple[Material, tuple[float, float, float]]:
+    if isinstance(target, MaterialMatch):
+        return target.material, tuple(target.base_color[:3])  # type: ignore[return-value]
+    if isinstance(target, PBR):
+        mat = get(target.texture) if target.texture else (get(target.name) if target.name != "default" else DEFAULT)
+        return mat, tuple(target.base_color[:3])  # type: ignore[return-value]
+    if isinstance(target, Material):
+        return target, tuple(target.base_color[:3])  # type: ignore[return-value]
+    if isinstance(target, str):
+        from .errors import UnknownMaterialError
+
+        try:
+            mat = get(target)
+            return mat, tuple(mat.base_color[:3])  # type: ignore[return-value]
+        except UnknownMaterialError:
+            return _pick(resolve_material(target))
+    raise TypeError(f"texture_maps expects a Material, MaterialMatch, PBR, material name or description, "
+                    f"got {type(target).__name__}")
+
+
+def _load(path: str, channels: int, res: int) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        im = im.convert("RGB" if channels == 3 else "L")
+        if im.size != (res, res):
+            im = im.resize((res, res), Image.Resampling.LANCZOS)
+        return np.asarray(im, dtype=np.uint8).copy()
+
+
+def _folder_maps(mat: Material, color: Sequence[float], res: int) -> TextureMaps:
+    files = mat.file_map
+    albedo = _load(files["color"], 3, res)
+    base = np.asarray(mat.base_color[:3], dtype=F32)
+    want = np.asarray(color, dtype=F32)
+    if not np.allclose(base, want, atol=1e-6):
+        lin = srgb_to_linear_array(albedo.astype(F32) / 255.0) * (want / np.maximum(base, 1e-4))
+        albedo = np.round(linear_to_srgb_array(lin) * 255.0).astype(np.uint8)
+    rough = (_load(files["roughness"], 1, res) if "roughness" in files
+             else np.full((res, res), int(round(mat.roughness * 255)), np.uint8))
+    if "normal_gl" in files:
+        normal = _load(files["normal_gl"], 3, res)
+    elif "normal_dx" in files:
+        normal = _load(files["normal_dx"], 3, res)
+        normal[..., 1] = 255 - normal[..., 1]  # DirectX (green down) -> OpenGL (green up)
+    else:
+        normal = np.broadcast_to(np.array([128, 128, 255], np.uint8), (res, res, 3)).copy()
+    metal = _load(files["metalness"], 1, res) if "metalness" in files else None
+    height = _load(files["displacement"], 1, res) if "displacement" in files else None
+    return TextureMaps(albedo, rough, normal, mat.scale_m, metallic=metal, height=height)
+
+
+def texture_maps(material: Material | MaterialMatch | PBR | str, resolution: int = DEFAULT_RESOLUTION,
+                 seed: int = 0) -> TextureMaps:
+    """Albedo (sRGB), roughness and OpenGL normal maps of ``material`` at ``resolution``.
+
+    ``material`` may be a :class:`Material`, a library name, a free-text description, a
+    :class:`MaterialMatch` or a :class:`PBR` (the last two carry a tint: the pattern is generated
+    in the tinted colour). Procedural maps are deterministic in (material, colour, resolution,
+    seed) and cached as PNGs (``TextureMaps.paths``); folder materials are resized from their
+    files (and cached the same way). Untextured materials give small uniform maps (4 x 4) with
+    no files: check ``Material.textured`` first when that matters."""
+    mat, color = _pick(material)
+    res = int(resolution)
+    if not mat.textured:
+        return flat_maps(color, mat.roughness, 4, mat.scale_m)
+    rgb = [round(float(c), 6) for c in color]
+    if mat.texture is not None:
+        spec = mat.texture
+        payload = {"kind": "procedural", "spec": spec.to_dict(), "color": rgb, "roughness": mat.roughness,
+                   "seed": int(seed), "resolution": res}
+        return cached_maps(payload, lambda: generate(spec, rgb, mat.roughness, res, seed), spec.scale_m)
+    stats = []
+    for kind, path in mat.files:
+        p = Path(path)
+        st = p.stat()
+        stats.append([kind, str(p), st.st_size, st.st_mtime_ns])
+    names = ["albedo", "roughness", "normal"] + [k for k, f in (("metallic", "metalness"), ("height", "displacement"))
+                                                   if f in mat.file_map]
+    payload = {"kind": "folder", "files": stats, "color": rgb, "resolution": res}
+    return cached_maps(payload, lambda: _folder_maps(mat, rgb, res), mat.scale_m, names=names)
