@@ -11,6 +11,12 @@ from worldsmith.scene import AssetRef, ObjectInstance
 
 MAPPED = sorted(n for n in catalog.names() if catalog.get(n).generator)
 
+#: categories that always offer somewhere to put things (others may offer nothing: a lamp, a vase)
+HOLDERS = set("""table coffee_table side_table dining_table cafe_table desk conference_table workbench kitchen_island
+kitchen_counter bar_counter checkout_counter tv_stand bookshelf display_shelf cabinet wall_cabinet wall_shelf nightstand
+dresser wardrobe changing_table toy_chest bed bunk_bed sofa armchair chair dining_chair office_chair bench stool
+fireplace piano dishwasher washing_machine dryer magazine plate folded_clothes""".split())
+
 
 class VerticalRays:
     """Crossings of vertical lines with a triangle soup (triangle set-up done once)."""
@@ -78,7 +84,7 @@ def test_surfaces_lie_on_the_mesh(category):
         obj = ObjectInstance("obj_0", category, AssetRef("procedural", info.generator, params), (1.0, 2.0, 0.0), size,
                              yaw_deg=30.0)
         surfaces = support_surfaces(obj)
-        assert surfaces
+        assert surfaces or category not in HOLDERS
         _check_surfaces(obj, surfaces)
 
 

@@ -15,7 +15,8 @@ import numpy as np
 
 from ..assets import object_transform
 from ..layout.resolve import PlacementError, default_pose, normalize_yaw, resolve_place, support_problem
-from ..scene import ObjectInstance, Opening, Room, Scene, SceneValidationError
+from ..materials import resolve_material
+from ..scene import MaterialChoice, ObjectInstance, Opening, Room, Scene, SceneValidationError
 from . import actions as A
 from .errors import DSLError
 
@@ -57,6 +58,21 @@ def apply(scene: Scene, actions: Iterable[A.Action]) -> tuple[Scene, ApplyReport
             exc.action_index = i  # type: ignore[attr-defined]
             raise
     return current, report
+
+
+def with_material_choices(scene: Scene) -> Scene:
+    """The scene with ``material_choices`` listing exactly the descriptions it uses (room surfaces and
+    objects' materials), each with the library material it resolves to, the score and the tint."""
+    used = {d for room in scene.rooms for d in room.materials.values()}
+    used |= {d for o in scene.objects for d in o.attributes.materials.values()}
+    choices = {}
+    for description in sorted(used):
+        match = resolve_material(description)
+        tint = None if match.tint is None else tuple(round(min(1.0, max(0.0, float(v))), 4) for v in match.tint)
+        choices[description] = MaterialChoice(match.name, round(float(match.score), 4), tint)  # type: ignore[arg-type]
+    if choices == dict(scene.material_choices):
+        return scene
+    return dataclasses.replace(scene, material_choices=choices)
 
 
 def _conflict(message: str, hint: str = "") -> DSLError:
@@ -123,7 +139,10 @@ def apply_action(scene: Scene, action: A.Action, report: ApplyReport | None = No
     handler = _HANDLERS.get(type(action))
     if handler is None:
         raise DSLError("E_BAD_ARGUMENT", f"not an action: {type(action).__name__}")
-    return handler(scene, action, report)
+    new = handler(scene, action, report)
+    if isinstance(action, (A.SetMaterial, A.AddObject, A.Remove)):
+        new = with_material_choices(new)
+    return new
 
 
 def _room_of_wall(scene: Scene, wall_id: str) -> Room:
