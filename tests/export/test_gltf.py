@@ -259,7 +259,7 @@ def test_glb_container_is_well_formed(glb, doc):
     for view in doc["bufferViews"]:
         assert view["byteOffset"] % 4 == 0 and view["byteOffset"] + view["byteLength"] <= bin_len
     for acc in doc["accessors"]:
-        size = {"VEC3": 12, "SCALAR": 4}[acc["type"]]
+        size = {"VEC3": 12, "VEC2": 8, "SCALAR": 4}[acc["type"]]
         assert acc["count"] * size == doc["bufferViews"][acc["bufferView"]]["byteLength"]
     for mesh in doc["meshes"]:
         for prim in mesh["primitives"]:
@@ -313,12 +313,20 @@ def test_color_goes_on_the_main_parts_only(tmp_path):
         if resolve_pbr(p.material).base_color[3] == 1.0:
             areas[p.material] = areas.get(p.material, 0.0) + p.mesh.area
     main = max(areas, key=lambda m: areas[m])
-    doc = read_glb_json(scene_to_glb_bytes(Scene(objects=(obj,))))
+    glb_bytes = scene_to_glb_bytes(Scene(objects=(obj,)))
+    doc = read_glb_json(glb_bytes)
     mats = _materials_of(doc, "thing_0")
     assert len(mats) == len(parts)
     for p, m in zip(parts, mats):
         want = resolve_pbr(p.material, color="red") if p.material == main else resolve_pbr(p.material)
-        assert m["pbrMetallicRoughness"]["baseColorFactor"] == list(want.base_color), p.name
+        block = m["pbrMetallicRoughness"]
+        if want.texture:  # the colour lives in the (tinted) albedo map; the factor is white
+            assert block["baseColorFactor"] == [1.0, 1.0, 1.0, want.base_color[3]], p.name
+            albedo = _image(doc, glb_bytes, block["baseColorTexture"]["index"]).reshape(-1, 3).mean(axis=0)
+            if p.material == main:
+                assert albedo[0] > 1.5 * albedo[1] and albedo[0] > 1.5 * albedo[2], (p.name, albedo)
+        else:
+            assert block["baseColorFactor"] == list(want.base_color), p.name
         assert ("color" in m["extras"]) == (p.material == main)
 
 
@@ -448,7 +456,7 @@ def test_objects_only_scene(tmp_path):
     nodes = import_glb(path)
     assert {k for k, v in nodes.items() if v.extras.get("kind") == "object"} == {o.id for o in s.objects}
     assert not any(v.extras.get("kind") in ("shell", "light") for v in nodes.values())
-    assert "extensionsUsed" not in read_glb_json(path.read_bytes())
+    assert "KHR_lights_punctual" not in read_glb_json(path.read_bytes()).get("extensionsUsed", [])
 
 
 def test_empty_scene(tmp_path):
@@ -474,3 +482,67 @@ def test_import_errors(tmp_path):
     junk.write_bytes(b"not a glb file at all")
     with pytest.raises(ExportError):
         import_glb(junk)
+
+
+def _image(doc: dict, data: bytes, texture: int) -> np.ndarray:
+    """The pixels of a texture embedded in a GLB."""
+    import io
+
+    from PIL import Image
+
+    view = doc["bufferViews"][doc["images"][doc["textures"][texture]["source"]]["bufferView"]]
+    json_len = struct.unpack_from("<I", data, 12)[0]
+    start = 28 + json_len + view["byteOffset"]
+    with Image.open(io.BytesIO(data[start:start + view["byteLength"]])) as im:
+        assert im.format == "PNG"
+        return np.asarray(im.convert("RGB"), dtype=float)
+
+
+def test_textured_materials_embed_maps_and_metric_uvs():
+    from worldsmith.materials import resolve_pbr, texture_maps
+
+    room = Room("room_0", "studio", [(0, 0), (4.0, 0), (4.0, 3.0), (0, 3.0)], 2.6,
+                materials={"floor": "light oak planks", "walls": "exposed red brick"})
+    data = scene_to_glb_bytes(Scene(rooms=(room,)), texture_px=64)
+    doc = read_glb_json(data)
+    floor = next(n for n in doc["nodes"] if n["name"] == "floor_room_0")
+    (prim,) = doc["meshes"][floor["mesh"]]["primitives"]
+    mat = doc["materials"][prim["material"]]
+    pbr = resolve_pbr("light oak planks")
+    assert pbr.texture and mat["extras"]["library"] == pbr.name
+    tile = mat["extras"]["texture_tile_m"]
+    assert tile == pytest.approx(texture_maps(pbr, resolution=64).scale_m)
+    for key in ("baseColorTexture", "metallicRoughnessTexture"):
+        img = _image(doc, data, mat["pbrMetallicRoughness"][key]["index"])
+        assert img.shape == (64, 64, 3)
+    assert _image(doc, data, mat["normalTexture"]["index"]).shape == (64, 64, 3)
+    # UVs are metres / tile: the floor's 4 m x 3 m top spans 4/tile x 3/tile texture repeats
+    acc = doc["accessors"][prim["attributes"]["TEXCOORD_0"]]
+    view = doc["bufferViews"][acc["bufferView"]]
+    json_len = struct.unpack_from("<I", data, 12)[0]
+    uv = np.frombuffer(data, "<f4", acc["count"] * 2, 28 + json_len + view["byteOffset"]).reshape(-1, 2)
+    assert acc["count"] == doc["accessors"][prim["attributes"]["POSITION"]]["count"]
+    span = uv.max(axis=0) - uv.min(axis=0)
+    assert span == pytest.approx([4.0 / tile, 3.0 / tile], rel=0.05)
+    # every image is stored once, and no textures at all when asked
+    assert len({(v["byteOffset"], v["byteLength"]) for v in doc["bufferViews"]}) == len(doc["bufferViews"])
+    plain = read_glb_json(scene_to_glb_bytes(Scene(rooms=(room,)), texture_px=0))
+    assert "images" not in plain and "textures" not in plain
+    with pytest.raises(ExportError):
+        scene_to_glb_bytes(Scene(rooms=(room,)), texture_px=2)
+
+
+def test_emissive_materials_glow():
+    from worldsmith.materials import resolve_pbr
+
+    pbr = resolve_pbr("warm light")
+    assert pbr.emissive_strength > 0
+    room = Room("room_0", "studio", [(0, 0), (3.0, 0), (3.0, 3.0), (0, 3.0)], 2.6, materials={"ceiling": "warm light"})
+    doc = read_glb_json(scene_to_glb_bytes(Scene(rooms=(room,)), texture_px=0))
+    node = next(n for n in doc["nodes"] if n["name"] == "ceiling_room_0")
+    mat = doc["materials"][doc["meshes"][node["mesh"]]["primitives"][0]["material"]]
+    assert mat["emissiveFactor"] == pytest.approx(list(pbr.emissive), abs=1e-6)
+    if pbr.emissive_strength != 1.0:
+        assert mat["extensions"]["KHR_materials_emissive_strength"]["emissiveStrength"] == pytest.approx(
+            pbr.emissive_strength)
+        assert "KHR_materials_emissive_strength" in doc["extensionsUsed"]

@@ -59,9 +59,10 @@ def get_exporter(fmt: str) -> Exporter:
     return getattr(module, attr)
 
 
-def export_scene(scene: "Scene", fmt: str, path: str | Path) -> None:
-    """Write ``scene`` to ``path`` in format ``fmt`` (one of :func:`known_formats`)."""
-    get_exporter(fmt)(scene, path)
+def export_scene(scene: "Scene", fmt: str, path: str | Path, **options: Any) -> None:
+    """Write ``scene`` to ``path`` in format ``fmt`` (one of :func:`known_formats`); ``options`` are
+    the exporter's own keywords (glb: ``texture_px``)."""
+    get_exporter(fmt)(scene, path, **options)
 
 
 _LAZY = {"export_glb", "import_glb", "scene_to_glb_bytes", "NodeInfo"}

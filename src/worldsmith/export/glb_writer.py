@@ -71,6 +71,22 @@ class GlbBuilder:
             acc["max"] = [float(x) for x in v.max(axis=0)]
         return self.append("accessors", acc)
 
+    def add_texcoords(self, uv: np.ndarray) -> int:
+        """A VEC2 float accessor of texture coordinates (glTF's V runs down: pass 1 - v if needed)."""
+        a = np.ascontiguousarray(uv, dtype="<f4").reshape(-1, 2)
+        view = self._view(a.tobytes(), ARRAY_BUFFER)
+        return self.append("accessors", {"bufferView": view, "componentType": FLOAT, "count": int(len(a)),
+                                         "type": "VEC2"})
+
+    def add_texture(self, png: bytes, name: str) -> int:
+        """A texture over an embedded PNG image with a repeating, mipmapped sampler; returns the
+        texture index (one sampler is shared by all textures)."""
+        if "samplers" not in self.doc:
+            self.append("samplers", {"magFilter": 9729, "minFilter": 9987, "wrapS": 10497, "wrapT": 10497})
+        view = self._view(png, None)
+        image = self.append("images", {"name": name, "bufferView": view, "mimeType": "image/png"})
+        return self.append("textures", {"name": name, "sampler": 0, "source": image})
+
     def add_indices(self, faces: np.ndarray) -> int:
         """A SCALAR uint32 accessor of triangle indices."""
         f = np.ascontiguousarray(faces, dtype="<u4").reshape(-1)

@@ -35,6 +35,15 @@ Materials with alpha < 1 (glass) get ``alphaMode BLEND`` and ``doubleSided``. A 
 its description, plus the applied colour in parentheses (``"charcoal fabric (red)"``), and written
 once per name; its ``extras`` hold the library material (``PBR.name``), description and colour.
 
+Textured library materials (planks, brick, tiles, fabrics: ``PBR.texture``) embed their maps as
+PNG images: albedo as ``baseColorTexture`` (already in the tinted colour, so the factor is white),
+roughness (green) and metalness (blue) packed as ``metallicRoughnessTexture``, and the OpenGL-style
+``normalTexture``; ``texture_px`` sets their size (default 512; 0 turns textures off). Their
+primitives get ``TEXCOORD_0`` from a metric box projection (:func:`worldsmith.assets.uv.box_uv`)
+where one UV unit is the material's tile size (``extras.texture_tile_m``), so boards and bricks
+come out at their real size. Emissive materials (bulbs, neon) set ``emissiveFactor``, and
+``KHR_materials_emissive_strength`` when brighter than 1. Identical images are stored once.
+
 No NORMAL attribute is written: by the glTF spec, readers then compute flat normals, which is what
 the mostly boxy procedural assets want (merged-vertex smooth normals would shade boxes wrongly).
 
@@ -80,6 +89,9 @@ Y_UP_TO_Z_UP = Z_UP_TO_Y_UP.T.copy()
 _ROOT_ROTATION = [-math.sqrt(0.5), 0.0, 0.0, math.sqrt(0.5)]
 
 _LIGHTS_EXT = "KHR_lights_punctual"
+_EMISSIVE_EXT = "KHR_materials_emissive_strength"
+#: edge length of embedded texture maps (pixels); the material library's default resolution
+DEFAULT_TEXTURE_PX = 512
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,11 +147,25 @@ class _MaterialTable:
     equal materials. ``extras`` keep the library material (``PBR.name``), the description and the
     colour."""
 
-    def __init__(self, builder: GlbBuilder):
+    def __init__(self, builder: GlbBuilder, texture_px: int | None = DEFAULT_TEXTURE_PX):
         self._builder = builder
+        self._texture_px = texture_px
         self._index: dict[tuple[str, Any], int] = {}
         self._by_name: dict[str, tuple] = {}
         self._index_of_name: dict[str, int] = {}
+        self._tile_m: dict[int, float] = {}
+        self._textures: dict[bytes, int] = {}
+        self.extensions: set[str] = set()
+
+    def tile_m(self, index: int) -> float | None:
+        """Metres one texture tile covers, for a textured material; None for a plain one."""
+        return self._tile_m.get(index)
+
+    def _texture(self, png: bytes, name: str) -> int:
+        key = hashlib.sha256(png).digest()
+        if key not in self._textures:
+            self._textures[key] = self._builder.add_texture(png, name)
+        return self._textures[key]
 
     def index(self, description: str, color: Any = None) -> int:
         key = (description, color if isinstance(color, str) or color is None else tuple(color))
@@ -150,7 +176,12 @@ class _MaterialTable:
         if len(rgba) == 3:
             rgba.append(1.0)
         metallic, roughness = _clamp01(pbr.metallic), _clamp01(pbr.roughness)
-        values = (tuple(rgba), metallic, roughness)
+        maps = None
+        if self._texture_px and getattr(pbr, "texture", None):
+            from ..materials import texture_maps
+
+            maps = texture_maps(pbr, resolution=self._texture_px)
+        values = (tuple(rgba), metallic, roughness, None if maps is None else pbr.texture)
         base = description if color is None else f"{description} ({_color_label(color)})"
         name, n = base, 1
         # a clash needs a description that itself reads "<text> (<colour>)"; number it then
@@ -163,20 +194,71 @@ class _MaterialTable:
         extras: dict[str, Any] = {"library": str(pbr.name), "description": description}
         if color is not None:
             extras["color"] = color if isinstance(color, str) else [_clean(c) for c in color]
-        mat: dict[str, Any] = {
-            "name": name,
-            "pbrMetallicRoughness": {"baseColorFactor": rgba, "metallicFactor": metallic,
-                                     "roughnessFactor": roughness},
-        }
+        pbr_block: dict[str, Any] = {"baseColorFactor": rgba, "metallicFactor": metallic, "roughnessFactor": roughness}
+        mat: dict[str, Any] = {"name": name, "pbrMetallicRoughness": pbr_block}
+        if maps is not None:
+            # the maps carry the (tinted) colour and the roughness: the factors become neutral
+            pbr_block["baseColorFactor"] = [1.0, 1.0, 1.0, rgba[3]]
+            pbr_block["roughnessFactor"] = 1.0
+            pbr_block["baseColorTexture"] = {"index": self._texture(_map_png(maps, "albedo"), f"{pbr.texture} albedo")}
+            if maps.metallic is None and metallic == 0.0:
+                # a grey roughness image already has roughness in green; blue is unused at metallic 0
+                mr = _map_png(maps, "roughness")
+            else:
+                mr = _png(_metallic_roughness(maps, metallic))
+                pbr_block["metallicFactor"] = 1.0
+            pbr_block["metallicRoughnessTexture"] = {"index": self._texture(mr, f"{pbr.texture} metallic-roughness")}
+            mat["normalTexture"] = {"index": self._texture(_map_png(maps, "normal"), f"{pbr.texture} normal")}
+            extras["texture_tile_m"] = _clean(maps.scale_m)
+        strength = float(getattr(pbr, "emissive_strength", 0.0) or 0.0)
+        if strength > 0.0:
+            mat["emissiveFactor"] = [_clamp01(c) for c in pbr.emissive]
+            if strength != 1.0:
+                mat["extensions"] = {_EMISSIVE_EXT: {"emissiveStrength": _clean(strength)}}
+                self.extensions.add(_EMISSIVE_EXT)
         if rgba[3] < 1.0:
             mat["alphaMode"] = "BLEND"
             mat["doubleSided"] = True
         mat["extras"] = extras
         idx = self._builder.append("materials", mat)
+        if maps is not None:
+            self._tile_m[idx] = float(maps.scale_m)
         self._by_name[name] = values
         self._index_of_name[name] = idx
         self._index[key] = idx
         return idx
+
+
+def _png(pixels: np.ndarray) -> bytes:
+    """Deterministic PNG bytes of a uint8 image (H x W or H x W x 3)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8)).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def _map_png(maps: Any, key: str) -> bytes:
+    """PNG bytes of one of ``maps``' images: the cached file when the library wrote one (no
+    re-encoding), else encoded here."""
+    path = dict(getattr(maps, "paths", {}) or {}).get(key)
+    if path:
+        try:
+            return Path(path).read_bytes()
+        except OSError:
+            log.debug("texture cache file %s vanished; encoding the map again", path)
+    return _png(getattr(maps, key))
+
+
+def _metallic_roughness(maps: Any, metallic: float) -> np.ndarray:
+    """glTF's packed map: roughness in green, metalness in blue (red unused)."""
+    rough = np.asarray(maps.roughness, dtype=np.uint8)
+    out = np.zeros(rough.shape + (3,), dtype=np.uint8)
+    out[..., 1] = rough
+    out[..., 2] = maps.metallic if maps.metallic is not None else int(round(255 * metallic))
+    return out
 
 
 def _resolve(description: str, color: Any = None) -> Any:
@@ -235,22 +317,36 @@ class _MeshTable:
             if len(f) == 0 or len(v) == 0:
                 log.debug("mesh %s: part %s has no triangles; skipped", name, part.name)
                 continue
-            prims.append((part.name, v, f, self._materials.index(description, color)))
+            m = self._materials.index(description, color)
+            tile = self._materials.tile_m(m)
+            uv = None
+            if tile is not None:
+                from ..assets.uv import box_uv
+
+                v64, f64, uv64 = box_uv(part.mesh.vertices, part.mesh.faces, tile)
+                v = np.ascontiguousarray(v64, dtype="<f4")
+                f = np.ascontiguousarray(f64, dtype="<u4")
+                uv64[:, 1] *= -1.0  # glTF's v runs down the image; the scene's up runs up it
+                uv = np.ascontiguousarray(uv64, dtype="<f4")
+            prims.append((part.name, v, f, m, uv))
         if not prims:
             return None
         digest = hashlib.sha256()
-        for pname, v, f, m in prims:
-            for chunk in (pname.encode("utf-8"), v.tobytes(), f.tobytes(), str(m).encode()):
+        for pname, v, f, m, uv in prims:
+            for chunk in (pname.encode("utf-8"), v.tobytes(), f.tobytes(), str(m).encode(),
+                          b"" if uv is None else uv.tobytes()):
                 digest.update(len(chunk).to_bytes(8, "little"))
                 digest.update(chunk)
         key = digest.digest()
         if key in self._index:
             return self._index[key]
         primitives = []
-        for _pname, v, f, m in prims:
-            pos = self._builder.add_positions(v)
+        for _pname, v, f, m, uv in prims:
+            attributes = {"POSITION": self._builder.add_positions(v)}
+            if uv is not None:
+                attributes["TEXCOORD_0"] = self._builder.add_texcoords(uv)
             ind = self._builder.add_indices(f)
-            primitives.append({"attributes": {"POSITION": pos}, "indices": ind, "material": m})
+            primitives.append({"attributes": attributes, "indices": ind, "material": m})
         idx = self._builder.append("meshes", {"name": name, "primitives": primitives,
                                               "extras": {"parts": [p[0] for p in prims]}})
         self._index[key] = idx
@@ -310,15 +406,19 @@ def _light_node(light: Light, builder: GlbBuilder) -> dict[str, Any]:
     return node
 
 
-def scene_to_glb_bytes(scene: Scene, *, shell: bool = True, lights: bool = True) -> bytes:
+def scene_to_glb_bytes(scene: Scene, *, shell: bool = True, lights: bool = True,
+                       texture_px: int | None = DEFAULT_TEXTURE_PX) -> bytes:
     """The scene as GLB bytes (see the module doc for the node structure).
 
-    ``shell=False`` leaves out the room shell and ``lights=False`` the lights (objects only)."""
+    ``shell=False`` leaves out the room shell and ``lights=False`` the lights (objects only);
+    ``texture_px`` is the size of embedded texture maps (None or 0: no textures, plain colours)."""
     from .. import __version__
     from ..assets import build_object_parts
 
+    if texture_px is not None and texture_px and not 4 <= texture_px <= 4096:
+        raise ExportError(f"expected a texture size between 4 and 4096 px, got {texture_px}")
     builder = GlbBuilder(f"worldsmith {__version__}")
-    materials = _MaterialTable(builder)
+    materials = _MaterialTable(builder, texture_px)
     meshes = _MeshTable(builder, materials)
     children: list[int] = []
     used: set[str] = {ROOT_NODE_NAME}
@@ -361,7 +461,9 @@ def scene_to_glb_bytes(scene: Scene, *, shell: bool = True, lights: bool = True)
     if lights and scene.lights:
         for light in scene.lights:
             add_node(_light_node(light, builder))
-        builder.doc["extensionsUsed"] = [_LIGHTS_EXT]
+        materials.extensions.add(_LIGHTS_EXT)
+    if materials.extensions:
+        builder.doc["extensionsUsed"] = sorted(materials.extensions)
 
     root: dict[str, Any] = {"name": ROOT_NODE_NAME, "rotation": list(_ROOT_ROTATION)}
     if children:
@@ -374,10 +476,10 @@ def scene_to_glb_bytes(scene: Scene, *, shell: bool = True, lights: bool = True)
     return builder.to_bytes()
 
 
-def export_glb(scene: Scene, path: str | Path) -> None:
+def export_glb(scene: Scene, path: str | Path, texture_px: int | None = DEFAULT_TEXTURE_PX) -> None:
     """Write ``scene`` as a GLB file at ``path`` (parent folders are created)."""
     p = Path(path)
-    data = scene_to_glb_bytes(scene)
+    data = scene_to_glb_bytes(scene, texture_px=texture_px)
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_bytes(data)
     log.info("wrote %s (%d bytes, %d objects)", p, len(data), len(scene.objects))
