@@ -114,7 +114,7 @@ def test_validate_exit_1_on_a_collision(tmp_path, example_outputs):
 BAD_PROGRAMS = {
     "syntax": ("room('r', width=4, depth=3\n", "E_SYNTAX"),
     "forbidden": ("import os\n", "E_FORBIDDEN"),
-    "unknown_category": ("room('r', width=4, depth=3)\nadd('sofaa')\n", "did you mean 'sofa'"),
+    "unknown_category": ("room('r', width=4, depth=3)\nobjects('sofaa')\n", "did you mean 'sofa'"),
     "unknown_wall": ("room('r', width=4, depth=3)\ndoor('wall_9')\n", "unknown wall 'wall_9'"),
     "too_wide": ("room('r', width=4, depth=3)\ndoor('wall_1', width=3.5)\n", "does not fit on wall_1"),
     "self_intersecting": ("room('r', polygon=[(0,0),(4,4),(4,0),(0,4)])\n", "edge 0 crosses edge 2"),

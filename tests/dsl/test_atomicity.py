@@ -58,7 +58,7 @@ def test_program_whose_tenth_action_conflicts_leaves_the_scene_unchanged(start):
     ('remove("ghost_0")\n', "E_CONFLICT"),
     ('place(c, at=(50, 50))\n', "E_CONFLICT"),
     ('room("again", width=3, depth=3)\n', "E_CONFLICT"),
-    ('add("dragon")\n', "E_BAD_ARGUMENT"),
+    ('add("sofa", asset="nolib/nothing")\n', "E_BAD_ARGUMENT"),
     ("x = 1 / 0\n", "E_BAD_ARGUMENT"),
     ("import os\n", "E_FORBIDDEN"),
     ("for i in range(10**9):\n    pass\n", "E_BUDGET"),

@@ -1,12 +1,14 @@
 """Object geometry: from an ObjectInstance to mesh parts, in the object's local or the world frame.
 
-Every object's mesh is built by its generator (``asset.source == "procedural"``) or as a labelled
+Every object's mesh is built by its generator (``asset.source == "procedural"``), from a user
+library's normalized mesh (``asset.source == "library"``, see ``library.py``) or as a labelled
 fallback box, then scaled so its bounding box is exactly ``obj.size``: the scene's numbers are the
 truth, the generator supplies the shape.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Callable
 
@@ -16,6 +18,8 @@ import trimesh
 from ..scene import AssetRef, ObjectInstance
 from . import catalog
 from .parts import Part
+
+log = logging.getLogger(__name__)
 
 #: generator name -> (params dict, size) -> parts in the local frame (filled by register_generator)
 Builder = Callable[[dict, tuple[float, float, float]], list[Part]]
@@ -34,9 +38,25 @@ def fallback_parts(size: tuple[float, float, float]) -> list[Part]:
 def build_object_parts(obj: ObjectInstance) -> list[Part]:
     """Parts of ``obj`` in its local frame (origin at bottom centre, front +Y), fitted to
     ``obj.size``."""
+    if obj.asset.source == "library":
+        return fit_parts(_library_parts(obj), obj.size)
     builder = GENERATORS.get(obj.asset.name) if obj.asset.source == "procedural" else None
     parts = builder(dict(obj.asset.params), obj.size) if builder else fallback_parts(obj.size)
     return fit_parts(parts, obj.size)
+
+
+def _library_parts(obj: ObjectInstance) -> list[Part]:
+    """The normalized, cached mesh of a user-library asset (``asset.name`` = "<library>/<id>"),
+    per-material parts; a fallback box (with a warning) when the library or asset is not
+    registered on this machine or its mesh cannot be read."""
+    from ..scene.errors import WorldsmithError
+    from .library import library_parts
+
+    try:
+        return library_parts(obj.asset.name)
+    except WorldsmithError as exc:
+        log.warning("object %s: library asset %r unavailable (%s); drawing a fallback box", obj.id, obj.asset.name, exc)
+        return fallback_parts(obj.size)
 
 
 def fit_parts(parts: list[Part], size: tuple[float, float, float]) -> list[Part]:

@@ -87,6 +87,36 @@ def _catalog() -> dict[str, CategoryInfo]:
     return out
 
 
+PROXY_GENERATOR = "proxy"
+
+
+def proxy_info(name: str, support: str, size: tuple[float, float, float]) -> CategoryInfo:
+    """The entry of a labelled proxy: something the catalog does not know ("harp"), standing in
+    with a guessed ``size`` and ``support`` (see ``assets.category_match``)."""
+    if support not in SUPPORT_TYPES:
+        raise ValueError(f"support must be one of {', '.join(SUPPORT_TYPES)}, got {support!r}")
+    size = tuple(float(v) for v in size)  # type: ignore[assignment]
+    return CategoryInfo(name=name, synonyms=(), size_min=tuple(0.5 * v for v in size),  # type: ignore[arg-type]
+                        size_typical=size, size_max=tuple(2.0 * v for v in size),  # type: ignore[arg-type]
+                        support=support, generator=PROXY_GENERATOR,
+                        mount_height_m=1.2 if support == "wall" else None,
+                        description=f"a stand-in for {name.replace('_', ' ')}, which the catalog does not know")
+
+
+def info_for(category: str, asset=None) -> CategoryInfo:
+    """The entry for an object's category: the catalog's, or, for a proxy object (its asset is
+    the ``proxy`` generator, whose params hold the support), a :func:`proxy_info`. Raises
+    KeyError for an unknown category that is not a proxy."""
+    cat = _catalog()
+    if category in cat:
+        return cat[category]
+    if asset is not None and getattr(asset, "source", None) == "procedural" and asset.name == PROXY_GENERATOR:
+        params = dict(asset.params)
+        size = params.get("size_m") or (1.0, 1.0, 1.0)
+        return proxy_info(category, str(params.get("support", "floor")), tuple(size))  # type: ignore[arg-type]
+    raise KeyError(category)
+
+
 def names() -> list[str]:
     """Every canonical category name, sorted."""
     return sorted(_catalog())

@@ -17,9 +17,11 @@ import typer
 from rich.console import Console
 
 from ..scene import WorldsmithError
+from .assets import assets_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Worldsmith: text prompt -> simulation-ready 3D indoor scenes.")
+app.add_typer(assets_app, name="assets")
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)
 
@@ -100,7 +102,9 @@ def _print_summary(report: dict, out_dir: Path) -> None:
     total = sum(report["timings_s"].values())
     out.print(f"[bold]{n}[/] objects, {len(report['counts'])} categories in {total:.2f} s -> [bold]{out_dir}[/]")
     if fallbacks:
-        out.print(f"fallback boxes (no generator yet): {', '.join(fallbacks)}")
+        out.print(f"fallback boxes (no mesh available): {', '.join(fallbacks)}")
+    for sub in report.get("substitutions", []):
+        out.print(f"[yellow]substituted[/] {sub['object']}: {sub['note']}")
     problems = {k: v for k, v in metrics.items() if v}
     if problems:
         for key, items in problems.items():
@@ -137,11 +141,15 @@ def export_cmd(
     scene_path: Path = typer.Argument(..., help="A scene.json file."),
     fmt: str = typer.Option("glb", "--format", "-f", help="Output format (glb)."),
     path: Path = typer.Option(..., "--out", "-o", help="Output file."),
+    texture_size: int = typer.Option(512, "--texture-size", help="Edge of embedded texture maps in pixels "
+                                     "(glb; 0 = plain colours, no textures)."),
 ) -> None:
     """Export a scene to another format."""
     from ..export import export_scene
     from ..scene import loads
 
+    if texture_size != 0 and not 4 <= texture_size <= 4096:
+        raise WorldsmithError(f"--texture-size must be 0 or between 4 and 4096, got {texture_size}")
     if path.is_dir():
         raise WorldsmithError(f"output path {path} is a folder; give a file name")
     if path.parent != Path("") and path.parent.exists() and not path.parent.is_dir():
@@ -150,7 +158,7 @@ def export_cmd(
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        export_scene(scene, fmt, tmp)
+        export_scene(scene, fmt, tmp, **({"texture_px": texture_size} if fmt == "glb" else {}))
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -59,12 +59,17 @@ def _text(value: Any, name: str) -> str:
 class ProgramContext:
     """State of one program run: the working scene, the actions so far, the seed."""
 
-    def __init__(self, scene: Scene, seed: int):
+    def __init__(self, scene: Scene, seed: int, libraries: Sequence[str] = ()):
         self.scene = scene
         self.seed = seed
+        self.libraries = tuple(libraries)
         self.actions: list[A.Action] = []
         self.report = ApplyReport()
         self.fallbacks: list[str] = []
+        #: what add() substituted: {"object", "query", "category", "kind", "score", "note"}
+        self.substitutions: list[dict] = []
+        #: called with seconds spent loading models, which do not count against the time limit
+        self.excuse: Any = lambda seconds: None
 
     # -- plumbing ----------------------------------------------------------------------------
     def functions(self) -> dict[str, Any]:
@@ -96,13 +101,43 @@ class ProgramContext:
         return wall
 
     def _category(self, category: Any) -> str:
+        """A known category for queries: a canonical name or synonym, or a proxy already in the scene."""
         text = _text(category, "category")
         name = catalog.resolve(text)
         if name is None:
+            if any(o.category == text for o in self.scene.objects):
+                return text
             close = catalog.suggest(text)
             raise _bad(f"unknown category {text!r}",
                        hint=f"did you mean {close[0]!r}?" if close else "see the category list in the reference")
         return name
+
+    def _match(self, text: str, support: str | None = None):
+        """What ``add(text)`` builds (:func:`worldsmith.assets.category_match.match_category`).
+        Model loading on the first non-catalog word is not charged to the program's time limit."""
+        import time
+
+        from ..assets.category_match import match_category
+
+        if catalog.resolve(text) is not None:
+            return match_category(text, support=support)  # exact or synonym: no model
+        t0 = time.monotonic()
+        try:
+            return match_category(text, support=support)
+        finally:
+            self.excuse(time.monotonic() - t0)
+
+    def _library_asset(self, ref: str):
+        """(AssetRef, real size, category) of a registered library asset ``"lib/id"``."""
+        from ..assets.library import LibraryError, find_asset
+        from ..scene import AssetRef
+
+        key = ref[len("library:"):] if ref.startswith("library:") else ref
+        try:
+            asset = find_asset(key)
+        except LibraryError as exc:
+            raise _bad(f"add(): {exc}", hint="see `worldsmith assets list`") from None
+        return AssetRef("library", f"{asset.library}/{asset.id}"), tuple(float(v) for v in asset.size), asset
 
     def _handle_field(self, handle: Handle, field: str) -> Any:
         """A handle's field, read live from the working scene (the interpreter's ``h.x`` etc.)."""
@@ -174,19 +209,28 @@ class ProgramContext:
     # -- objects --------------------------------------------------------------------------------
     def add(self, category: str, on: Any = None, surface: int | None = None, color: Any = None,
             style: str | None = None, material: str | None = None, size: Sequence[float] | None = None,
-            width: float | None = None, depth: float | None = None, height: float | None = None) -> Handle:
+            width: float | None = None, depth: float | None = None, height: float | None = None,
+            asset: str | None = None) -> Handle:
         """Add an object of ``category`` (e.g. "sofa", "dining_table", "book"; synonyms such as
-        "couch" work) and return its handle. It starts in the middle of the room (floor objects),
-        on the first wall (wall objects), on the ceiling, or on the top of ``on`` (another object;
-        ``surface`` picks a shelf level). Optional looks: ``color`` (a name, "#rrggbb" or linear
-        RGB), ``style``, ``material`` (its main material); optional size: ``size`` (w, d, h) or any of
-        ``width``/``depth``/``height`` (metres). Example: sofa = add("sofa", color="charcoal")."""
-        cat = self._category(category)
+        "couch" and descriptions such as "king size bed" work; something unknown such as "harp"
+        becomes a labelled stand-in of a plausible size, listed in the report) and return its handle.
+        It starts in the middle of the room (floor objects), on the first wall (wall objects), on the
+        ceiling, or on the top of ``on`` (another object; ``surface`` picks a shelf level). Optional
+        looks: ``color`` (a name, "#rrggbb" or linear RGB), ``style``, ``material`` (its main
+        material); optional size: ``size`` (w, d, h) or any of ``width``/``depth``/``height``
+        (metres); ``asset="library/asset_id"`` uses a mesh from a registered asset library.
+        Example: sofa = add("sofa", color="charcoal")."""
+        text = _text(category, "category")
         on_id = self._id(on, "on") if on is not None else None
         if surface is not None and (on_id is None or isinstance(surface, bool) or not isinstance(surface, int)):
             raise _bad("surface= needs on= and an integer shelf index")
-        info = catalog.get(cat)
-        dims = list(info.size_typical)
+        lib_ref = None
+        if asset is not None:
+            lib_ref, lib_size, lib_asset = self._library_asset(_text(asset, "asset"))
+        match = self._match(text, "object" if on_id is not None else None)
+        cat = match.category
+        info = catalog.info_for(cat) if not match.is_proxy else catalog.proxy_info(cat, match.support, match.size)
+        dims = list(info.size_typical if lib_ref is None else lib_size)
         if size is not None:
             dims = list(_point(size, "size", 3))
         for i, (name, v) in enumerate((("width", width), ("depth", depth), ("height", height))):
@@ -200,11 +244,25 @@ class ProgramContext:
         except SceneValidationError as exc:
             raise _bad(f"add(): {exc}") from None
         object_id = self._next_id(cat)
-        rng = derive_rng(self.seed, "asset", object_id)
-        asset, final = make_asset(cat, rng, tuple(round(d, 6) for d in dims))
-        if asset.source == "fallback":
+        final = tuple(round(d, 6) for d in dims)
+        if lib_ref is not None:
+            ref = lib_ref
+        elif match.is_proxy:
+            from ..assets.procedural.proxy import proxy_shape
+            from ..scene import AssetRef
+
+            ref = AssetRef("procedural", catalog.PROXY_GENERATOR, {
+                "category": cat, "support": match.support, "shape": proxy_shape(final, match.support),
+                "size_m": list(final)})
+        else:
+            rng = derive_rng(self.seed, "asset", object_id)
+            ref, final = make_asset(cat, rng, final)
+        if ref.source == "fallback":
             self.fallbacks.append(object_id)
-        self._do(A.AddObject(object_id, cat, asset, final, attributes, on_id, surface))
+        if match.note:
+            self.substitutions.append({"object": object_id, "query": text, "category": cat, "kind": match.kind,
+                                       "score": round(float(match.score), 4), "note": match.note})
+        self._do(A.AddObject(object_id, cat, ref, final, attributes, on_id, surface))
         return Handle(object_id)
 
     def _next_id(self, category: str) -> str:

@@ -212,7 +212,7 @@ def _add_object(scene: Scene, a: A.AddObject, report: ApplyReport) -> Scene:
     elif not scene.rooms:
         raise DSLError("E_NO_ROOM", f"cannot add {a.category} before the room exists", hint="start with room(...)")
     try:
-        position, yaw, support = default_pose(scene, a.category, a.size, on=a.on, surface=a.surface)
+        position, yaw, support = default_pose(scene, a.category, a.size, on=a.on, surface=a.surface, asset=a.asset)
         obj = ObjectInstance(a.id, a.category, a.asset, position, a.size, yaw, support, a.attributes)
     except PlacementError as exc:
         raise _conflict(str(exc), exc.hint) from None

@@ -21,6 +21,9 @@ class ExecResult:
     fallbacks: list[str] = field(default_factory=list)
     output: list[str] = field(default_factory=list)
     steps: int = 0
+    #: what add() substituted for text the catalog does not have word for word (similar categories,
+    #: labelled proxies): {"object", "query", "category", "kind", "score", "note"}
+    substitutions: list[dict] = field(default_factory=list)
 
 
 def execute(program: str, scene: Scene | None = None, seed: int = 0, limits: Limits | None = None) -> ExecResult:
@@ -29,5 +32,7 @@ def execute(program: str, scene: Scene | None = None, seed: int = 0, limits: Lim
     start = scene if scene is not None else Scene(seed=seed)
     ctx = ProgramContext(start, seed)
     interp = Interpreter(ctx.functions(), ctx._handle_field, limits)
+    ctx.excuse = interp.excuse
     interp.run(program)
-    return ExecResult(ctx.actions, ctx.scene, ctx.report, ctx.fallbacks, interp.output, interp.steps)
+    return ExecResult(ctx.actions, ctx.scene, ctx.report, ctx.fallbacks, interp.output, interp.steps,
+                      ctx.substitutions)

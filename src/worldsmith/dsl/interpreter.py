@@ -181,6 +181,11 @@ class Interpreter:
             raise DSLError("E_BUDGET", "the program ran out of memory", line=self.line) from None
 
     # ---------------------------------------------------------------------------------------
+    def excuse(self, seconds: float) -> None:
+        """Do not count ``seconds`` (spent outside the program's control, such as loading a text
+        model on first use) against the wall-clock limit."""
+        self.deadline += max(0.0, float(seconds))
+
     def _tick(self, node: ast.AST | None = None) -> None:
         self.steps += 1
         if node is not None and hasattr(node, "lineno"):

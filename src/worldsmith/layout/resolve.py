@@ -78,9 +78,10 @@ def room_for(scene: Scene, point: Point2 | None = None) -> Room:
 
 
 def default_pose(scene: Scene, category: str, size: Sequence[float], on: str | None = None,
-                 surface: int | None = None) -> tuple[tuple[float, float, float], float, str]:
-    """Where a freshly added object starts: (position, yaw_deg, support)."""
-    info = catalog.get(category)
+                 surface: int | None = None, asset=None) -> tuple[tuple[float, float, float], float, str]:
+    """Where a freshly added object starts: (position, yaw_deg, support). ``asset`` lets a proxy
+    (a category the catalog does not know) say its support."""
+    info = catalog.info_for(category, asset)
     if on is not None:
         target = scene.object(on)
         z, (x, y) = _surface_world_z(target, surface)
@@ -123,7 +124,7 @@ def resolve_place(scene: Scene, obj: ObjectInstance, constraints: Sequence[Const
     yaw = next((c for c in constraints if isinstance(c, Yaw)), None)
     against = next((c for c in constraints if isinstance(c, Against)), None)
     height = next((c for c in constraints if isinstance(c, Height)), None)
-    info = catalog.get(obj.category)
+    info = catalog.info_for(obj.category, obj.asset)
     position = list(obj.position)
     yaw_deg = obj.yaw_deg
     support = obj.support

@@ -50,12 +50,13 @@ import json
 import logging
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
+
+from ..scene.files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -1173,17 +1174,7 @@ def _write_png_atomic(path: Path, array: np.ndarray) -> None:
     from PIL import Image
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            Image.fromarray(array).save(fh, format="PNG", compress_level=1)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, lambda fh: Image.fromarray(array).save(fh, format="PNG", compress_level=1))
 
 
 def _read_png(path: Path, channels: int) -> np.ndarray:

@@ -58,6 +58,8 @@ def build_report(scene: Scene, metrics: dict, timings: dict[str, float], extra: 
         "seed": scene.seed,
         "objects": objects,
         "counts": dict(sorted(Counter(o.category for o in scene.objects).items())),
+        "materials": {k: {"material": v.material, "score": v.score, "tint": None if v.tint is None else list(v.tint)}
+                      for k, v in scene.material_choices.items()},
         "metrics": metrics,
         "timings_s": timings,
     }
@@ -91,7 +93,8 @@ def exec_program(program: str, out_dir: str | Path, seed: int = 0, prompt: str =
             (tmp / "program.py").write_text(program if program.endswith("\n") else program + "\n", encoding="utf-8")
         report = build_report(scene, validation.to_dict(), timings,
                               {"program": {"actions": len(result.actions), "steps": result.steps,
-                                           "output": result.output}})
+                                           "output": result.output},
+                               "substitutions": result.substitutions})
         # report.json is the folder's completion marker: written last.
         (tmp / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     log.info("wrote %s", out)

@@ -29,6 +29,7 @@ class ProxyParams:
     category: str = "proxy"  # the label: what the proxy stands for
     support: str = "floor"  # floor | wall | ceiling | object
     shape: str = "block"  # block | column | slab | panel
+    size_m: tuple = (1.0, 1.0, 1.0)  # the guessed real size it was created with (layout reads it)
     material: str = "light grey plastic"
     accent_material: str = "dark grey plastic"
 
@@ -49,7 +50,7 @@ def sample_proxy_params(rng: np.random.Generator, size: Size, category: str = "p
     """Proxy params for ``category`` (a label) at ``size``; the shape follows the proportions. The
     support is set by whoever creates the proxy (the category match knows it); floor by default."""
     del rng  # a proxy has no random look: the same request always gives the same stand-in
-    return ProxyParams(category=category, shape=proxy_shape(size, "floor"))
+    return ProxyParams(category=category, shape=proxy_shape(size, "floor"), size_m=tuple(size))
 
 
 def build_proxy(p: ProxyParams, size: Size) -> list[Part]:
