@@ -49,7 +49,8 @@ def _centre(part) -> np.ndarray:
 def _hits_along_y(part, x: float, z: float) -> np.ndarray:
     """y of the crossings of the line through (x, z) parallel to Y with the part's surface."""
     from worldsmith.assets.parts import Part
-    from worldsmith.assets.procedural.tableware import _hits_z, _mesh
+    from worldsmith.assets.primitives import raw_mesh as _mesh
+    from worldsmith.assets.procedural.tableware import _hits_z
 
     swapped = _mesh(part.mesh.vertices[:, [0, 2, 1]], part.mesh.faces)
     return _hits_z([Part("p", swapped, "")], x, z)

@@ -24,7 +24,8 @@ _AXIS_MAPS = {
 }
 
 
-def _mesh(vertices: np.ndarray, faces: np.ndarray) -> trimesh.Trimesh:
+def raw_mesh(vertices: np.ndarray, faces: np.ndarray) -> trimesh.Trimesh:
+    """A mesh of exactly these vertices and faces (float64 / int64, no processing or merging)."""
     return trimesh.Trimesh(np.asarray(vertices, dtype=np.float64), np.asarray(faces, dtype=np.int64), process=False)
 
 
@@ -43,7 +44,7 @@ def box(lo: Vec3, hi: Vec3) -> trimesh.Trimesh:
         [0, 4, 2], [2, 4, 6],  # -x
         [1, 3, 5], [3, 7, 5],  # +x
     ])
-    return _mesh(corners, faces)
+    return raw_mesh(corners, faces)
 
 
 def rounded_box(lo: Vec3, hi: Vec3, radius: float, steps: int = 2) -> trimesh.Trimesh:
@@ -103,7 +104,7 @@ def rounded_box(lo: Vec3, hi: Vec3, radius: float, steps: int = 2) -> trimesh.Tr
         flat = (np.abs(uniq[:, b]) <= inner[b]) & (np.abs(uniq[:, c]) <= inner[c])
         verts[flat & (uniq[:, a] == half[a]), a] = half[a]
         verts[flat & (uniq[:, a] == -half[a]), a] = -half[a]
-    return _mesh(verts + centre, faces)
+    return raw_mesh(verts + centre, faces)
 
 
 def lathe(profile: Sequence[tuple[float, float]], sections: int = 16, center: Vec3 = (0.0, 0.0, 0.0),
@@ -149,7 +150,7 @@ def lathe(profile: Sequence[tuple[float, float]], sections: int = 16, center: Ve
             faces.append(np.stack([s0 + j, s0 + jn, s1 + jn], 1))
             faces.append(np.stack([s0 + j, s1 + jn, s1 + j], 1))
     v = np.concatenate(verts) @ _AXIS_MAPS[axis].T + np.asarray(center, dtype=float)
-    return _mesh(v, np.concatenate(faces))
+    return raw_mesh(v, np.concatenate(faces))
 
 
 def cylinder(center: Vec3, radius: float, z0: float, z1: float, sections: int = 16) -> trimesh.Trimesh:
@@ -186,7 +187,7 @@ def prism(polygon: Sequence[tuple[float, float]], z0: float, z1: float) -> trime
     fan = np.arange(1, n - 1)
     caps = np.concatenate([np.stack([np.zeros(n - 2, int), fan + 1, fan], 1),
                            np.stack([np.full(n - 2, n), n + fan, n + fan + 1], 1)])
-    return _mesh(np.concatenate([bottom, top]), np.concatenate([side, caps]))
+    return raw_mesh(np.concatenate([bottom, top]), np.concatenate([side, caps]))
 
 
 def transformed(mesh: trimesh.Trimesh, matrix: np.ndarray) -> trimesh.Trimesh:
@@ -194,7 +195,7 @@ def transformed(mesh: trimesh.Trimesh, matrix: np.ndarray) -> trimesh.Trimesh:
     m = np.asarray(matrix, dtype=float)
     v = mesh.vertices @ m[:3, :3].T + m[:3, 3]
     faces = mesh.faces if np.linalg.det(m[:3, :3]) > 0 else mesh.faces[:, ::-1]
-    return _mesh(v, faces.copy())
+    return raw_mesh(v, faces.copy())
 
 
 def rotation_z(angle_deg: float) -> np.ndarray:
@@ -221,7 +222,7 @@ def merge(meshes: Sequence[trimesh.Trimesh]) -> trimesh.Trimesh:
         verts.append(np.asarray(m.vertices))
         faces.append(np.asarray(m.faces) + n)
         n += len(m.vertices)
-    return _mesh(np.concatenate(verts), np.concatenate(faces))
+    return raw_mesh(np.concatenate(verts), np.concatenate(faces))
 
 
 def leg(shape: str, x: float, y: float, z1: float, r: float, taper: float = 0.6, segments: int = 16) -> trimesh.Trimesh:

@@ -19,20 +19,12 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import cylinder_along, lathe, merge, rounded_box, transformed
+from ..primitives import cylinder_along, lathe, merge, raw_mesh, transformed
 from ..surfaces import Surface
+from ._shapes import rbox
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
-
-
-def _rbox(lo, hi, radius: float) -> trimesh.Trimesh:
-    """Rounded box, with a single bevel step for small radii (a third of the triangles)."""
-    return rounded_box(lo, hi, radius, 2 if radius >= 0.02 else 1)
-
-
-def _mesh(vertices: np.ndarray, faces: np.ndarray) -> trimesh.Trimesh:
-    return trimesh.Trimesh(np.asarray(vertices, dtype=np.float64), np.asarray(faces, dtype=np.int64), process=False)
 
 
 def _outward(vertices: np.ndarray, faces: np.ndarray) -> trimesh.Trimesh:
@@ -40,7 +32,7 @@ def _outward(vertices: np.ndarray, faces: np.ndarray) -> trimesh.Trimesh:
     t = vertices[faces]
     if np.einsum("ij,ij->i", t[:, 0], np.cross(t[:, 1], t[:, 2])).sum() < 0:
         faces = faces[:, ::-1]
-    return _mesh(vertices, faces)
+    return raw_mesh(vertices, faces)
 
 
 def _grid_solid(ring: np.ndarray, closed_u: bool) -> trimesh.Trimesh:
@@ -110,7 +102,7 @@ def _tubes(segments, sections: int = 8) -> trimesh.Trimesh:
     verts = (p0[:, None, :] + (v0[None, :, 0:1] * r[:, None]) * e1[:, None, :]
              + (v0[None, :, 1:2] * r[:, None]) * e2[:, None, :] + (v0[None, :, 2:3] * length[:, None]) * u[:, None, :])
     faces = f0[None, :, :] + (np.arange(len(segments)) * len(v0))[:, None, None]
-    return _mesh(verts.reshape(-1, 3), faces.reshape(-1, 3))
+    return raw_mesh(verts.reshape(-1, 3), faces.reshape(-1, 3))
 
 
 def _tube(p0, p1, r: float, sections: int = 8) -> trimesh.Trimesh:
@@ -256,7 +248,7 @@ def build_bicycle(params: BicycleParams, size: Size) -> list[Part]:
     shell = cylinder_along("y", (x_bb, -0.04, z_bb), 0.08, tube + 0.008, 12)  # bottom bracket shell
     parts.append(Part("frame", merge([_tubes(segs, 8), shell]), fm))
     fork = [_tubes([((crown[0], s * 0.05, crown[1] - 0.01), (x_f, s * 0.05, R), tube * 0.7) for s in (-1.0, 1.0)])]
-    fork.append(_rbox((crown[0] - 0.03, -0.06, crown[1] - 0.03), (crown[0] + 0.03, 0.06, crown[1] + 0.01), 0.008))
+    fork.append(rbox((crown[0] - 0.03, -0.06, crown[1] - 0.03), (crown[0] + 0.03, 0.06, crown[1] + 0.01), 0.008))
     parts.append(Part("fork", merge(fork), fm if p.style != "mountain" else "black metal"))
     # seat post and saddle
     z_rail = z_saddle - 0.055
@@ -285,7 +277,7 @@ def build_bicycle(params: BicycleParams, size: Size) -> list[Part]:
     for i, (px, py, pz) in enumerate(((x_bb + crank * 0.6, -0.1, z_bb - crank * 0.8),
                                       (x_bb - crank * 0.6, 0.1, z_bb + crank * 0.8))):
         y0, y1 = (py - 0.085, py) if py < 0 else (py, py + 0.085)
-        parts.append(Part(f"pedal_{i}", _rbox((px - 0.05, y0, pz - 0.012), (px + 0.05, y1, pz + 0.012), 0.005),
+        parts.append(Part(f"pedal_{i}", rbox((px - 0.05, y0, pz - 0.012), (px + 0.05, y1, pz + 0.012), 0.005),
                           "black plastic"))
     # accessories
     if p.fenders:
@@ -295,7 +287,7 @@ def build_bicycle(params: BicycleParams, size: Size) -> list[Part]:
                               fm if "painted" in fm else "black plastic"))
     if p.rack:
         zr = 2 * R + 0.05
-        rack = [_rbox((x_r - 0.2, -0.07, zr - 0.008), (sc[0] - 0.02, 0.07, zr), 0.003)]
+        rack = [rbox((x_r - 0.2, -0.07, zr - 0.008), (sc[0] - 0.02, 0.07, zr), 0.003)]
         for s in (-1.0, 1.0):
             rack.append(_tube((x_r - 0.15, s * 0.07, zr - 0.004), (x_r, s * 0.075, R), 0.005, 6))
             rack.append(_tube((sc[0] - 0.03, s * 0.05, zr - 0.004), (sc[0] - 0.01, s * 0.03, sc[1] - 0.05), 0.005, 6))
@@ -306,11 +298,11 @@ def build_bicycle(params: BicycleParams, size: Size) -> list[Part]:
         bz0 = max(bz1 - 0.22, 2 * R + 0.03)
         bx1 = min(bx0 + 0.3, x_f + R)
         t = 0.008
-        walls = [_rbox((bx0, -0.16, bz0), (bx1, 0.16, bz0 + t), 0.002),
-                 _rbox((bx0, -0.16, bz0), (bx0 + t, 0.16, bz1), 0.002),
-                 _rbox((bx1 - t, -0.16, bz0), (bx1, 0.16, bz1), 0.002),
-                 _rbox((bx0, -0.16, bz0), (bx1, -0.16 + t, bz1), 0.002),
-                 _rbox((bx0, 0.16 - t, bz0), (bx1, 0.16, bz1), 0.002)]
+        walls = [rbox((bx0, -0.16, bz0), (bx1, 0.16, bz0 + t), 0.002),
+                 rbox((bx0, -0.16, bz0), (bx0 + t, 0.16, bz1), 0.002),
+                 rbox((bx1 - t, -0.16, bz0), (bx1, 0.16, bz1), 0.002),
+                 rbox((bx0, -0.16, bz0), (bx1, -0.16 + t, bz1), 0.002),
+                 rbox((bx0, 0.16 - t, bz0), (bx1, 0.16, bz1), 0.002)]
         parts.append(Part("basket", merge(walls), pick_basket(p)))
     if p.kickstand:
         parts.append(Part("kickstand", _tube((x_bb - 0.06, 0.045, z_bb + 0.02), (x_bb - 0.2, 0.16, 0.008), 0.008, 6),
@@ -348,7 +340,7 @@ def _handlebar(style: str, xb: float, zb: float, d: float, r: float) -> list[Par
             a, b, c = (xb, y, zb), (xb + 0.08, y, zb - 0.03), (xb + 0.06, y, zb - 0.13)
             e = (xb - 0.04, y, zb - 0.14)
             bar.append(_tubes([(a, b, r), (b, c, r), (c, e, r)], 8))
-            grips.append(_rbox((xb + 0.05, y - 0.014, zb - 0.04), (xb + 0.09, y + 0.014, zb + 0.03), 0.008))
+            grips.append(rbox((xb + 0.05, y - 0.014, zb - 0.04), (xb + 0.09, y + 0.014, zb + 0.03), 0.008))
         return [Part("handlebar", merge(bar), "black metal"), Part("brake_hoods", merge(grips), "black rubber")]
     if style == "swept":
         inner, outer = 0.1, half - 0.12

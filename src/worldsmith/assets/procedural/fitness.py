@@ -25,48 +25,23 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import box, cylinder, cylinder_along, lathe, merge, prism, rotation_z, rounded_box, transformed
+from ..primitives import box, cylinder, cylinder_along, lathe, merge, prism, rotation_z, transformed
 from ..surfaces import Surface, rect
+from ._shapes import frame_matrix, rbox
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
-
-
-def _rbox(lo, hi, radius: float) -> trimesh.Trimesh:
-    """Rounded box, with a single bevel step for small radii (a third of the triangles)."""
-    return rounded_box(lo, hi, radius, 2 if radius >= 0.02 else 1)
 
 
 # ----------------------------------------------------------------------------------------------------------------
 # private mesh helpers
 
 
-def _frame_matrix(p0, p1) -> np.ndarray:
-    """4x4 matrix taking local +Z onto the segment p0 -> p1 (origin at p0)."""
-    p0, p1 = np.asarray(p0, dtype=float), np.asarray(p1, dtype=float)
-    u = p1 - p0
-    u = u / np.linalg.norm(u)
-    a = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-    e1 = a - a.dot(u) * u
-    e1 /= np.linalg.norm(e1)
-    e2 = np.cross(u, e1)
-    m = np.eye(4)
-    m[:3, 0], m[:3, 1], m[:3, 2], m[:3, 3] = e1, e2, u, p0
-    return m
-
-
-def _tube(p0, p1, r: float, sections: int = 8) -> trimesh.Trimesh:
-    """Round rod of radius ``r`` from point ``p0`` to ``p1``."""
-    length = float(np.linalg.norm(np.asarray(p1, dtype=float) - np.asarray(p0, dtype=float)))
-    rod = lathe([(0.0, 0.0), (r, 0.0), (r, length), (0.0, length)], sections)
-    return transformed(rod, _frame_matrix(p0, p1))
-
-
 def _bar(p0, p1, hw: float, ht: float) -> trimesh.Trimesh:
     """Square steel tube (half sizes ``hw`` along X-ish, ``ht``) from ``p0`` to ``p1``."""
     length = float(np.linalg.norm(np.asarray(p1, dtype=float) - np.asarray(p0, dtype=float)))
-    b = _rbox((-hw, -ht, 0.0), (hw, ht, length), 0.25 * min(hw, ht))
-    return transformed(b, _frame_matrix(p0, p1))
+    b = rbox((-hw, -ht, 0.0), (hw, ht, length), 0.25 * min(hw, ht))
+    return transformed(b, frame_matrix(p0, p1))
 
 
 def _rot_x(deg: float, pivot) -> np.ndarray:
@@ -79,12 +54,6 @@ def _rot_x(deg: float, pivot) -> np.ndarray:
     m[1, 3] = py - c * py - s * pz
     m[2, 3] = pz + s * py - c * pz
     return m
-
-
-def _translate(mesh: trimesh.Trimesh, dx: float = 0.0, dy: float = 0.0, dz: float = 0.0) -> trimesh.Trimesh:
-    m = np.eye(4)
-    m[:3, 3] = (dx, dy, dz)
-    return transformed(mesh, m)
 
 
 def _axis_prism(poly, a0: float, a1: float, axis: str) -> trimesh.Trimesh:
@@ -179,18 +148,18 @@ def build_treadmill(params: TreadmillParams, size: Size) -> list[Part]:
     hood_h = dz + (0.14 if p.style == "home" else 0.2)
     y_h1 = -d / 2 + hood_l
     parts = [
-        Part("motor_hood", _rbox((-deck_w / 2, -d / 2, 0.02), (deck_w / 2, y_h1, hood_h), 0.05),
+        Part("motor_hood", rbox((-deck_w / 2, -d / 2, 0.02), (deck_w / 2, y_h1, hood_h), 0.05),
              p.hood_material),
-        Part("deck_frame", _rbox((-deck_w / 2 + 0.03, -d / 2 + 0.05, 0.03), (deck_w / 2 - 0.03, d / 2 - 0.04,
+        Part("deck_frame", rbox((-deck_w / 2 + 0.03, -d / 2 + 0.05, 0.03), (deck_w / 2 - 0.03, d / 2 - 0.04,
                                                                                    dz - 0.04), 0.01), fr),
-        Part("belt", _rbox((-belt_w / 2, y_h1 - 0.02, dz - 0.05), (belt_w / 2, d / 2 - 0.05, dz), 0.02),
+        Part("belt", rbox((-belt_w / 2, y_h1 - 0.02, dz - 0.05), (belt_w / 2, d / 2 - 0.05, dz), 0.02),
              "black rubber"),
-        Part("rear_cap", _rbox((-deck_w / 2, d / 2 - 0.09, 0.02), (deck_w / 2, d / 2, dz - 0.01), 0.02),
+        Part("rear_cap", rbox((-deck_w / 2, d / 2 - 0.09, 0.02), (deck_w / 2, d / 2, dz - 0.01), 0.02),
              p.hood_material),
     ]
     for i, s in enumerate((-1.0, 1.0)):
         x0, x1 = sorted((s * deck_w / 2, s * belt_w / 2))
-        parts.append(Part(f"side_rail_{i}", _rbox((x0, y_h1 - 0.04, 0.02), (x1, d / 2 - 0.07, dz + 0.005), 0.01),
+        parts.append(Part(f"side_rail_{i}", rbox((x0, y_h1 - 0.04, 0.02), (x1, d / 2 - 0.07, dz + 0.005), 0.01),
                           p.accent_material if p.accent_material != "black rubber" else p.hood_material))
         for j, y in enumerate((-d / 2 + 0.1, d / 2 - 0.12)):
             parts.append(Part(f"foot_{i}_{j}", cylinder((s * (deck_w / 2 - 0.06), y, 0.0), 0.03, 0.0, 0.03, 12),
@@ -203,7 +172,7 @@ def build_treadmill(params: TreadmillParams, size: Size) -> list[Part]:
     xu = w / 2 - r - 0.004  # the grips are a little thicker
     yu0 = -d / 2 + 0.12
     cw = w - 2 * r - 0.03
-    body = _rbox((-cw / 2, -con_d / 2, -con_h / 2), (cw / 2, con_d / 2, con_h / 2), 0.03)
+    body = rbox((-cw / 2, -con_d / 2, -con_h / 2), (cw / 2, con_d / 2, con_h / 2), 0.03)
     m = _rot_x(-20.0, (0.0, 0.0))
     m[2, 3] = h - float(transformed(body, m).bounds[1][2])
     zc = m[2, 3]
@@ -350,12 +319,12 @@ def build_weight_bench(params: WeightBenchParams, size: Size) -> list[Part]:
     pw = b.pad_w / 2
     parts = []
     # seat pad (flat, or tipped up a little at the front on adjustables)
-    seat = _rbox((-pw, b.y_hinge + 0.01, z_pad0), (pw, b.y_seat1, b.seat_top), 0.025)
+    seat = rbox((-pw, b.y_hinge + 0.01, z_pad0), (pw, b.y_seat1, b.seat_top), 0.025)
     parts.append(Part("seat_pad", seat, p.pad_material))
     parts.append(Part("seat_board", box((-pw + 0.01, b.y_hinge + 0.02, z_pad0 - 0.015), (pw - 0.01, b.y_seat1 - 0.01,
                                                                                         z_pad0 + 0.001)),
                       "black plastic"))
-    back = _rbox((-pw, b.y_hinge - b.back_len, z_pad0), (pw, b.y_hinge, b.seat_top), 0.025)
+    back = rbox((-pw, b.y_hinge - b.back_len, z_pad0), (pw, b.y_hinge, b.seat_top), 0.025)
     board = box((-pw + 0.01, b.y_hinge - b.back_len + 0.01, z_pad0 - 0.015),
                 (pw - 0.01, b.y_hinge - 0.01, z_pad0 + 0.001))
     rot = _rot_x(b.angle, (b.y_hinge, z_pad0))
@@ -369,18 +338,18 @@ def build_weight_bench(params: WeightBenchParams, size: Size) -> list[Part]:
     zs = clamp(0.45 * z_pad0, 0.12, z_pad0 - 0.06)
     y_rf, y_ff = -d / 2 + 0.05, d / 2 - 0.05
     foot_w = w / 2 if not p.leg_developer else min(w / 2, 0.3)
-    parts.append(Part("spine", _rbox((-tw, y_rf, zs - tw), (tw, y_ff, zs + tw), 0.006), fr))
+    parts.append(Part("spine", rbox((-tw, y_rf, zs - tw), (tw, y_ff, zs + tw), 0.006), fr))
     for i, (y, half) in enumerate(((y_rf, w / 2), (y_ff, foot_w))):
-        parts.append(Part(f"foot_{i}", _rbox((-half + 0.03, y - 0.05 + (0.0 if i else 0.0), 0.0),
+        parts.append(Part(f"foot_{i}", rbox((-half + 0.03, y - 0.05 + (0.0 if i else 0.0), 0.0),
                                                    (half - 0.03, y + 0.05, 0.06), 0.008), fr))
         for j, s in enumerate((-1.0, 1.0)):
             x0, x1 = sorted((s * half, s * (half - 0.04)))
-            parts.append(Part(f"foot_cap_{i}_{j}", _rbox((x0, y - 0.05, 0.0), (x1, y + 0.05, 0.065), 0.015),
+            parts.append(Part(f"foot_cap_{i}_{j}", rbox((x0, y - 0.05, 0.0), (x1, y + 0.05, 0.065), 0.015),
                               "black rubber"))
-        parts.append(Part(f"post_{i}", _rbox((-tw, y - tw, 0.04), (tw, y + tw, zs + tw), 0.006), fr))
+        parts.append(Part(f"post_{i}", rbox((-tw, y - tw, 0.04), (tw, y + tw, zs + tw), 0.006), fr))
     # seat post and back support strut
     ys = (b.y_hinge + b.y_seat1) / 2
-    parts.append(Part("seat_post", _rbox((-tw, ys - tw, zs), (tw, ys + tw, z_pad0 - 0.01), 0.006), fr))
+    parts.append(Part("seat_post", rbox((-tw, ys - tw, zs), (tw, ys + tw, z_pad0 - 0.01), 0.006), fr))
     if b.angle > 0.0:
         t = math.radians(b.angle)
         u = 0.55 * b.back_len
@@ -392,7 +361,7 @@ def build_weight_bench(params: WeightBenchParams, size: Size) -> list[Part]:
             parts.append(Part("adjust_ladder", ladder, fr))
     else:
         yb = b.y_hinge - 0.6 * b.back_len
-        parts.append(Part("back_post", _rbox((-tw, yb - tw, zs), (tw, yb + tw, z_pad0 - 0.01), 0.006), fr))
+        parts.append(Part("back_post", rbox((-tw, yb - tw, zs), (tw, yb + tw, z_pad0 - 0.01), 0.006), fr))
     if p.leg_developer:
         yl = d / 2 - 0.16
         parts.append(Part("roller_post", _bar((0.0, y_ff - 0.02, zs), (0.0, yl, z_pad0 + 0.02), 0.025, 0.025), fr))
@@ -410,13 +379,13 @@ def build_weight_bench(params: WeightBenchParams, size: Size) -> list[Part]:
         yr = -d / 2 + 0.05
         for i, s in enumerate((-1.0, 1.0)):
             x = s * (w / 2 - 0.035)
-            parts.append(Part(f"rack_upright_{i}", _rbox((x - 0.025, yr - 0.025, 0.0), (x + 0.025, yr + 0.025, h),
+            parts.append(Part(f"rack_upright_{i}", rbox((x - 0.025, yr - 0.025, 0.0), (x + 0.025, yr + 0.025, h),
                                                                0.006), fr))
             zh = h - 0.12
             hook = merge([box((x - 0.02, yr + 0.025, zh - 0.015), (x + 0.02, yr + 0.1, zh + 0.01)),
                           box((x - 0.02, yr + 0.08, zh), (x + 0.02, yr + 0.1, zh + 0.05))])
             parts.append(Part(f"j_hook_{i}", hook, "black plastic"))
-        cross = _rbox((-w / 2 + 0.06, yr - 0.02, 0.55 * h), (w / 2 - 0.06, yr + 0.02, 0.55 * h + 0.04), 0.006)
+        cross = rbox((-w / 2 + 0.06, yr - 0.02, 0.55 * h), (w / 2 - 0.06, yr + 0.02, 0.55 * h + 0.04), 0.006)
         parts.append(Part("rack_crossbar", cross, fr))
     return parts
 
@@ -592,16 +561,16 @@ def build_dumbbell_rack(params: DumbbellRackParams, size: Size) -> list[Part]:
     for i, x in enumerate(ends):
         if p.frame == "a_frame":
             legs = [_bar((x, s * (d / 2 - t), 0.0), (x, s * (top_d / 2 - t), h), t, t) for s in (-1.0, 1.0)]
-            parts.append(Part(f"end_frame_{i}", merge(legs + [_rbox((x - t, -top_d / 2, z_top),
+            parts.append(Part(f"end_frame_{i}", merge(legs + [rbox((x - t, -top_d / 2, z_top),
                                                                           (x + t, top_d / 2, h), 0.005)]), fr))
         else:
-            posts = [_rbox((x - t, s * (top_d / 2) - t, 0.0), (x + t, s * (top_d / 2) + t, h), 0.005)
+            posts = [rbox((x - t, s * (top_d / 2) - t, 0.0), (x + t, s * (top_d / 2) + t, h), 0.005)
                      for s in (-1.0, 1.0)]
-            base = _rbox((x - t, -d / 2, 0.0), (x + t, d / 2, 0.05), 0.005)
+            base = rbox((x - t, -d / 2, 0.0), (x + t, d / 2, 0.05), 0.005)
             parts.append(Part(f"end_frame_{i}", merge(posts + [base]), fr))
         for j, s in enumerate((-1.0, 1.0)):
             y = s * (d / 2 - 0.03) if p.frame == "a_frame" else s * (d / 2 - 0.03)
-            parts.append(Part(f"foot_{i}_{j}", _rbox((x - t - 0.005, y - 0.03, 0.0), (x + t + 0.005, y + 0.03, 0.015),
+            parts.append(Part(f"foot_{i}_{j}", rbox((x - t - 0.005, y - 0.03, 0.0), (x + t + 0.005, y + 0.03, 0.015),
                                                            0.005), "black rubber"))
     handles, heads, collars = [], [[] for _ in range(n)], []
     for k, z in enumerate(tiers):
@@ -610,9 +579,9 @@ def build_dumbbell_rack(params: DumbbellRackParams, size: Size) -> list[Part]:
             dep = min(dep, top_d + 2 * t)
         x0, x1 = -w / 2 + 2 * t, w / 2 - 2 * t
         if p.holder == "tray":
-            tray = _rbox((x0, -dep / 2, z - 0.012), (x1, dep / 2, z), 0.004)
-            lips = [_rbox((x0, -dep / 2, z - 0.01), (x1, -dep / 2 + 0.012, z + 0.04), 0.004),
-                    _rbox((x0, dep / 2 - 0.012, z - 0.01), (x1, dep / 2, z + 0.03), 0.004)]
+            tray = rbox((x0, -dep / 2, z - 0.012), (x1, dep / 2, z), 0.004)
+            lips = [rbox((x0, -dep / 2, z - 0.01), (x1, -dep / 2 + 0.012, z + 0.04), 0.004),
+                    rbox((x0, dep / 2 - 0.012, z - 0.01), (x1, dep / 2, z + 0.03), 0.004)]
             parts.append(Part(f"tray_{k}", merge([tray] + lips), fr))
             zb = z
         else:

@@ -23,75 +23,16 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import box, cylinder, frustum, lathe, merge, rounded_box, shear_y_by_z, transformed
+from ..primitives import box, cylinder, frustum, lathe, merge, shear_y_by_z, transformed
 from ..surfaces import Surface, rect
+from ._shapes import monotone_prism, rbox, translate, tube
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
 
-def _rbox(lo, hi, radius: float) -> trimesh.Trimesh:
-    """Rounded box, with a single bevel step for small radii (a third of the triangles)."""
-    return rounded_box(lo, hi, radius, 2 if radius >= 0.02 else 1)
-
-
 # ----------------------------------------------------------------------------------------------------------------
 # private mesh helpers
-
-
-def _mesh(vertices: np.ndarray, faces: np.ndarray) -> trimesh.Trimesh:
-    return trimesh.Trimesh(np.asarray(vertices, dtype=np.float64), np.asarray(faces, dtype=np.int64), process=False)
-
-
-def _monotone_prism(ts, lo, hi, e0: float, e1: float, axes: tuple[int, int, int] = (1, 0, 2)) -> trimesh.Trimesh:
-    """Prism over a polygon that is monotone along local ``t``: at each ``ts[i]`` (increasing) the
-    section spans ``lo[i]..hi[i]`` along local ``s``; extruded from ``e0`` to ``e1`` along local
-    ``e``. ``axes[k]`` is the world axis of local coordinate k (t, s, e). Closed, outward wound."""
-    ts, lo, hi = (np.asarray(a, dtype=float) for a in (ts, lo, hi))
-    n = len(ts)
-    loc = np.zeros((4 * n, 3))
-    for k, e in enumerate((e0, e1)):
-        b = 2 * n * k
-        loc[b:b + 2 * n:2] = np.column_stack([ts, lo, np.full(n, e)])
-        loc[b + 1:b + 2 * n:2] = np.column_stack([ts, hi, np.full(n, e)])
-    i = np.arange(n - 1)
-    bl, bh, tl, th = 2 * i, 2 * i + 1, 2 * n + 2 * i, 2 * n + 2 * i + 1
-    quads = [np.stack(q, 1) for q in ((bl, bh, bh + 2, bl + 2), (tl, tl + 2, th + 2, th),
-                                       (bl, bl + 2, tl + 2, tl), (bh, th, th + 2, bh + 2))]
-    m = 2 * (n - 1)
-    quads.append(np.array([[0, 2 * n, 2 * n + 1, 1], [m, m + 1, 2 * n + m + 1, 2 * n + m]]))
-    q = np.concatenate(quads)
-    faces = np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
-    verts = np.zeros_like(loc)
-    for k in range(3):
-        verts[:, axes[k]] = loc[:, k]
-    perm = np.zeros((3, 3))
-    for k in range(3):
-        perm[axes[k], k] = 1.0
-    if np.linalg.det(perm) < 0:
-        faces = faces[:, ::-1]
-    return _mesh(verts, faces)
-
-
-def _frame_matrix(p0, p1) -> np.ndarray:
-    """4x4 matrix taking local +Z onto the segment p0 -> p1 (origin at p0)."""
-    p0, p1 = np.asarray(p0, dtype=float), np.asarray(p1, dtype=float)
-    u = p1 - p0
-    u = u / np.linalg.norm(u)
-    a = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-    e1 = a - a.dot(u) * u
-    e1 /= np.linalg.norm(e1)
-    e2 = np.cross(u, e1)
-    m = np.eye(4)
-    m[:3, 0], m[:3, 1], m[:3, 2], m[:3, 3] = e1, e2, u, p0
-    return m
-
-
-def _tube(p0, p1, r: float, sections: int = 8) -> trimesh.Trimesh:
-    """Round rod of radius ``r`` from point ``p0`` to ``p1``."""
-    length = float(np.linalg.norm(np.asarray(p1, dtype=float) - np.asarray(p0, dtype=float)))
-    rod = lathe([(0.0, 0.0), (r, 0.0), (r, length), (0.0, length)], sections)
-    return transformed(rod, _frame_matrix(p0, p1))
 
 
 def _sphere(c, r: float, sections: int = 12, rings: int = 6) -> trimesh.Trimesh:
@@ -110,12 +51,6 @@ def _rot_y(deg: float, pivot) -> np.ndarray:
     m[0, 3] = px - c * px - s * pz
     m[2, 3] = pz + s * px - c * pz
     return m
-
-
-def _translate(mesh: trimesh.Trimesh, dx: float = 0.0, dy: float = 0.0, dz: float = 0.0) -> trimesh.Trimesh:
-    m = np.eye(4)
-    m[:3, 3] = (dx, dy, dz)
-    return transformed(mesh, m)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -208,7 +143,7 @@ def _pedals(p: PianoParams, xc: float, y0: float, y1: float, z: float) -> list[P
     out = []
     for k in range(n):
         x = xc + (k - (n - 1) / 2.0) * 0.075
-        out.append(Part(f"pedal_{k}", _rbox((x - 0.015, y0, z), (x + 0.015, y1, z + 0.018), 0.005),
+        out.append(Part(f"pedal_{k}", rbox((x - 0.015, y0, z), (x + 0.015, y1, z + 0.018), 0.005),
                         p.pedal_material))
     return out
 
@@ -219,7 +154,7 @@ def _piano_leg(style: str, x: float, y: float, z1: float, r: float) -> trimesh.T
                 (1.0 * r, 0.5 * z1), (0.65 * r, 0.7 * z1), (0.8 * r, 0.85 * z1), (0.9 * r, z1), (0.0, z1)]
         return lathe(prof, 16, (x, y, 0.0))
     if style == "square":
-        return _rbox((x - r, y - r, 0.0), (x + r, y + r, z1), 0.006)
+        return rbox((x - r, y - r, 0.0), (x + r, y + r, z1), 0.006)
     return frustum((x, y, 0.0), 0.6 * r, r, 0.0, z1, 16)
 
 
@@ -262,38 +197,38 @@ def _build_upright(p: PianoParams, f: _Upright) -> list[Part]:
     zc = h - f.top_t
     zkb = kt - 0.075  # keybed bottom
     parts = [
-        Part("case", _rbox((-w / 2, yb, 0.0), (w / 2, ycf, zc), 0.008), fin),
-        Part("top_lid", _rbox((-w / 2, yb, zc), (w / 2, min(ycf + 0.025, d / 2), h), 0.008), fin),
-        Part("keybed", _rbox((-w / 2 + aw, ycf - 0.01, zkb), (w / 2 - aw, ykf - 0.02, kt - 0.021), 0.003), fin),
-        Part("key_slip", _rbox((-w / 2 + aw, ykf - 0.022, zkb), (w / 2 - aw, ykf, kt - 0.023), 0.004), fin),
-        Part("fallboard", _rbox((-w / 2 + aw, ycf - 0.01, kt - 0.01), (w / 2 - aw, ycf + 0.03, kt + 0.1), 0.008),
+        Part("case", rbox((-w / 2, yb, 0.0), (w / 2, ycf, zc), 0.008), fin),
+        Part("top_lid", rbox((-w / 2, yb, zc), (w / 2, min(ycf + 0.025, d / 2), h), 0.008), fin),
+        Part("keybed", rbox((-w / 2 + aw, ycf - 0.01, zkb), (w / 2 - aw, ykf - 0.02, kt - 0.021), 0.003), fin),
+        Part("key_slip", rbox((-w / 2 + aw, ykf - 0.022, zkb), (w / 2 - aw, ykf, kt - 0.023), 0.004), fin),
+        Part("fallboard", rbox((-w / 2 + aw, ycf - 0.01, kt - 0.01), (w / 2 - aw, ycf + 0.03, kt + 0.1), 0.008),
              fin),
-        Part("upper_panel", _rbox((-w / 2 + aw + 0.02, ycf - 0.01, kt + 0.1),
+        Part("upper_panel", rbox((-w / 2 + aw + 0.02, ycf - 0.01, kt + 0.1),
                                         (w / 2 - aw - 0.02, ycf + 0.012, zc - 0.04), 0.006), fin),
-        Part("lower_panel", _rbox((-w / 2 + aw + 0.03, ycf - 0.01, 0.11),
+        Part("lower_panel", rbox((-w / 2 + aw + 0.03, ycf - 0.01, 0.11),
                                         (w / 2 - aw - 0.03, ycf + 0.012, zkb - 0.04), 0.006), fin),
     ]
     parts += _keyboard(w / 2 - aw, -w / 2 + aw, ycf + 0.03, ykf - 0.004, kt, p.key_count)
     z_arm0 = zkb - 0.03 if p.style == "console" else zkb - 0.06
     for i, s in enumerate((-1.0, 1.0)):
         x0, x1 = sorted((s * w / 2, s * (w / 2 - aw)))
-        parts.append(Part(f"arm_{i}", _rbox((x0, ycf - 0.01, z_arm0), (x1, ykf, kt + 0.05), 0.01), fin))
+        parts.append(Part(f"arm_{i}", rbox((x0, ycf - 0.01, z_arm0), (x1, ykf, kt + 0.05), 0.01), fin))
         xc = (x0 + x1) / 2
         if p.style == "console":
             r = 0.45 * aw
             parts.append(Part(f"leg_{i}", _piano_leg(p.leg_style, xc, d / 2 - r, z_arm0 + 0.005, r), fin))
             if ykf < d / 2 - 2 * r:  # legs well in front of the keys: a bracket joins them to the arms
-                parts.append(Part(f"bracket_{i}", _rbox((xc - 0.6 * r, ykf - 0.03, z_arm0),
+                parts.append(Part(f"bracket_{i}", rbox((xc - 0.6 * r, ykf - 0.03, z_arm0),
                                                               (xc + 0.6 * r, d / 2 - r, z_arm0 + 0.04), 0.005), fin))
         else:
-            parts.append(Part(f"toe_block_{i}", _rbox((x0 + 0.005, ycf - 0.01, 0.0), (x1 - 0.005, d / 2, 0.07),
+            parts.append(Part(f"toe_block_{i}", rbox((x0 + 0.005, ycf - 0.01, 0.0), (x1 - 0.005, d / 2, 0.07),
                                                             0.01), fin))
-            parts.append(Part(f"console_{i}", _rbox((xc - 0.3 * aw, ykf - 0.07, 0.06),
+            parts.append(Part(f"console_{i}", rbox((xc - 0.3 * aw, ykf - 0.07, 0.06),
                                                           (xc + 0.3 * aw, ykf - 0.02, z_arm0 + 0.01), 0.008), fin))
     if p.music_desk and zc - 0.05 - (kt + 0.2) > 0.05:
-        parts.append(Part("music_desk", _rbox((-0.3 * w, ycf, kt + 0.16), (0.3 * w, ycf + 0.05, kt + 0.185),
+        parts.append(Part("music_desk", rbox((-0.3 * w, ycf, kt + 0.16), (0.3 * w, ycf + 0.05, kt + 0.185),
                                                     0.005), fin))
-    parts.append(Part("pedal_rail", _rbox((-0.13, ycf - 0.01, 0.03), (0.13, ycf + 0.03, 0.1), 0.006), fin))
+    parts.append(Part("pedal_rail", rbox((-0.13, ycf - 0.01, 0.03), (0.13, ycf + 0.03, 0.1), 0.006), fin))
     parts += _pedals(p, 0.0, ycf + 0.02, ycf + 0.1, 0.045)
     return parts
 
@@ -304,11 +239,11 @@ def _build_digital(p: PianoParams, f: _Upright) -> list[Part]:
     sw = clamp(0.6 * aw, 0.02, 0.05)  # side panel thickness
     zb0 = kt - 0.09
     parts = [
-        Part("body", _rbox((-w / 2 + sw, yb, zb0), (w / 2 - sw, ycf, f.z_top), 0.01), fin),
-        Part("keybed", _rbox((-w / 2 + sw, ycf - 0.01, zb0), (w / 2 - sw, ykf, kt - 0.021), 0.006), fin),
-        Part("back_panel", _rbox((-w / 2 + sw, yb + 0.01, 0.12), (w / 2 - sw, yb + 0.03, zb0 + 0.01), 0.004), fin),
-        Part("pedal_box", _rbox((-0.16, yb + 0.03, 0.02), (0.16, yb + 0.03 + 0.09, 0.1), 0.008), fin),
-        Part("front_strip", _rbox((-w / 2 + sw, ycf - 0.003, kt - 0.005), (w / 2 - sw, ycf + 0.012,
+        Part("body", rbox((-w / 2 + sw, yb, zb0), (w / 2 - sw, ycf, f.z_top), 0.01), fin),
+        Part("keybed", rbox((-w / 2 + sw, ycf - 0.01, zb0), (w / 2 - sw, ykf, kt - 0.021), 0.006), fin),
+        Part("back_panel", rbox((-w / 2 + sw, yb + 0.01, 0.12), (w / 2 - sw, yb + 0.03, zb0 + 0.01), 0.004), fin),
+        Part("pedal_box", rbox((-0.16, yb + 0.03, 0.02), (0.16, yb + 0.03 + 0.09, 0.1), 0.008), fin),
+        Part("front_strip", rbox((-w / 2 + sw, ycf - 0.003, kt - 0.005), (w / 2 - sw, ycf + 0.012,
                                                                                    f.z_top - 0.01), 0.003),
              "black plastic"),
     ]
@@ -316,19 +251,19 @@ def _build_digital(p: PianoParams, f: _Upright) -> list[Part]:
     parts += _keyboard(w / 2 - sw - cheek, -w / 2 + sw + cheek, ycf + 0.012, ykf - 0.004, kt, p.key_count)
     for i, s in enumerate((-1.0, 1.0)):
         x0, x1 = sorted((s * w / 2, s * (w / 2 - sw)))
-        parts.append(Part(f"side_{i}", _rbox((x0, yb, 0.0), (x1, ykf, f.z_top + 0.01 if f.z_top < h else
+        parts.append(Part(f"side_{i}", rbox((x0, yb, 0.0), (x1, ykf, f.z_top + 0.01 if f.z_top < h else
                                                                    f.z_top), 0.006), fin))
-        parts.append(Part(f"foot_{i}", _rbox((x0, yb, 0.0), (x1, d / 2, 0.045), 0.008), fin))
+        parts.append(Part(f"foot_{i}", rbox((x0, yb, 0.0), (x1, d / 2, 0.045), 0.008), fin))
         xi0, xi1 = sorted((s * (w / 2 - sw), s * (w / 2 - sw - cheek)))
-        parts.append(Part(f"cheek_{i}", _rbox((xi0, ycf, zb0), (xi1, ykf, kt + 0.015), 0.004), fin))
+        parts.append(Part(f"cheek_{i}", rbox((xi0, ycf, zb0), (xi1, ykf, kt + 0.015), 0.004), fin))
     parts += _pedals(p, 0.0, yb + 0.1, yb + 0.17, 0.04)
     if h - f.z_top > 0.05:  # music rest leaning back at the rear of the top
         rest_h = h - f.z_top
         lean = math.tan(math.radians(12.0))
-        slab = _rbox((-0.3 * w, yb + 0.06, f.z_top - 0.005), (0.3 * w, yb + 0.075, h), 0.004)
+        slab = rbox((-0.3 * w, yb + 0.06, f.z_top - 0.005), (0.3 * w, yb + 0.075, h), 0.004)
         slab = transformed(slab, shear_y_by_z(f.z_top, lean))
         if rest_h * lean > 0.05:
-            slab = _translate(slab, dy=rest_h * lean - 0.05)
+            slab = translate(slab, dy=rest_h * lean - 0.05)
         parts.append(Part("music_rest", slab, "black plastic" if "black" in fin else fin))
     return parts
 
@@ -410,7 +345,7 @@ def _build_grand(p: PianoParams, g: _Grand) -> list[Part]:
     fin = p.finish
     ys = np.array(g.ys)[::-1]  # increasing for the monotone prism
     xl, xr = np.array(g.xl)[::-1], np.array(g.xr)[::-1]
-    parts = [Part("case", _monotone_prism(ys, xl, xr, g.case_z0, g.case_top), fin)]
+    parts = [Part("case", monotone_prism(ys, xl, xr, g.case_z0, g.case_top), fin)]
     rim = 0.035
     inner = (ys > ys[0] + rim) & (ys < ys[-1] - rim)
     yi = np.concatenate([[ys[0] + rim], ys[inner], [ys[-1] - rim]])
@@ -419,28 +354,28 @@ def _build_grand(p: PianoParams, g: _Grand) -> list[Part]:
     xri = np.maximum(xri, xli + 0.01)
     # keyboard section in front of the case
     zkb = kt - 0.08
-    parts.append(Part("keybed", _rbox((-w / 2, ycf - 0.05, zkb), (w / 2, d / 2 - 0.02, kt - 0.021), 0.004), fin))
-    parts.append(Part("key_slip", _rbox((-w / 2 + g.cheek, d / 2 - 0.022, zkb), (w / 2 - g.cheek, d / 2,
+    parts.append(Part("keybed", rbox((-w / 2, ycf - 0.05, zkb), (w / 2, d / 2 - 0.02, kt - 0.021), 0.004), fin))
+    parts.append(Part("key_slip", rbox((-w / 2 + g.cheek, d / 2 - 0.022, zkb), (w / 2 - g.cheek, d / 2,
                                                                                            kt - 0.023), 0.004), fin))
     for i, s in enumerate((-1.0, 1.0)):
         x0, x1 = sorted((s * w / 2, s * (w / 2 - g.cheek)))
-        parts.append(Part(f"cheek_{i}", _rbox((x0, ycf - 0.02, zkb), (x1, d / 2, kt + 0.045), 0.01), fin))
-    parts.append(Part("fallboard", _rbox((-w / 2 + g.cheek, ycf - 0.01, kt - 0.01),
+        parts.append(Part(f"cheek_{i}", rbox((x0, ycf - 0.02, zkb), (x1, d / 2, kt + 0.045), 0.01), fin))
+    parts.append(Part("fallboard", rbox((-w / 2 + g.cheek, ycf - 0.01, kt - 0.01),
                                                (w / 2 - g.cheek, ycf + 0.04, kt + 0.07), 0.01), fin))
     parts += _keyboard(w / 2 - g.cheek, -w / 2 + g.cheek, ycf + 0.04, d / 2 - 0.004, kt, p.key_count)
     # lid
     flap = g.flap
     if g.open_deg > 0.0:
-        parts.append(Part("plate", _monotone_prism(yi, xli, xri, g.case_top - 0.06, g.case_top - 0.012), "gold"))
+        parts.append(Part("plate", monotone_prism(yi, xli, xri, g.case_top - 0.06, g.case_top - 0.012), "gold"))
         keep = ys < ycf - flap
         yl = np.concatenate([ys[keep], [ycf - flap]])
-        main = _monotone_prism(yl, np.interp(yl, ys, xl), np.interp(yl, ys, xr), g.case_top, g.case_top + g.lid_t)
-        folded = _rbox((-w / 2, ycf - 2 * flap, g.case_top + g.lid_t), (w / 2, ycf - flap,
+        main = monotone_prism(yl, np.interp(yl, ys, xl), np.interp(yl, ys, xr), g.case_top, g.case_top + g.lid_t)
+        folded = rbox((-w / 2, ycf - 2 * flap, g.case_top + g.lid_t), (w / 2, ycf - flap,
                                                                                g.case_top + 2 * g.lid_t), 0.004)
         rot = _rot_y(g.open_deg, (w / 2, g.case_top))
         main, folded = transformed(main, rot), transformed(folded, rot)
         shift = w / 2 - max(float(main.bounds[1][0]), float(folded.bounds[1][0]))
-        main, folded = _translate(main, dx=shift), _translate(folded, dx=shift)
+        main, folded = translate(main, dx=shift), translate(folded, dx=shift)
         parts.append(Part("lid", main, fin))
         parts.append(Part("lid_flap", folded, fin))
         # prop stick on the treble side
@@ -449,16 +384,16 @@ def _build_grand(p: PianoParams, g: _Grand) -> list[Part]:
         t = math.radians(g.open_deg)
         top = (w / 2 + (xs - w / 2) * math.cos(t) + shift, ys_, g.case_top + (w / 2 - xs) * math.sin(t) - 0.005)
         if top[2] - g.case_top > 0.05:
-            parts.append(Part("prop_stick", _tube((xs, ys_, g.case_top - 0.01), top, 0.011), fin))
+            parts.append(Part("prop_stick", tube((xs, ys_, g.case_top - 0.01), top, 0.011), fin))
         z_desk = g.case_top
     else:
-        parts.append(Part("lid", _monotone_prism(ys, xl, xr, g.case_top, g.case_top + g.lid_t), fin))
+        parts.append(Part("lid", monotone_prism(ys, xl, xr, g.case_top, g.case_top + g.lid_t), fin))
         z_desk = g.case_top + g.lid_t
     if g.desk_h > 0.0:
         yd = ycf - 0.015
-        desk = _rbox((-0.3 * w, yd - 0.015, z_desk - 0.005), (0.3 * w, yd, z_desk + g.desk_h), 0.004)
+        desk = rbox((-0.3 * w, yd - 0.015, z_desk - 0.005), (0.3 * w, yd, z_desk + g.desk_h), 0.004)
         parts.append(Part("music_desk", transformed(desk, shear_y_by_z(z_desk, g.lean)), fin))
-        parts.append(Part("desk_support", _rbox((-0.02, yd - 0.06, z_desk - 0.005), (0.02, yd - 0.01,
+        parts.append(Part("desk_support", rbox((-0.02, yd - 0.06, z_desk - 0.005), (0.02, yd - 0.01,
                                                                                           z_desk + 0.03), 0.005), fin))
     # three legs and the pedal lyre
     r = clamp(0.04 * w, 0.04, 0.07)
@@ -469,9 +404,9 @@ def _build_grand(p: PianoParams, g: _Grand) -> list[Part]:
         parts.append(Part(f"caster_{i}", cylinder((x, y, 0.0), 0.65 * r, 0.0, 0.03, 12), p.pedal_material))
     yl = ycf - 0.17
     for i, s in enumerate((-1.0, 1.0)):
-        parts.append(Part(f"lyre_post_{i}", _rbox((s * 0.09 - 0.015, yl - 0.02, 0.1),
+        parts.append(Part(f"lyre_post_{i}", rbox((s * 0.09 - 0.015, yl - 0.02, 0.1),
                                                         (s * 0.09 + 0.015, yl + 0.02, g.case_z0 + 0.005), 0.006), fin))
-    parts.append(Part("pedal_box", _rbox((-0.14, yl - 0.05, 0.03), (0.14, yl + 0.05, 0.11), 0.01), fin))
+    parts.append(Part("pedal_box", rbox((-0.14, yl - 0.05, 0.03), (0.14, yl + 0.05, 0.11), 0.01), fin))
     parts += _pedals(p, 0.0, yl + 0.04, yl + 0.13, 0.05)
     return parts
 
@@ -595,16 +530,16 @@ def build_pool_table(params: PoolTableParams, size: Size) -> list[Part]:
     pr = clamp(0.058, 0.045, 0.8 * (f.rail + f.cush))
     ix, iy = w / 2 - f.rail, d / 2 - f.rail  # inner edge of the rails
     parts = [
-        Part("bed", _rbox((-ix - 0.005, -iy - 0.005, f.felt_z - 0.05), (ix + 0.005, iy + 0.005, f.felt_z), 0.003),
+        Part("bed", rbox((-ix - 0.005, -iy - 0.005, f.felt_z - 0.05), (ix + 0.005, iy + 0.005, f.felt_z), 0.003),
              felt),
-        Part("apron", _rbox((-w / 2 + 0.015, -d / 2 + 0.015, f.apron_z0), (w / 2 - 0.015, d / 2 - 0.015,
+        Part("apron", rbox((-w / 2 + 0.015, -d / 2 + 0.015, f.apron_z0), (w / 2 - 0.015, d / 2 - 0.015,
                                                                                   f.rail_z0 + 0.01), 0.01), wood),
     ]
     # rails: the long sides split at the side pockets, the short ends whole
     rails = [((-w / 2, -d / 2), (-pr, -iy)), ((pr, -d / 2), (w / 2, -iy)), ((-w / 2, iy), (-pr, d / 2)),
              ((pr, iy), (w / 2, d / 2)), ((-w / 2, -iy), (-ix, iy)), ((ix, -iy), (w / 2, iy))]
     for i, ((x0, y0), (x1, y1)) in enumerate(rails):
-        parts.append(Part(f"rail_{i}", _rbox((x0, y0, f.rail_z0), (x1, y1, rt), 0.008), wood))
+        parts.append(Part(f"rail_{i}", rbox((x0, y0, f.rail_z0), (x1, y1, rt), 0.008), wood))
     # felt cushions between the pockets
     cz = h - 0.012
     gap = pr + 0.01
@@ -612,7 +547,7 @@ def build_pool_table(params: PoolTableParams, size: Size) -> list[Part]:
                 ((-ix + gap, iy - f.cush), (-gap, iy)), ((gap, iy - f.cush), (ix - gap, iy)),
                 ((-ix, -iy + gap), (-ix + f.cush, iy - gap)), ((ix - f.cush, -iy + gap), (ix, iy - gap))]
     for i, ((x0, y0), (x1, y1)) in enumerate(cushions):
-        parts.append(Part(f"cushion_{i}", _rbox((x0, y0, f.felt_z - 0.005), (x1, y1, cz), 0.008), felt))
+        parts.append(Part(f"cushion_{i}", rbox((x0, y0, f.felt_z - 0.005), (x1, y1, cz), 0.008), felt))
     # six pockets: a dark opening down into a cup
     cx, cy = ix - 0.35 * pr, iy - 0.35 * pr
     spots = [(-cx, -cy), (cx, -cy), (-cx, cy), (cx, cy), (0.0, -iy - 0.3 * pr), (0.0, iy + 0.3 * pr)]
@@ -669,19 +604,19 @@ def _pool_base(p: PoolTableParams, f: _Pool) -> list[Part]:
     z1 = f.apron_z0 + 0.01
     parts = []
     if p.base == "plinth":
-        parts.append(Part("plinth", _rbox((-w / 2 + 0.12, -d / 2 + 0.12, 0.06), (w / 2 - 0.12, d / 2 - 0.12, z1),
+        parts.append(Part("plinth", rbox((-w / 2 + 0.12, -d / 2 + 0.12, 0.06), (w / 2 - 0.12, d / 2 - 0.12, z1),
                                                 0.01), wood))
-        parts.append(Part("toe_kick", _rbox((-w / 2 + 0.16, -d / 2 + 0.16, 0.0), (w / 2 - 0.16, d / 2 - 0.16, 0.07),
+        parts.append(Part("toe_kick", rbox((-w / 2 + 0.16, -d / 2 + 0.16, 0.0), (w / 2 - 0.16, d / 2 - 0.16, 0.07),
                                                   0.005), "black painted wood"))
         return parts
     if p.base == "pedestal":
         for i, s in enumerate((-1.0, 1.0)):
             x = s * (w / 2 - 0.35)
-            parts.append(Part(f"pedestal_{i}", _rbox((x - 0.12, -d / 2 + 0.22, 0.08), (x + 0.12, d / 2 - 0.22, z1),
+            parts.append(Part(f"pedestal_{i}", rbox((x - 0.12, -d / 2 + 0.22, 0.08), (x + 0.12, d / 2 - 0.22, z1),
                                                            0.02), wood))
-            parts.append(Part(f"foot_{i}", _rbox((x - 0.16, -d / 2 + 0.1, 0.0), (x + 0.16, d / 2 - 0.1, 0.09),
+            parts.append(Part(f"foot_{i}", rbox((x - 0.16, -d / 2 + 0.1, 0.0), (x + 0.16, d / 2 - 0.1, 0.09),
                                                        0.02), wood))
-        parts.append(Part("beam", _rbox((-w / 2 + 0.45, -0.06, z1 - 0.2), (w / 2 - 0.45, 0.06, z1), 0.01), wood))
+        parts.append(Part("beam", rbox((-w / 2 + 0.45, -0.06, z1 - 0.2), (w / 2 - 0.45, 0.06, z1), 0.01), wood))
         return parts
     n = int(p.leg_count)
     r = clamp(0.07 if n == 4 else 0.06, 0.04, 0.1)
@@ -700,7 +635,7 @@ def _pool_base(p: PoolTableParams, f: _Pool) -> list[Part]:
             elif p.leg_style == "tapered":
                 mesh = frustum((x, y, 0.0), 0.65 * r, r, 0.0, z1, 16)
             else:
-                mesh = _rbox((x - r, y - r, 0.0), (x + r, y + r, z1), 0.01)
+                mesh = rbox((x - r, y - r, 0.0), (x + r, y + r, z1), 0.01)
             parts.append(Part(f"leg_{k}", mesh, wood))
             k += 1
     return parts
@@ -836,13 +771,13 @@ def build_arcade_machine(params: ArcadeMachineParams, size: Size) -> list[Part]:
     parts = []
     for i, s in enumerate((-1.0, 1.0)):
         x0, x1 = sorted((s * w / 2, s * (w / 2 - a.st)))
-        parts.append(Part(f"side_{i}", _monotone_prism(zs, back, yf, x0, x1, axes=(2, 1, 0)), p.side_material))
+        parts.append(Part(f"side_{i}", monotone_prism(zs, back, yf, x0, x1, axes=(2, 1, 0)), p.side_material))
     xi = w / 2 - a.st
     body_front = np.maximum(back + 0.02, yf - 0.012)
-    parts.append(Part("body", _monotone_prism(zs, back + 0.001, body_front, -xi - 0.001, xi + 0.001, axes=(2, 1, 0)),
+    parts.append(Part("body", monotone_prism(zs, back + 0.001, body_front, -xi - 0.001, xi + 0.001, axes=(2, 1, 0)),
                       "black painted wood" if p.style != "candy" else p.side_material))
     # control panel: a sloped block at the front
-    cp = _monotone_prism([a.z_cp - 0.07, a.z_cp, a.z_cpb], [a.y_cpb - 0.02, a.y_cpb - 0.02, a.y_cpb - 0.02],
+    cp = monotone_prism([a.z_cp - 0.07, a.z_cp, a.z_cpb], [a.y_cpb - 0.02, a.y_cpb - 0.02, a.y_cpb - 0.02],
                          [d / 2 - 0.004, d / 2 - 0.004, a.y_cpb], -xi, xi, axes=(2, 1, 0))
     parts.append(Part("control_panel", cp, p.panel_material))
     slope = (a.z_cpb - a.z_cp) / (a.y_cpb - (d / 2 - 0.004))
@@ -879,32 +814,32 @@ def build_arcade_machine(params: ArcadeMachineParams, size: Size) -> list[Part]:
     m = shear_y_by_z(0.0, lean)
     m[1, 3] += y0f
     m[2, 3] = zs0 - 0.02
-    bezel = _rbox((-hx, -0.016, 0.0), (hx, -0.005, zs1 - zs0 + 0.04), 0.004)
+    bezel = rbox((-hx, -0.016, 0.0), (hx, -0.005, zs1 - zs0 + 0.04), 0.004)
     parts.append(Part("bezel", transformed(bezel, m), "black plastic"))
-    scr = _rbox((-hx + 0.035, -0.009, 0.035), (hx - 0.035, -0.001, zs1 - zs0 + 0.005), 0.002)
+    scr = rbox((-hx + 0.035, -0.009, 0.035), (hx - 0.035, -0.001, zs1 - zs0 + 0.005), 0.002)
     parts.append(Part("screen", transformed(scr, m), "black screen"))
     # marquee
     if p.style == "candy":
         yt = float(np.interp(a.z_s1 + 0.02, zs, yf))
-        parts.append(Part("marquee", _rbox((-hx, yt - 0.02, a.z_s1 + 0.025), (hx, yt - 0.003, a.z_s1 + 0.06),
+        parts.append(Part("marquee", rbox((-hx, yt - 0.02, a.z_s1 + 0.025), (hx, yt - 0.003, a.z_s1 + 0.06),
                                                  0.003), p.marquee))
     else:
-        parts.append(Part("marquee", _rbox((-xi, a.y_m - 0.015, a.z_m0 + 0.015), (xi, a.y_m - 0.002, h - 0.02),
+        parts.append(Part("marquee", rbox((-xi, a.y_m - 0.015, a.z_m0 + 0.015), (xi, a.y_m - 0.002, h - 0.02),
                                                  0.003), p.marquee))
-        parts.append(Part("speaker_grille", _rbox((-hx, a.y_s1 - 0.05, a.z_m0 - 0.02),
+        parts.append(Part("speaker_grille", rbox((-hx, a.y_s1 - 0.05, a.z_m0 - 0.02),
                                                         (hx, float(np.interp(a.z_m0 - 0.01, zs, yf)) - 0.004,
                                                          a.z_m0 + 0.005), 0.003), "black plastic"))
     # coin door and kick plate on the lower front
     yl = a.y_low - 0.012 if p.style != "candy" else a.y_low - 0.012
     cd_w = min(0.13, 0.3 * w)
     z0 = 0.3 * a.z_cp
-    parts.append(Part("coin_door", _rbox((-cd_w, yl - 0.01, z0), (cd_w, yl + 0.008, z0 + 0.3), 0.004),
+    parts.append(Part("coin_door", rbox((-cd_w, yl - 0.01, z0), (cd_w, yl + 0.008, z0 + 0.3), 0.004),
                       "black metal"))
-    slots = [_rbox((x - 0.012, yl + 0.005, z0 + 0.18), (x + 0.012, yl + 0.012, z0 + 0.24), 0.002)
+    slots = [rbox((x - 0.012, yl + 0.005, z0 + 0.18), (x + 0.012, yl + 0.012, z0 + 0.24), 0.002)
              for x in (-0.05, 0.05)]
     parts.append(Part("coin_slots", merge(slots), "red plastic"))
     kick_y = float(yf[0]) - 0.004
-    parts.append(Part("kick_plate", _rbox((-xi, kick_y - 0.01, 0.005), (xi, kick_y, 0.095), 0.003),
+    parts.append(Part("kick_plate", rbox((-xi, kick_y - 0.01, 0.005), (xi, kick_y, 0.095), 0.003),
                       "black metal"))
     return parts
 

@@ -15,7 +15,7 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import box, lathe, merge, prism
+from ..primitives import box, lathe, merge, prism, raw_mesh
 from ..surfaces import Surface
 from .params import chance, clamp, pick, register_generator, uniform
 
@@ -24,10 +24,6 @@ Size = tuple[float, float, float]
 RUG_COLOURS = ("cream", "beige", "ivory", "sand", "taupe", "grey", "charcoal", "navy", "blue", "teal", "sage",
                "forest green", "burgundy", "rust", "terracotta", "mustard", "dusty pink", "plum", "off white", "black",
                "light grey", "brown", "olive")
-
-
-def _mesh(vertices, faces) -> trimesh.Trimesh:
-    return trimesh.Trimesh(np.asarray(vertices, dtype=np.float64), np.asarray(faces, dtype=np.int64), process=False)
 
 
 def _ring(rx0: float, ry0: float, rx1: float, ry1: float, z0: float, z1: float, n: int = 32) -> trimesh.Trimesh:
@@ -46,7 +42,7 @@ def _ring(rx0: float, ry0: float, rx1: float, ry1: float, z0: float, z1: float, 
         a, b = k * n, ((k + 1) % 4) * n
         faces.append(np.stack([a + j, a + jn, b + jn], 1))
         faces.append(np.stack([a + j, b + jn, b + j], 1))
-    return _mesh(verts, np.concatenate(faces))
+    return raw_mesh(verts, np.concatenate(faces))
 
 
 def _disc(rx: float, ry: float, z0: float, z1: float, n: int = 32) -> trimesh.Trimesh:

@@ -24,75 +24,16 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import box, cylinder, cylinder_along, lathe, merge, prism, rounded_box, shear_y_by_z, transformed
+from ..primitives import box, cylinder, cylinder_along, lathe, merge, prism, shear_y_by_z, transformed
 from ..surfaces import Surface
+from ._shapes import frame_matrix, monotone_prism, rbox, tube
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
 
-def _rbox(lo, hi, radius: float) -> trimesh.Trimesh:
-    """Rounded box, with a single bevel step for small radii (a third of the triangles)."""
-    return rounded_box(lo, hi, radius, 2 if radius >= 0.02 else 1)
-
-
 # ----------------------------------------------------------------------------------------------------------------
 # private mesh helpers
-
-
-def _mesh(vertices: np.ndarray, faces: np.ndarray) -> trimesh.Trimesh:
-    return trimesh.Trimesh(np.asarray(vertices, dtype=np.float64), np.asarray(faces, dtype=np.int64), process=False)
-
-
-def _monotone_prism(ts, lo, hi, e0: float, e1: float, axes: tuple[int, int, int] = (1, 0, 2)) -> trimesh.Trimesh:
-    """Prism over a polygon that is monotone along local ``t``: at each ``ts[i]`` (increasing) the
-    section spans ``lo[i]..hi[i]`` along local ``s``; extruded from ``e0`` to ``e1`` along local
-    ``e``. ``axes[k]`` is the world axis of local coordinate k (t, s, e). Closed, outward wound."""
-    ts, lo, hi = (np.asarray(a, dtype=float) for a in (ts, lo, hi))
-    n = len(ts)
-    loc = np.zeros((4 * n, 3))
-    for k, e in enumerate((e0, e1)):
-        b = 2 * n * k
-        loc[b:b + 2 * n:2] = np.column_stack([ts, lo, np.full(n, e)])
-        loc[b + 1:b + 2 * n:2] = np.column_stack([ts, hi, np.full(n, e)])
-    i = np.arange(n - 1)
-    bl, bh, tl, th = 2 * i, 2 * i + 1, 2 * n + 2 * i, 2 * n + 2 * i + 1
-    quads = [np.stack(q, 1) for q in ((bl, bh, bh + 2, bl + 2), (tl, tl + 2, th + 2, th),
-                                       (bl, bl + 2, tl + 2, tl), (bh, th, th + 2, bh + 2))]
-    m = 2 * (n - 1)
-    quads.append(np.array([[0, 2 * n, 2 * n + 1, 1], [m, m + 1, 2 * n + m + 1, 2 * n + m]]))
-    q = np.concatenate(quads)
-    faces = np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
-    verts = np.zeros_like(loc)
-    for k in range(3):
-        verts[:, axes[k]] = loc[:, k]
-    perm = np.zeros((3, 3))
-    for k in range(3):
-        perm[axes[k], k] = 1.0
-    if np.linalg.det(perm) < 0:
-        faces = faces[:, ::-1]
-    return _mesh(verts, faces)
-
-
-def _frame_matrix(p0, p1) -> np.ndarray:
-    """4x4 matrix taking local +Z onto the segment p0 -> p1 (origin at p0)."""
-    p0, p1 = np.asarray(p0, dtype=float), np.asarray(p1, dtype=float)
-    u = p1 - p0
-    u = u / np.linalg.norm(u)
-    a = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-    e1 = a - a.dot(u) * u
-    e1 /= np.linalg.norm(e1)
-    e2 = np.cross(u, e1)
-    m = np.eye(4)
-    m[:3, 0], m[:3, 1], m[:3, 2], m[:3, 3] = e1, e2, u, p0
-    return m
-
-
-def _tube(p0, p1, r: float, sections: int = 8) -> trimesh.Trimesh:
-    """Round rod of radius ``r`` from point ``p0`` to ``p1``."""
-    length = float(np.linalg.norm(np.asarray(p1, dtype=float) - np.asarray(p0, dtype=float)))
-    rod = lathe([(0.0, 0.0), (r, 0.0), (r, length), (0.0, length)], sections)
-    return transformed(rod, _frame_matrix(p0, p1))
 
 
 def _taper(p0, p1, r0: float, r1: float, sections: int = 12) -> trimesh.Trimesh:
@@ -100,26 +41,20 @@ def _taper(p0, p1, r0: float, r1: float, sections: int = 12) -> trimesh.Trimesh:
     length = float(np.linalg.norm(np.asarray(p1, dtype=float) - np.asarray(p0, dtype=float)))
     prof = [(0.0, -0.6 * r0), (0.8 * r0, -0.35 * r0), (r0, 0.0), (r1, length), (0.8 * r1, length + 0.35 * r1),
             (0.0, length + 0.6 * r1)]
-    return transformed(lathe(prof, sections), _frame_matrix(p0, p1))
+    return transformed(lathe(prof, sections), frame_matrix(p0, p1))
 
 
 def _bar(p0, p1, hw: float, ht: float, radius: float = 0.004) -> trimesh.Trimesh:
     """Square-section bar (half sizes ``hw`` along X-ish and ``ht``) from ``p0`` to ``p1``."""
     length = float(np.linalg.norm(np.asarray(p1, dtype=float) - np.asarray(p0, dtype=float)))
-    b = _rbox((-hw, -ht, 0.0), (hw, ht, length), radius)
-    return transformed(b, _frame_matrix(p0, p1))
+    b = rbox((-hw, -ht, 0.0), (hw, ht, length), radius)
+    return transformed(b, frame_matrix(p0, p1))
 
 
 def _ellipsoid(c, rx: float, ry: float, rz: float, sections: int = 12, rings: int = 6) -> trimesh.Trimesh:
     prof = [(math.sin(math.pi * k / rings), 1.0 - math.cos(math.pi * k / rings)) for k in range(rings + 1)]
     prof = [(0.0, 0.0)] + [(r, z * rz) for r, z in prof[1:-1]] + [(0.0, 2.0 * rz)]
     return lathe(prof, sections, (c[0], c[1], c[2] - rz), scale_xy=(rx, ry))
-
-
-def _translate(mesh: trimesh.Trimesh, dx: float = 0.0, dy: float = 0.0, dz: float = 0.0) -> trimesh.Trimesh:
-    m = np.eye(4)
-    m[:3, 3] = (dx, dy, dz)
-    return transformed(mesh, m)
 
 
 def _xz_prism(poly, y0: float, y1: float) -> trimesh.Trimesh:
@@ -214,40 +149,40 @@ def build_easel(params: EaselParams, size: Size) -> list[Part]:
     if p.style in ("a_frame", "tripod"):
         for i, s in enumerate((-1.0, 1.0)):
             foot, top = (s * (w / 2 - lt), 0.0, 0.0), (s * 0.05, 0.0, h)
-            mesh = _tube(foot, top, lt, 8) if metal else _bar(foot, top, lt, lt)
+            mesh = tube(foot, top, lt, 8) if metal else _bar(foot, top, lt, lt)
             front.append((f"leg_{i}", mesh, mat))
         brace_z = 0.3 * h
         xb = (w / 2 - lt) - ((w / 2 - lt) - 0.05) * brace_z / h
         front.append(("brace", box((-xb, -lt, brace_z - 0.015), (xb, lt, brace_z + 0.015)), mat))
         if not metal:
-            front.append(("mast", _rbox((-0.022, -lt - 0.004, 0.25 * h), (0.022, lt, h), 0.004), mat))
+            front.append(("mast", rbox((-0.022, -lt - 0.004, 0.25 * h), (0.022, lt, h), 0.004), mat))
         else:
             front.append(("mast", cylinder((0.0, 0.0, 0.0), 0.009, z_l, h - 0.01, 8), mat))
         hinge_z = 0.85 * h
     else:  # h_frame: uprights on a base with runners
         xu = min(0.22 * w + 0.05, w / 2 - 0.06)
         for i, s in enumerate((-1.0, 1.0)):
-            front.append((f"upright_{i}", _rbox((s * xu - 0.025, -0.025, 0.06), (s * xu + 0.025, 0.025, 0.93 * h),
+            front.append((f"upright_{i}", rbox((s * xu - 0.025, -0.025, 0.06), (s * xu + 0.025, 0.025, 0.93 * h),
                                                       0.004), mat))
-        front.append(("mast", _rbox((-0.03, -0.03, 0.2 * h), (0.03, 0.025, h), 0.004), mat))
+        front.append(("mast", rbox((-0.03, -0.03, 0.2 * h), (0.03, 0.025, h), 0.004), mat))
         for j, z in enumerate((0.3 * h, 0.9 * h)):
-            front.append((f"crossbar_{j}", _rbox((-xu, -0.02, z - 0.025), (xu, 0.02, z + 0.025), 0.004), mat))
+            front.append((f"crossbar_{j}", rbox((-xu, -0.02, z - 0.025), (xu, 0.02, z + 0.025), 0.004), mat))
         hinge_z = 0.0
         lt = 0.025
     # ledge / tray and canvas
     tray_d = 0.05 if p.style != "h_frame" else 0.1
     xl = max(0.8 * w / 2, wc / 2 + 0.03) if p.style != "tripod" else 0.3 * w
     xl = min(xl, w / 2)
-    ledge = [_rbox((-xl, -lt, z_l - 0.03), (xl, lt + ct + tray_d, z_l), 0.004),
-             _rbox((-xl, lt + ct + tray_d - 0.012, z_l - 0.01), (xl, lt + ct + tray_d, z_l + 0.025), 0.003)]
+    ledge = [rbox((-xl, -lt, z_l - 0.03), (xl, lt + ct + tray_d, z_l), 0.004),
+             rbox((-xl, lt + ct + tray_d - 0.012, z_l - 0.01), (xl, lt + ct + tray_d, z_l + 0.025), 0.003)]
     if metal:
-        ledge = [_rbox((-xl, -lt, z_l - 0.015), (xl, lt + ct + 0.02, z_l), 0.003),
-                 _rbox((-xl, lt + ct + 0.01, z_l - 0.01), (-xl + 0.03, lt + ct + 0.02, z_l + 0.03), 0.003),
-                 _rbox((xl - 0.03, lt + ct + 0.01, z_l - 0.01), (xl, lt + ct + 0.02, z_l + 0.03), 0.003)]
+        ledge = [rbox((-xl, -lt, z_l - 0.015), (xl, lt + ct + 0.02, z_l), 0.003),
+                 rbox((-xl, lt + ct + 0.01, z_l - 0.01), (-xl + 0.03, lt + ct + 0.02, z_l + 0.03), 0.003),
+                 rbox((xl - 0.03, lt + ct + 0.01, z_l - 0.01), (xl, lt + ct + 0.02, z_l + 0.03), 0.003)]
     front.append(("ledge", merge(ledge), mat))
     if p.canvas:
         yc0 = lt + 0.003
-        front.append(("canvas", _rbox((-wc / 2, yc0, z_l), (wc / 2, yc0 + ct, z_l + hc), 0.003), "canvas"))
+        front.append(("canvas", rbox((-wc / 2, yc0, z_l), (wc / 2, yc0 + ct, z_l + hc), 0.003), "canvas"))
         if p.painted:
             cols = list(p.paint_colours) or ["blue"]
             for j, c in enumerate(cols[:4]):
@@ -260,7 +195,7 @@ def build_easel(params: EaselParams, size: Size) -> list[Part]:
                     front.append((f"paint_{j}", blob, f"{c} paper"))
         zt = z_l + hc
         if zt + 0.05 < h:
-            front.append(("top_clamp", _rbox((-0.04, -lt - 0.01, zt), (0.04, yc0 + ct + 0.015, zt + 0.035), 0.004),
+            front.append(("top_clamp", rbox((-0.04, -lt - 0.01, zt), (0.04, yc0 + ct + 0.015, zt + 0.035), 0.004),
                           mat))
     lean = shear_y_by_z(0.0, k)
     for name, mesh, m in front:
@@ -268,7 +203,7 @@ def build_easel(params: EaselParams, size: Size) -> list[Part]:
     if p.style in ("a_frame", "tripod"):
         top = (0.0, -k * hinge_z - lt, hinge_z)
         foot = (0.0, -d + lt + 0.05, 0.0)  # refit below puts it at the back edge
-        parts.append(Part("back_leg", _tube(top, foot, lt, 8) if metal else _bar(top, foot, lt, lt), mat))
+        parts.append(Part("back_leg", tube(top, foot, lt, 8) if metal else _bar(top, foot, lt, lt), mat))
         if not metal:
             f = 0.3 / 0.85
             y_back = foot[1] + (top[1] - foot[1]) * f
@@ -280,9 +215,9 @@ def build_easel(params: EaselParams, size: Size) -> list[Part]:
         y0, y1 = -d + 0.05, 0.05
         for i, s in enumerate((-1.0, 1.0)):
             x = s * (w / 2 - 0.035)
-            parts.append(Part(f"runner_{i}", _rbox((x - 0.035, y0, 0.0), (x + 0.035, y1, 0.06), 0.006), mat))
+            parts.append(Part(f"runner_{i}", rbox((x - 0.035, y0, 0.0), (x + 0.035, y1, 0.06), 0.006), mat))
         for j, y in enumerate((y0 + 0.05, y1 - 0.05)):
-            parts.append(Part(f"base_bar_{j}", _rbox((-w / 2 + 0.07, y - 0.03, 0.01), (w / 2 - 0.07, y + 0.03,
+            parts.append(Part(f"base_bar_{j}", rbox((-w / 2 + 0.07, y - 0.03, 0.01), (w / 2 - 0.07, y + 0.03,
                                                                                              0.06), 0.006), mat))
         parts.append(Part("stay", _bar((0.0, -k * 0.6 * h - 0.03, 0.6 * h), (0.0, y0 + 0.08, 0.06), 0.02, 0.015), mat))
     return _fit(parts, (w, d, h))
@@ -424,7 +359,7 @@ def _full_body(p: MannequinParams, w: float, d: float, h: float, ratio: float, f
         parts.append(Part(f"shin_{i}", _taper(knee, ankle, 0.05, 0.032), m))
         foot_len = min(0.24, d - 0.04)
         y_heel = ankle[1] - 0.06
-        foot = _rbox((ankle[0] - 0.04, y_heel, 0.02), (ankle[0] + 0.04, y_heel + foot_len, 0.08), 0.02)
+        foot = rbox((ankle[0] - 0.04, y_heel, 0.02), (ankle[0] + 0.04, y_heel + foot_len, 0.08), 0.02)
         parts.append(Part(f"foot_{i}", foot, m))
     rb = min(w / 2, d / 2)
     parts.append(Part("base_plate", cylinder((0.0, 0.0, 0.0), rb, 0.0, 0.02, 20), pick_plate(p)))
@@ -520,8 +455,8 @@ def build_guitar(params: GuitarParams, size: Size) -> list[Part]:
         lo = np.minimum(lo, hi - 0.01)
     axes = (2, 0, 1)  # t = z, s = x, e = y
     if acoustic:
-        parts.append(Part("body", _monotone_prism(zs, lo, hi, y_f - bt, y_f - 0.004, axes), p.body_material))
-        parts.append(Part("top", _monotone_prism(zs, lo, hi, y_f - 0.004, y_f, axes), p.top_material))
+        parts.append(Part("body", monotone_prism(zs, lo, hi, y_f - bt, y_f - 0.004, axes), p.body_material))
+        parts.append(Part("top", monotone_prism(zs, lo, hi, y_f - 0.004, y_f, axes), p.top_material))
         hole_z = c2 - 0.1 * r2
         rh = 0.22 * bw / 2
         parts.append(Part("rosette", cylinder_along("y", (0.0, y_f - 0.002, hole_z), 0.0025, 1.3 * rh, 16),
@@ -529,14 +464,14 @@ def build_guitar(params: GuitarParams, size: Size) -> list[Part]:
         hole = cylinder_along("y", (0.0, y_f - 0.003, hole_z), 0.0045, rh, 16)
         parts.append(Part("sound_hole", hole, "black rubber"))
         zbr = c1 - 0.25 * bw / 2
-        parts.append(Part("bridge", _rbox((-0.08, y_f - 0.001, zbr - 0.015), (0.08, y_f + 0.008, zbr + 0.015), 0.004),
+        parts.append(Part("bridge", rbox((-0.08, y_f - 0.001, zbr - 0.015), (0.08, y_f + 0.008, zbr + 0.015), 0.004),
                           p.fretboard_material))
         if p.pickguard:
             guard = _ellipse(-0.55 * rh - 0.02, hole_z - 1.1 * rh, 0.045, 0.06, 12, 30.0)
             parts.append(Part("pickguard", _xz_prism(guard, y_f - 0.001, y_f + 0.0012), "brown plastic"))
         z_neck0 = zb + body_len - 0.03
     else:
-        parts.append(Part("body", _monotone_prism(zs, lo, hi, y_f - bt, y_f, axes), p.body_material))
+        parts.append(Part("body", monotone_prism(zs, lo, hi, y_f - bt, y_f, axes), p.body_material))
         # two horns either side of the neck, rising from the shoulders, the bass one (+X) longer
         rx = clamp(0.35 * r2, 0.03, 0.5 * (0.9 * r2 - 0.03))
         for i, (s, reach) in enumerate(((1.0, 0.2), (-1.0, 0.1))):
@@ -550,10 +485,10 @@ def build_guitar(params: GuitarParams, size: Size) -> list[Part]:
                                                               0.26 * body_len, 16, -15.0),
                                                      y_f - 0.001, y_f + 0.0015), pick_guard_colour(p)))
         n = int(clamp(p.pickups, 1, 3))
-        pk = [_rbox((-0.035, y_f, z - 0.01), (0.035, y_f + 0.007, z + 0.01), 0.003)
+        pk = [rbox((-0.035, y_f, z - 0.01), (0.035, y_f + 0.007, z + 0.01), 0.003)
               for z in np.linspace(zbr + 0.06, zb + 0.62 * body_len - 0.03, n)]
         parts.append(Part("pickups", merge(pk), "black plastic"))
-        parts.append(Part("bridge", _rbox((-0.04, y_f, zbr - 0.02), (0.04, y_f + 0.008, zbr + 0.02), 0.003),
+        parts.append(Part("bridge", rbox((-0.04, y_f, zbr - 0.02), (0.04, y_f + 0.008, zbr + 0.02), 0.003),
                           "chrome"))
         knobs = [cylinder_along("y", (0.45 * bw / 2 - 0.02 * k, y_f - 0.002, zb + 0.12 * body_len + 0.05 * k), 0.014,
                                 0.011, 12) for k in range(3)]
@@ -564,7 +499,7 @@ def build_guitar(params: GuitarParams, size: Size) -> list[Part]:
     z_nut = h - hs_len
     nw0, nw1 = 0.044, 0.056
     yn0 = y_f - 0.024
-    parts.append(Part("neck", _rbox((-nw1 / 2 + 0.002, yn0, z_neck0), (nw1 / 2 - 0.002, y_f + 0.006, z_nut + 0.005),
+    parts.append(Part("neck", rbox((-nw1 / 2 + 0.002, yn0, z_neck0), (nw1 / 2 - 0.002, y_f + 0.006, z_nut + 0.005),
                                           0.01), p.neck_material))
     zf0 = zb + body_len - 0.09 if acoustic else zb + 0.62 * body_len
     board = _xz_prism([(-nw1 / 2, zf0), (nw1 / 2, zf0), (nw0 / 2, z_nut), (-nw0 / 2, z_nut)], y_f + 0.004, y_f + 0.011)
@@ -586,12 +521,12 @@ def build_guitar(params: GuitarParams, size: Size) -> list[Part]:
         x0 = (k - 2.5) * (0.0105 if acoustic else 0.0102)
         x1 = (k - 2.5) * 0.0072
         strings.append(box((x0 - 0.0005, d / 2 - 0.0025, zbr), (x0 + 0.0005, d / 2 - 0.0015, zbr + 0.001)))
-        strings.append(_tube((x0, d / 2 - 0.002, zbr), (x1, d / 2 - 0.002, z_nut), 0.0006, 4))
+        strings.append(tube((x0, d / 2 - 0.002, zbr), (x1, d / 2 - 0.002, z_nut), 0.0006, 4))
     parts.append(Part("strings", merge(strings), "chrome"))
     tilt = math.radians(12.0 if acoustic else 0.0)
     hsw = 0.085 if acoustic else 0.07
     if acoustic:
-        head = _rbox((-hsw / 2, -0.008, 0.0), (hsw / 2, 0.008, hs_len), 0.01)
+        head = rbox((-hsw / 2, -0.008, 0.0), (hsw / 2, 0.008, hs_len), 0.01)
     else:  # six-in-line: the tuners stick out on the +X side
         outline = [(-0.022, 0.0), (0.022, 0.0), (0.035, 0.3 * hs_len), (0.03, hs_len), (-0.02, hs_len),
                    (-0.03, 0.1 * hs_len)]
@@ -625,7 +560,7 @@ def build_guitar(params: GuitarParams, size: Size) -> list[Part]:
         x = sx * 0.45 * bw / 2
         z_top = c1 - math.sqrt(max((bw / 2) ** 2 - x * x, 0.0))
         yc = y_f - bt / 2
-        parts.append(Part(f"cradle_{i}", _tube((x, d / 2 - 0.02, 0.01), (x, yc, z_top - 0.01), 0.008, 4), sm))
+        parts.append(Part(f"cradle_{i}", tube((x, d / 2 - 0.02, 0.01), (x, yc, z_top - 0.01), 0.008, 4), sm))
         pad = box((x - 0.015, yc - 0.02, z_top - 0.014), (x + 0.015, yc + 0.02, z_top + 0.004))
         parts.append(Part(f"cradle_pad_{i}", pad,
                           "black rubber"))

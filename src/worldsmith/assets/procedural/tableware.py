@@ -21,7 +21,7 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import box, cylinder, lathe, merge, rotation_z, transformed
+from ..primitives import box, cylinder, lathe, merge, raw_mesh, rotation_z, transformed
 from ..surfaces import Surface, rect
 from .params import chance, clamp, pick, register_generator, uniform
 
@@ -34,20 +34,16 @@ SECTIONS = 16
 # ---------------------------------------------------------------------------------------------------
 
 
-def _mesh(vertices, faces) -> trimesh.Trimesh:
-    return trimesh.Trimesh(np.asarray(vertices, dtype=np.float64), np.asarray(faces, dtype=np.int64), process=False)
-
-
 def _outward(vertices, faces) -> trimesh.Trimesh:
     """A closed mesh wound so that its volume is positive."""
-    m = _mesh(vertices, faces)
+    m = raw_mesh(vertices, faces)
     if m.volume < 0:
-        m = _mesh(vertices, np.asarray(faces)[:, ::-1])
+        m = raw_mesh(vertices, np.asarray(faces)[:, ::-1])
     return m
 
 
 def _moved(mesh: trimesh.Trimesh, dx: float = 0.0, dy: float = 0.0, dz: float = 0.0) -> trimesh.Trimesh:
-    return _mesh(mesh.vertices + np.array([dx, dy, dz]), mesh.faces.copy())
+    return raw_mesh(mesh.vertices + np.array([dx, dy, dz]), mesh.faces.copy())
 
 
 def _rot_x(angle_deg: float, pivot: Sequence[float] = (0.0, 0.0, 0.0)) -> np.ndarray:
@@ -90,7 +86,7 @@ def _fit(parts: list[Part], size: Size) -> list[Part]:
     out = []
     for p in parts:
         v = (p.mesh.vertices - lo) * scale + target_lo
-        out.append(Part(p.name, _mesh(v, p.mesh.faces.copy()), p.material))
+        out.append(Part(p.name, raw_mesh(v, p.mesh.faces.copy()), p.material))
     return out
 
 
@@ -414,7 +410,7 @@ def build_vase(params: VaseParams, size: Size) -> list[Part]:
         zb = hv * 0.9
         rb = _interp(outer, zb)
         band = _vessel([(rb * 1.0, zb - 0.012 * hv - 0.004), (rb * 1.0, zb)], 0.5 * wall, zb - 0.012 * hv - 0.004)
-        band = _mesh(band.vertices * np.array([sx * 1.004, sy * 1.004, 1.0]), band.faces)
+        band = raw_mesh(band.vertices * np.array([sx * 1.004, sy * 1.004, 1.0]), band.faces)
         parts.append(Part("band", band, params.band_material))
     if params.flowers:
         parts += _flowers(params, sx, sy, hv, h, top_r)

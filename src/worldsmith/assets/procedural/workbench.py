@@ -11,19 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import trimesh
 
 from ..parts import Part
-from ..primitives import box, cylinder, cylinder_along, merge, rounded_box
+from ..primitives import box, cylinder, cylinder_along, merge
 from ..surfaces import Surface, rect
+from ._shapes import rbox
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
-
-
-def _rbox(lo, hi, radius: float) -> trimesh.Trimesh:
-    """Rounded box, with a single bevel step for small radii (a third of the triangles)."""
-    return rounded_box(lo, hi, radius, 2 if radius >= 0.02 else 1)
 
 
 @dataclass(frozen=True)
@@ -116,39 +111,39 @@ def build_workbench(params: WorkbenchParams, size: Size) -> list[Part]:
     wood = p.frame == "wood"
     zt0 = f.z_top - f.top_t
     yc = (f.y_front + f.y_back) / 2  # centre of the frame in Y
-    parts = [Part("top", _rbox((-w / 2, f.y_back, zt0), (w / 2, f.y_front, f.z_top), 0.004 if wood else 0.002),
+    parts = [Part("top", rbox((-w / 2, f.y_back, zt0), (w / 2, f.y_front, f.z_top), 0.004 if wood else 0.002),
                   p.top_material)]
     # legs (on casters or straight to the floor) and the apron under the top
     caster_h = 0.09 if p.casters else 0.0
     apron = 0.1 if wood else 0.05
     for i, (sx, sy) in enumerate(((-1, -1), (1, -1), (1, 1), (-1, 1))):
         x, y = sx * f.xl, yc + sy * f.yl
-        parts.append(Part(f"leg_{i}", _rbox((x - f.lr, y - f.lr, caster_h), (x + f.lr, y + f.lr, zt0 + 0.001),
+        parts.append(Part(f"leg_{i}", rbox((x - f.lr, y - f.lr, caster_h), (x + f.lr, y + f.lr, zt0 + 0.001),
                                             0.004), fm))
         if p.casters:
             parts.append(Part(f"caster_{i}", merge([
-                _rbox((x - 0.03, y - 0.03, caster_h - 0.015), (x + 0.03, y + 0.03, caster_h), 0.003),
+                rbox((x - 0.03, y - 0.03, caster_h - 0.015), (x + 0.03, y + 0.03, caster_h), 0.003),
                 cylinder_along("x", (x - 0.012, y, 0.0375), 0.024, 0.0375, 12)]), "black rubber"))
     at = 0.022 if wood else 0.015
     for i, sy in enumerate((-1, 1)):
         y = yc + sy * (f.yl + f.lr - at / 2)
-        parts.append(Part(f"apron_{i}", _rbox((-f.xl, y - at / 2, zt0 - apron), (f.xl, y + at / 2, zt0), 0.003), fm))
+        parts.append(Part(f"apron_{i}", rbox((-f.xl, y - at / 2, zt0 - apron), (f.xl, y + at / 2, zt0), 0.003), fm))
     for i, sx in enumerate((-1, 1)):
         x = sx * f.xl
-        parts.append(Part(f"apron_{i + 2}", _rbox((x - at / 2, yc - f.yl, zt0 - apron), (x + at / 2, yc + f.yl, zt0),
+        parts.append(Part(f"apron_{i + 2}", rbox((x - at / 2, yc - f.yl, zt0 - apron), (x + at / 2, yc + f.yl, zt0),
                                                   0.003), fm))
     # stretchers and the lower shelf on them
     zs = f.z_shelf - f.shelf_t if f.z_shelf > 0 else clamp(0.18 * f.z_top, 0.1, 0.25)
     sh = 0.035 if wood else 0.02
     for i, sy in enumerate((-1, 1)):
         y = yc + sy * f.yl
-        parts.append(Part(f"stretcher_{i}", _rbox((-f.xl, y - at / 2, zs - sh), (f.xl, y + at / 2, zs), 0.003), fm))
+        parts.append(Part(f"stretcher_{i}", rbox((-f.xl, y - at / 2, zs - sh), (f.xl, y + at / 2, zs), 0.003), fm))
     for i, sx in enumerate((-1, 1)):
         x = sx * f.xl
-        parts.append(Part(f"stretcher_{i + 2}", _rbox((x - at / 2, yc - f.yl, zs - sh), (x + at / 2, yc + f.yl, zs),
+        parts.append(Part(f"stretcher_{i + 2}", rbox((x - at / 2, yc - f.yl, zs - sh), (x + at / 2, yc + f.yl, zs),
                                                       0.003), fm))
     if f.z_shelf > 0:
-        parts.append(Part("shelf", _rbox((-f.xl + f.lr, yc - f.yl + f.lr, f.z_shelf - f.shelf_t),
+        parts.append(Part("shelf", rbox((-f.xl + f.lr, yc - f.yl + f.lr, f.z_shelf - f.shelf_t),
                                          (f.xl - f.lr, yc + f.yl - f.lr, f.z_shelf), 0.003),
                           p.top_material if p.top_material != "brushed steel" else "birch plywood"))
     # drawers under the right end of the top
@@ -161,14 +156,14 @@ def build_workbench(params: WorkbenchParams, size: Size) -> list[Part]:
         if dh > 0.08:
             z0 = zt0 - dh
             y0, y1 = yc - f.yl + f.lr, yc + f.yl + f.lr
-            parts.append(Part("drawer_case", _rbox((x0, y0, z0), (x1, y1 - 0.02, zt0), 0.003), fm))
+            parts.append(Part("drawer_case", rbox((x0, y0, z0), (x1, y1 - 0.02, zt0), 0.003), fm))
             hs = []
             for k in range(nd):
                 za, zb = z0 + dh * k / nd + 0.004, z0 + dh * (k + 1) / nd - 0.004
-                parts.append(Part(f"drawer_{k}", _rbox((x0 + 0.006, y1 - 0.022, za), (x1 - 0.006, y1 + 0.004, zb),
+                parts.append(Part(f"drawer_{k}", rbox((x0 + 0.006, y1 - 0.022, za), (x1 - 0.006, y1 + 0.004, zb),
                                                        0.003), p.top_material if wood else p.accent_material))
                 zm = (za + zb) / 2
-                hs.append(_rbox(((x0 + x1) / 2 - 0.05, y1 + 0.004, zm - 0.008),
+                hs.append(rbox(((x0 + x1) / 2 - 0.05, y1 + 0.004, zm - 0.008),
                                 ((x0 + x1) / 2 + 0.05, y1 + 0.02, zm + 0.008), 0.004))
             parts.append(Part("drawer_handles", merge(hs), "brushed steel"))
     # vise at the front left: jaw, guide bars, screw and tommy bar
@@ -177,7 +172,7 @@ def build_workbench(params: WorkbenchParams, size: Size) -> list[Part]:
         xv1 = xv0 + min(0.32, 0.3 * w)
         xm = (xv0 + xv1) / 2
         jaw_d = 0.04
-        parts.append(Part("vise_jaw", _rbox((xv0, f.y_front, f.z_top - 0.16), (xv1, f.y_front + jaw_d, f.z_top), 0.004),
+        parts.append(Part("vise_jaw", rbox((xv0, f.y_front, f.z_top - 0.16), (xv1, f.y_front + jaw_d, f.z_top), 0.004),
                           p.top_material if wood else "cast iron"))
         guides = [cylinder_along("y", (x, f.y_front - 0.25, f.z_top - 0.11), 0.25 + jaw_d, 0.011, 8)
                   for x in (xv0 + 0.03, xv1 - 0.03)]
@@ -196,16 +191,16 @@ def build_workbench(params: WorkbenchParams, size: Size) -> list[Part]:
     if f.back_h > 0:
         yb = -d / 2
         if p.back == "pegboard":
-            parts.append(Part("pegboard", _rbox((-w / 2 + 0.02, yb, zt0), (w / 2 - 0.02, yb + 0.018, h), 0.003),
+            parts.append(Part("pegboard", rbox((-w / 2 + 0.02, yb, zt0), (w / 2 - 0.02, yb + 0.018, h), 0.003),
                               pick_board(p)))
             parts += _tools(p, w, yb + 0.018, f.z_top, h)
         else:
             st = 0.02
             for i, sx in enumerate((-1, 1)):
                 x = sx * (w / 2 - 0.05)
-                post = _rbox((x - 0.02, yb, f.z_top - 0.002), (x + 0.02, yb + 0.025, h - st), 0.003)
+                post = rbox((x - 0.02, yb, f.z_top - 0.002), (x + 0.02, yb + 0.025, h - st), 0.003)
                 parts.append(Part(f"riser_post_{i}", post, fm))
-            parts.append(Part("riser_shelf", _rbox((-w / 2 + 0.02, yb, h - st), (w / 2 - 0.02, yb + 0.16, h), 0.003),
+            parts.append(Part("riser_shelf", rbox((-w / 2 + 0.02, yb, h - st), (w / 2 - 0.02, yb + 0.16, h), 0.003),
                               p.top_material if p.top_material != "brushed steel" else "birch plywood"))
     return parts
 
