@@ -103,17 +103,15 @@ def proxy_info(name: str, support: str, size: tuple[float, float, float]) -> Cat
                         description=f"a stand-in for {name.replace('_', ' ')}, which the catalog does not know")
 
 
-def info_for(category: str, asset=None) -> CategoryInfo:
+def info_for(category: str, asset=None, size: tuple[float, float, float] | None = None) -> CategoryInfo:
     """The entry for an object's category: the catalog's, or, for a proxy object (its asset is
-    the ``proxy`` generator, whose params hold the support), a :func:`proxy_info`. Raises
-    KeyError for an unknown category that is not a proxy."""
+    the ``proxy`` generator, whose params hold the support), a :func:`proxy_info` at ``size``.
+    Raises KeyError for an unknown category that is not a proxy."""
     cat = _catalog()
     if category in cat:
         return cat[category]
     if asset is not None and getattr(asset, "source", None) == "procedural" and asset.name == PROXY_GENERATOR:
-        params = dict(asset.params)
-        size = params.get("size_m") or (1.0, 1.0, 1.0)
-        return proxy_info(category, str(params.get("support", "floor")), tuple(size))  # type: ignore[arg-type]
+        return proxy_info(category, str(asset.params.get("support", "floor")), size or (1.0, 1.0, 1.0))
     raise KeyError(category)
 
 
@@ -158,7 +156,7 @@ class SurfaceLevel:
 def surface_levels(name: str) -> tuple[SurfaceLevel, ...]:
     """Support surfaces of ``name``'s generator with default params at the typical size (empty for
     things nothing stands on). A category is a container with shelf levels when it has several."""
-    from .procedural import params_from_dict  # noqa: F401  (registers the generators)
+    from . import procedural  # noqa: F401  (importing it registers the generators)
     from .surfaces import SURFACES, top_surface
 
     info = get(name)

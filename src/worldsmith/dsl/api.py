@@ -128,7 +128,7 @@ class ProgramContext:
             self.excuse(time.monotonic() - t0)
 
     def _library_asset(self, ref: str):
-        """(AssetRef, real size, category) of a registered library asset ``"lib/id"``."""
+        """(AssetRef, real size) of a registered library asset ``"lib/id"``."""
         from ..assets.library import LibraryError, find_asset
         from ..scene import AssetRef
 
@@ -137,7 +137,7 @@ class ProgramContext:
             asset = find_asset(key)
         except LibraryError as exc:
             raise _bad(f"add(): {exc}", hint="see `worldsmith assets list`") from None
-        return AssetRef("library", f"{asset.library}/{asset.id}"), tuple(float(v) for v in asset.size), asset
+        return AssetRef("library", f"{asset.library}/{asset.id}"), tuple(float(v) for v in asset.size)
 
     def _handle_field(self, handle: Handle, field: str) -> Any:
         """A handle's field, read live from the working scene (the interpreter's ``h.x`` etc.)."""
@@ -226,11 +226,10 @@ class ProgramContext:
             raise _bad("surface= needs on= and an integer shelf index")
         lib_ref = None
         if asset is not None:
-            lib_ref, lib_size, lib_asset = self._library_asset(_text(asset, "asset"))
+            lib_ref, lib_size = self._library_asset(_text(asset, "asset"))
         match = self._match(text, "object" if on_id is not None else None)
         cat = match.category
-        info = catalog.info_for(cat) if not match.is_proxy else catalog.proxy_info(cat, match.support, match.size)
-        dims = list(info.size_typical if lib_ref is None else lib_size)
+        dims = list(match.size if lib_ref is None else lib_size)  # typical size (a proxy's: guessed)
         if size is not None:
             dims = list(_point(size, "size", 3))
         for i, (name, v) in enumerate((("width", width), ("depth", depth), ("height", height))):
@@ -248,12 +247,12 @@ class ProgramContext:
         if lib_ref is not None:
             ref = lib_ref
         elif match.is_proxy:
-            from ..assets.procedural.proxy import proxy_shape
+            from ..assets.procedural import params_to_dict
+            from ..assets.procedural.proxy import proxy_params
             from ..scene import AssetRef
 
-            ref = AssetRef("procedural", catalog.PROXY_GENERATOR, {
-                "category": cat, "support": match.support, "shape": proxy_shape(final, match.support),
-                "size_m": list(final)})
+            ref = AssetRef("procedural", catalog.PROXY_GENERATOR,
+                           params_to_dict(proxy_params(cat, match.support, final)))
         else:
             rng = derive_rng(self.seed, "asset", object_id)
             ref, final = make_asset(cat, rng, final)

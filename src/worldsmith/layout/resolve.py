@@ -81,7 +81,7 @@ def default_pose(scene: Scene, category: str, size: Sequence[float], on: str | N
                  surface: int | None = None, asset=None) -> tuple[tuple[float, float, float], float, str]:
     """Where a freshly added object starts: (position, yaw_deg, support). ``asset`` lets a proxy
     (a category the catalog does not know) say its support."""
-    info = catalog.info_for(category, asset)
+    info = catalog.info_for(category, asset, tuple(size))
     if on is not None:
         target = scene.object(on)
         z, (x, y) = _surface_world_z(target, surface)
@@ -124,7 +124,7 @@ def resolve_place(scene: Scene, obj: ObjectInstance, constraints: Sequence[Const
     yaw = next((c for c in constraints if isinstance(c, Yaw)), None)
     against = next((c for c in constraints if isinstance(c, Against)), None)
     height = next((c for c in constraints if isinstance(c, Height)), None)
-    info = catalog.info_for(obj.category, obj.asset)
+    info = catalog.info_for(obj.category, obj.asset, obj.size)
     position = list(obj.position)
     yaw_deg = obj.yaw_deg
     support = obj.support

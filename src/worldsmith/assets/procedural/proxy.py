@@ -29,7 +29,6 @@ class ProxyParams:
     category: str = "proxy"  # the label: what the proxy stands for
     support: str = "floor"  # floor | wall | ceiling | object
     shape: str = "block"  # block | column | slab | panel
-    size_m: tuple = (1.0, 1.0, 1.0)  # the guessed real size it was created with (layout reads it)
     material: str = "light grey plastic"
     accent_material: str = "dark grey plastic"
 
@@ -46,11 +45,17 @@ def proxy_shape(size: Size, support: str) -> str:
     return "block"
 
 
+def proxy_params(label: str, support: str, size: Size) -> ProxyParams:
+    """The stand-in for ``label`` (what was asked for) with ``support`` at ``size``; the shape
+    follows the proportions. A proxy has no random look: the same request gives the same thing."""
+    return ProxyParams(category=label, support=support, shape=proxy_shape(size, support))
+
+
 def sample_proxy_params(rng: np.random.Generator, size: Size, category: str = "proxy") -> ProxyParams:
-    """Proxy params for ``category`` (a label) at ``size``; the shape follows the proportions. The
-    support is set by whoever creates the proxy (the category match knows it); floor by default."""
-    del rng  # a proxy has no random look: the same request always gives the same stand-in
-    return ProxyParams(category=category, shape=proxy_shape(size, "floor"), size_m=tuple(size))
+    """Proxy params for ``category`` (a label) at ``size``, standing on the floor (callers that know
+    the support use :func:`proxy_params`)."""
+    del rng
+    return proxy_params(category, "floor", size)
 
 
 def build_proxy(p: ProxyParams, size: Size) -> list[Part]:
