@@ -15,7 +15,8 @@ tumble dryers. Every front (doors, handles, knobs, portholes) faces +Y; the back
   controls on the front panel or a backguard console.
 
 The module also holds small mesh helpers (superellipse lofts and rings, upright transforms, bar
-handles) that the other appliance-group modules (bathroom, household, countertop) share.
+handles, swept pipes) that the other appliance-group modules (bathroom, household, countertop) share;
+helpers every generator group uses live in ``_shapes``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import trimesh
 from ..parts import Part
 from ..primitives import box, cylinder, cylinder_along, lathe, merge, rounded_box, transformed
 from ..surfaces import Surface, rect
+from ._shapes import closed_mesh, superellipse_ring, translate, vertical_hits
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
@@ -38,26 +40,6 @@ Size = tuple[float, float, float]
 # --------------------------------------------------------------------------------------------------
 # shared mesh helpers (private to the appliance group: bathroom, household and countertop import them)
 # --------------------------------------------------------------------------------------------------
-
-def _tm(vertices: np.ndarray, faces: np.ndarray) -> trimesh.Trimesh:
-    mesh = trimesh.Trimesh(np.asarray(vertices, dtype=np.float64), np.asarray(faces, dtype=np.int64), process=False)
-    if mesh.volume < 0:
-        mesh = trimesh.Trimesh(mesh.vertices, mesh.faces[:, ::-1].copy(), process=False)
-    return mesh
-
-
-def _ring_pts(hx: float, hy: float, z: float, cx: float, cy: float, e: float, n: int) -> np.ndarray:
-    """``n`` points of the superellipse |x/hx|^e + |y/hy|^e = 1 (e=2 ellipse, e~8 rounded rectangle),
-    counter-clockwise from +X; the extreme points lie exactly on cx +- hx and cy +- hy."""
-    t = np.arange(n) * (2.0 * math.pi / n)
-    c, s = np.cos(t), np.sin(t)
-    c[np.abs(c) < 1e-12] = 0.0
-    s[np.abs(s) < 1e-12] = 0.0
-    p = 2.0 / e
-    x = cx + hx * np.sign(c) * np.abs(c) ** p
-    y = cy + hy * np.sign(s) * np.abs(s) ** p
-    return np.column_stack([x, y, np.full(n, float(z))])
-
 
 def _specs(profile: Sequence[Sequence[float]], e: float) -> list[tuple[float, ...]]:
     out = []
@@ -86,7 +68,7 @@ def loft(profile: Sequence[Sequence[float]], n: int = 24, e: float = 2.0) -> tri
             verts.append(np.array([[cx, cy, z]]))
             k += 1
         else:
-            verts.append(_ring_pts(hx, hy, z, cx, cy, ee, n))
+            verts.append(superellipse_ring(hx, hy, z, cx, cy, ee, n))
             k += n
     j = np.arange(n)
     jn = (j + 1) % n
@@ -103,7 +85,7 @@ def loft(profile: Sequence[Sequence[float]], n: int = 24, e: float = 2.0) -> tri
         else:
             faces.append(np.stack([s0 + j, s0 + jn, s1 + jn], 1))
             faces.append(np.stack([s0 + j, s1 + jn, s1 + j], 1))
-    return _tm(np.concatenate(verts), np.concatenate(faces))
+    return closed_mesh(np.concatenate(verts), np.concatenate(faces))
 
 
 def tube(loop: Sequence[Sequence[float]], n: int = 24, e: float = 2.0) -> trimesh.Trimesh:
@@ -112,7 +94,7 @@ def tube(loop: Sequence[Sequence[float]], n: int = 24, e: float = 2.0) -> trimes
     walked once round) joined cyclically."""
     n = max(8, int(n) // 4 * 4)
     specs = _specs(loop, e)
-    verts = [_ring_pts(hx, hy, z, cx, cy, ee, n) for hx, hy, z, cx, cy, ee in specs]
+    verts = [superellipse_ring(hx, hy, z, cx, cy, ee, n) for hx, hy, z, cx, cy, ee in specs]
     m = len(specs)
     j = np.arange(n)
     jn = (j + 1) % n
@@ -121,7 +103,7 @@ def tube(loop: Sequence[Sequence[float]], n: int = 24, e: float = 2.0) -> trimes
         s0, s1 = i * n, ((i + 1) % m) * n
         faces.append(np.stack([s0 + j, s0 + jn, s1 + jn], 1))
         faces.append(np.stack([s0 + j, s1 + jn, s1 + j], 1))
-    return _tm(np.concatenate(verts), np.concatenate(faces))
+    return closed_mesh(np.concatenate(verts), np.concatenate(faces))
 
 
 def round_ring(radius: float, r_minor: float, n: int = 24, m: int = 8, scale_y: float = 1.0) -> trimesh.Trimesh:
@@ -142,46 +124,25 @@ def upright(mesh: trimesh.Trimesh, x: float = 0.0, y: float = 0.0, z: float = 0.
     return transformed(mesh, m)
 
 
-def rotation_x(angle_deg: float) -> np.ndarray:
-    """4x4 matrix turning counter-clockwise about +X (positive tilts +Y towards +Z)."""
-    t = math.radians(angle_deg)
-    c, s = math.cos(t), math.sin(t)
-    m = np.eye(4)
-    m[1:3, 1:3] = [[c, -s], [s, c]]
-    return m
-
-
-def moved(mesh: trimesh.Trimesh, dx: float = 0.0, dy: float = 0.0, dz: float = 0.0) -> trimesh.Trimesh:
-    m = np.eye(4)
-    m[:3, 3] = (dx, dy, dz)
-    return transformed(mesh, m)
-
-
 def rbox(lo: Sequence[float], hi: Sequence[float], r: float, steps: int = 1) -> trimesh.Trimesh:
     """Rounded box with one segment per quarter arc (cheap), a plain box when ``r`` is tiny."""
     return rounded_box(lo, hi, r, steps) if r > 1e-4 else box(lo, hi)
 
 
-def vbar(x: float, z0: float, z1: float, y_face: float, y_front: float, r: float, sections: int = 12) -> trimesh.Trimesh:
-    """A vertical bar handle from ``z0`` to ``z1`` at ``x``, its front exactly at ``y_front``, on two
-    stand-offs reaching back to the door face ``y_face``."""
+def bar_handle(axis: str, at: float, a0: float, a1: float, y_face: float, y_front: float, r: float,
+               sections: int = 12) -> trimesh.Trimesh:
+    """A bar handle along ``axis`` ("x": horizontal at height ``at``; "z": vertical at x = ``at``)
+    from ``a0`` to ``a1``, its front exactly at ``y_front``, on two stand-offs reaching back to the
+    door face ``y_face``."""
     r = min(r, 0.45 * (y_front - y_face))
     yc = y_front - r
-    bar = cylinder((x, yc, 0.0), r, z0, z1, sections)
+    bar = cylinder_along(axis, (a0, yc, at) if axis == "x" else (at, yc, a0), a1 - a0, r, sections)
     so = 0.8 * r
-    inset = min(0.03, 0.2 * (z1 - z0))
-    legs = [box((x - so, y_face - 0.002, z - so), (x + so, yc, z + so)) for z in (z0 + inset, z1 - inset)]
-    return merge([bar] + legs)
-
-
-def hbar(z: float, x0: float, x1: float, y_face: float, y_front: float, r: float, sections: int = 12) -> trimesh.Trimesh:
-    """A horizontal bar handle from ``x0`` to ``x1`` at height ``z``, front at ``y_front``."""
-    r = min(r, 0.45 * (y_front - y_face))
-    yc = y_front - r
-    bar = lathe([(0.0, 0.0), (r, 0.0), (r, x1 - x0), (0.0, x1 - x0)], sections, (x0, yc, z), axis="x")
-    so = 0.8 * r
-    inset = min(0.03, 0.2 * (x1 - x0))
-    legs = [box((x - so, y_face - 0.002, z - so), (x + so, yc, z + so)) for x in (x0 + inset, x1 - inset)]
+    inset = min(0.03, 0.2 * (a1 - a0))
+    legs = []
+    for a in (a0 + inset, a1 - inset):
+        x, z = (a, at) if axis == "x" else (at, a)
+        legs.append(box((x - so, y_face - 0.002, z - so), (x + so, yc, z + so)))
     return merge([bar] + legs)
 
 
@@ -230,7 +191,7 @@ def pipe(path: Sequence[Sequence[float]], radius: float, n: int = 8) -> trimesh.
     last = 1 + k * n
     s0 = 1 + (k - 1) * n
     faces.append(np.stack([s0 + j, s0 + jn, np.full(n, last)], 1))
-    return _tm(verts, np.concatenate(faces))
+    return closed_mesh(verts, np.concatenate(faces))
 
 
 def arc_path(centre: Sequence[float], radius: float, a0_deg: float, a1_deg: float, plane: str = "yz",
@@ -265,16 +226,7 @@ def ray_up(parts: Sequence[Part], x: float, y: float, z: float) -> float | None:
         lo, hi = p.mesh.bounds
         if not (lo[0] <= x <= hi[0] and lo[1] <= y <= hi[1]) or hi[2] <= z:
             continue
-        tri = p.mesh.vertices[p.mesh.faces]
-        a, v0, v1 = tri[:, 0], tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]
-        den = v0[:, 0] * v1[:, 1] - v1[:, 0] * v0[:, 1]
-        ok = np.abs(den) > 1e-14
-        den = np.where(ok, den, 1.0)
-        px, py = x - a[:, 0], y - a[:, 1]
-        u = (px * v1[:, 1] - v1[:, 0] * py) / den
-        v = (v0[:, 0] * py - px * v0[:, 1]) / den
-        inside = ok & (u >= -1e-9) & (v >= -1e-9) & (u + v <= 1 + 1e-9)
-        zz = (a[:, 2] + u * v0[:, 2] + v * v1[:, 2])[inside]
+        zz = vertical_hits(p.mesh, x, y, 1e-9)
         zz = zz[zz > z + 1e-6]
         if zz.size and (best is None or zz.min() < best):
             best = float(zz.min())
@@ -431,7 +383,7 @@ def build_refrigerator(params: RefrigeratorParams, size: Size) -> list[Part]:
             if p.handle_style == "pocket":
                 mesh = rbox((xc - span / 2, f.y_door - 0.002, zh - 0.012), (xc + span / 2, d / 2, zh + 0.012), 0.004)
             else:
-                mesh = hbar(zh, xc - span / 2, xc + span / 2, f.y_door, d / 2, hr)
+                mesh = bar_handle("x", zh, xc - span / 2, xc + span / 2, f.y_door, d / 2, hr)
         else:
             _, xh, a, b = handle
             za, zb = z0 + a * (z1 - z0), z0 + b * (z1 - z0)
@@ -443,7 +395,7 @@ def build_refrigerator(params: RefrigeratorParams, size: Size) -> list[Part]:
                 xa, xb = sorted((xe, xe - sgn * 0.022))
                 mesh = rbox((xa, f.y_door - 0.002, za), (xb, d / 2, zb), 0.005)
             else:
-                mesh = vbar(xh, za, zb, f.y_door, d / 2, hr if p.handle_style == "bar" else 0.014)
+                mesh = bar_handle("z", xh, za, zb, f.y_door, d / 2, hr if p.handle_style == "bar" else 0.014)
         parts.append(Part(hname, mesh, p.handle_material))
     if p.dispenser and p.style in ("french_door", "side_by_side"):
         name, x0, x1, z0, z1, _ = layout[-2]
@@ -645,7 +597,7 @@ def build_stove(params: StoveParams, size: Size) -> list[Part]:
         for x, y, r in burners:
             rr = 1.7 * r
             if p.hob == "induction":
-                rings.append(moved(round_ring(rr, 0.0035, 24, 4), x, y, f.top_z - 0.0035))
+                rings.append(translate(round_ring(rr, 0.0035, 24, 4), x, y, f.top_z - 0.0035))
             else:
                 rings.append(cylinder((x, y, 0.0), rr, f.top_z - 0.002, f.top_z, 20))
         parts.append(Part("cooking_zones", merge(rings), "grey plastic" if p.hob == "ceramic" else "light grey plastic"))
@@ -662,15 +614,15 @@ def build_stove(params: StoveParams, size: Size) -> list[Part]:
             parts.append(Part(f"oven_window_{i}", rbox((xa + m, f.y_door - 0.002, zo0 + 0.07),
                                                        (xb - m, f.y_door + 0.003, zo1 - 0.1), 0.01), "black glass"))
         if p.handle_style == "bar":
-            parts.append(Part(f"handle_{i}", hbar(zo1 - 0.045, xa + 0.05, xb - 0.05, f.y_door, d / 2, 0.011),
-                              p.handle_material))
+            handle = bar_handle("x", zo1 - 0.045, xa + 0.05, xb - 0.05, f.y_door, d / 2, 0.011)
+            parts.append(Part(f"handle_{i}", handle, p.handle_material))
     if p.handle_style == "rail":
-        parts.append(Part("handle_rail", hbar(zo1 - 0.045, -w / 2 + 0.03, w / 2 - 0.03, f.y_door, d / 2, 0.011),
-                          p.handle_material))
+        rail = bar_handle("x", zo1 - 0.045, -w / 2 + 0.03, w / 2 - 0.03, f.y_door, d / 2, 0.011)
+        parts.append(Part("handle_rail", rail, p.handle_material))
     if p.bottom == "drawer":
         parts.append(Part("drawer", rbox((-w / 2 + 0.002, f.y_body, 0.012), (w / 2 - 0.002, f.y_door, f.zb), 0.006),
                           p.body_material))
-        parts.append(Part("drawer_handle", hbar(f.zb - 0.035, -0.12, 0.12, f.y_door, d / 2, 0.009),
+        parts.append(Part("drawer_handle", bar_handle("x", f.zb - 0.035, -0.12, 0.12, f.y_door, d / 2, 0.009),
                           p.handle_material))
     else:
         parts.append(Part("plinth", box((-w / 2 + 0.01, f.y_body - 0.03, 0.0), (w / 2 - 0.01, f.y_body - 0.01,
@@ -827,7 +779,8 @@ def build_dishwasher(params: DishwasherParams, size: Size) -> list[Part]:
                                                                                           zp - 0.004)), _contrast(p)))
     if p.handle_style == "bar":
         zh = zp - 0.045
-        parts.append(Part("handle", hbar(zh, -0.32 * w, 0.32 * w, f.y_door, d / 2, 0.011), p.handle_material))
+        parts.append(Part("handle", bar_handle("x", zh, -0.32 * w, 0.32 * w, f.y_door, d / 2, 0.011),
+                          p.handle_material))
     else:
         z1 = zp - (0.03 if p.controls == "hidden" else 0.012)
         parts.append(Part("handle", box((-0.15 * w, f.y_door - 0.012, z1 - 0.025), (0.15 * w, d / 2, z1)), _contrast(p)))
@@ -969,8 +922,9 @@ def _laundry_frame(p, size: Size) -> _LaundryFrame:
     return _LaundryFrame(w, d, h, d / 2 - proj, h - bg_h, bg_h, bg_d, r, panel_h, door_t, proj, 0.07)
 
 
-def build_laundry(p, size: Size) -> list[Part]:
-    """Washing machine or dryer parts (shared builder; ``p`` is either params class)."""
+def build_laundry(p: WashingMachineParams | DryerParams, size: Size) -> list[Part]:
+    """Parts of a washing machine or tumble dryer of exactly ``size`` (door or lid and controls at
+    the front; ``p`` is either params class)."""
     f = _laundry_frame(p, size)
     w, d, h = f.w, f.d, f.h
     dryer = isinstance(p, DryerParams)
@@ -1026,7 +980,7 @@ def build_laundry(p, size: Size) -> list[Part]:
         parts.append(Part("door_window", rbox((-dw / 2 + 0.06, yb + f.door_t - 0.002, dz0 + 0.08),
                                               (dw / 2 - 0.06, yb + f.door_t + 0.004, dz1 - 0.1), 0.02),
                           p.glass_material))
-        parts.append(Part("handle", hbar(dz1 - 0.04, -0.25 * dw, 0.25 * dw, yb + f.door_t, d / 2, 0.01),
+        parts.append(Part("handle", bar_handle("x", dz1 - 0.04, -0.25 * dw, 0.25 * dw, yb + f.door_t, d / 2, 0.01),
                           p.ring_material if p.ring_material == "chrome" else "brushed steel"))
         return parts
     R = clamp(p.door_size_fraction, 0.6, 0.95) * avail / 2
@@ -1059,7 +1013,7 @@ def build_laundry(p, size: Size) -> list[Part]:
     return parts
 
 
-def laundry_surfaces(p, size: Size) -> list[Surface]:
+def laundry_surfaces(p: WashingMachineParams | DryerParams, size: Size) -> list[Surface]:
     """The top: the lid of a top loader, else the body top in front of any backguard."""
     f = _laundry_frame(p, size)
     if p.loading == "top":
@@ -1071,24 +1025,6 @@ def laundry_surfaces(p, size: Size) -> list[Surface]:
     return [Surface(0, f.z_top, rect(-f.w / 2 + m, y0, f.w / 2 - m, f.y_body - m), "top", None)]
 
 
-def build_washing_machine(params: WashingMachineParams, size: Size) -> list[Part]:
-    """Parts of a washing machine of exactly ``size`` (door or lid, controls at the front)."""
-    return build_laundry(params, size)
-
-
-def washing_machine_surfaces(params: WashingMachineParams, size: Size) -> list[Surface]:
-    return laundry_surfaces(params, size)
-
-
-def build_dryer(params: DryerParams, size: Size) -> list[Part]:
-    """Parts of a tumble dryer of exactly ``size``."""
-    return build_laundry(params, size)
-
-
-def dryer_surfaces(params: DryerParams, size: Size) -> list[Surface]:
-    return laundry_surfaces(params, size)
-
-
-register_generator("washing_machine", WashingMachineParams, build_washing_machine, washing_machine_surfaces,
+register_generator("washing_machine", WashingMachineParams, build_laundry, laundry_surfaces,
                    sample_washing_machine_params)
-register_generator("dryer", DryerParams, build_dryer, dryer_surfaces, sample_dryer_params)
+register_generator("dryer", DryerParams, build_laundry, laundry_surfaces, sample_dryer_params)

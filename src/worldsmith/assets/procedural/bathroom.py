@@ -27,17 +27,14 @@ import numpy as np
 from ..parts import Part
 from ..primitives import box, cylinder, lathe, merge, prism, rotation_z, transformed
 from ..surfaces import Surface, rect
-from .appliances import arc_path, fit_top, hbar, loft, moved, pipe, rbox, tube
+from ._shapes import rotation_x, translate
+from .appliances import arc_path, bar_handle, disc_y, fit_top, loft, pipe, ray_up, rbox, tube, upright
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
 FINISHES = ("chrome", "chrome", "brushed steel", "black metal", "brass", "gold")
 CERAMICS = ("white ceramic", "white ceramic", "white ceramic", "porcelain", "off white ceramic")
-
-
-def _se_inside(x: float, y: float, hx: float, hy: float, e: float) -> bool:
-    return abs(x / hx) ** e + abs(y / hy) ** e <= 1.0
 
 
 # --------------------------------------------------------------------------------------------------
@@ -55,7 +52,7 @@ def _faucet(style: str, x: float, y: float, z0: float, z_top: float, reach: floa
         path = [(x, y, z0 + 0.02), (x, y, zt)] + arc_path((x, y + ra, zt), ra, 180.0, 0.0, "yz", 8)[1:]
         path.append((x, y + 2 * ra, zt - min(0.03, 0.3 * H)))
         base = cylinder((x, y, 0.0), r * 1.4, z0, z0 + min(0.04, 0.3 * H), 16)
-        lever = moved(box((-0.006, -0.006, -0.006), (0.05, 0.006, 0.006)), x + r, y, z0 + 0.3 * H)
+        lever = translate(box((-0.006, -0.006, -0.006), (0.05, 0.006, 0.006)), x + r, y, z0 + 0.3 * H)
         return fit_top([base, pipe(path, 0.55 * r, 8), lever], z0, z_top)
     if style == "bridge":
         off = clamp(2.5 * reach, 0.06, 0.1)
@@ -331,7 +328,8 @@ def _vanity(p: SinkParams, f: _SinkFrame, z_top: float) -> list[Part]:
         yf = y_face + 0.018
         if horiz:
             xc, zh = (a + b) / 2, zb_ - min(0.05, 0.3 * (zb_ - za))
-            m = hbar(zh, xc - min(0.08, 0.25 * (b - a)), xc + min(0.08, 0.25 * (b - a)), yf, yf + 0.025, 0.006, 8)
+            hl = min(0.08, 0.25 * (b - a))
+            m = bar_handle("x", zh, xc - hl, xc + hl, yf, yf + 0.025, 0.006, 8)
         else:
             n_doors = len(fronts)
             hx = (b - 0.04) if (k % 2 == 0 and n_doors > 1) else (a + 0.04)
@@ -357,7 +355,8 @@ def _console(p: SinkParams, f: _SinkFrame, z_top: float) -> list[Part]:
     if p.shelf:
         parts.append(Part("shelf", rbox((-lx, ly0 - 0.02, zr - 0.02), (lx, ly1 + 0.02, zr), 0.004),
                           p.counter_material if "ceramic" not in p.counter_material else "oak wood"))
-    parts.append(Part("towel_bar", hbar(z_top - 0.09, -lx + 0.03, lx - 0.03, ly1, ly1 + 0.045, 0.008, 8), mat))
+    towel_bar = bar_handle("x", z_top - 0.09, -lx + 0.03, lx - 0.03, ly1, ly1 + 0.045, 0.008, 8)
+    parts.append(Part("towel_bar", towel_bar, mat))
     return parts
 
 
@@ -371,7 +370,7 @@ def sink_surfaces(params: SinkParams, size: Size) -> list[Surface]:
         lx, ly0, ly1 = w / 2 - 0.04, -d / 2 + 0.04, d / 2 - 0.05
         parts = build_sink(p, size)
         cx, cy = 0.0, (ly0 + ly1) / 2
-        top = _ray_up(parts, cx, cy, 0.18)
+        top = ray_up(parts, cx, cy, 0.18)
         out.append(Surface(0, 0.18, rect(-lx + 0.03, ly0 - 0.01, lx - 0.03, ly1 + 0.01), "shelf",
                            None if top is None else top - 0.18))
     m = 0.015
@@ -394,12 +393,6 @@ def sink_surfaces(params: SinkParams, size: Size) -> list[Surface]:
     if w / 2 - m - xb > 0.02:
         out.append(Surface(len(out), zc, rect(xb, y0, w / 2 - m, y1), "counter_1", None))
     return out
-
-
-def _ray_up(parts: list[Part], x: float, y: float, z: float) -> float | None:
-    from .appliances import ray_up
-
-    return ray_up(parts, x, y, z)
 
 
 register_generator("sink", SinkParams, build_sink, sink_surfaces, sample_sink_params)
@@ -533,8 +526,7 @@ def build_toilet(params: ToiletParams, size: Size) -> list[Part]:
         yf = -d / 2 + td - 0.006
         xl = -tw / 2 + 0.06
         zl = z_lid - 0.05
-        plate = transformed(cylinder((0.0, 0.0, 0.0), 0.02, 0.0, 0.008, 12),
-                            np.array([[1, 0, 0, xl], [0, 0, 1, yf], [0, -1, 0, zl], [0, 0, 0, 1.0]]))
+        plate = upright(cylinder((0.0, 0.0, 0.0), 0.02, 0.0, 0.008, 12), xl, yf, zl)
         arm = box((xl - 0.004, yf + 0.004, zl - 0.007), (xl + 0.07, yf + 0.02, zl + 0.005))
         parts.append(Part("flush_lever", merge([plate, arm]), p.fitting_material))
     return parts
@@ -785,7 +777,7 @@ def _floor_tap(x: float, y: float, z_top: float, toward: float, reach: float) ->
     path.append((x + toward * (ra + max(0.0, reach - ra) + 0.02), y, zt + ra - 0.03))
     out = [cylinder((x, y, 0.0), 0.03, 0.0, 0.012, 16), pipe(path, r, 8),
            cylinder((x, y, 0.0), 0.022, 0.5 * z_top, 0.5 * z_top + 0.06, 12),
-           moved(box((-0.006, -0.035, -0.006), (0.006, 0.035, 0.006)), x, y, 0.5 * z_top + 0.07)]
+           translate(box((-0.006, -0.035, -0.006), (0.006, 0.035, 0.006)), x, y, 0.5 * z_top + 0.07)]
     return fit_top(out, 0.0, z_top)
 
 
@@ -912,7 +904,7 @@ def build_shower(params: ShowerParams, size: Size) -> list[Part]:
         arc[0] = (arc[0][0], arc[0][1] + 0.015)
         arc[-1] = (arc[-1][0] + 0.015, arc[-1][1])
         for i in range(6):
-            seg = _seg(arc[i], arc[i + 1], th, h - (0.0 if p.framed else 0.0), t)
+            seg = _seg(arc[i], arc[i + 1], th, h, t)
             (door if i in (2, 3) else glass).append(seg)
         if p.framed:
             for i in range(6):
@@ -984,10 +976,10 @@ def build_shower(params: ShowerParams, size: Size) -> list[Part]:
     xr_ = clamp(p.riser_x_fraction, 0.0, 0.25) * w
     yw = -d / 2
     zm = 1.0 + th * 0.5
-    parts.append(Part("mixer", merge([cylinder_y(xr_, yw, zm, 0.06, 0.012),
-                                      cylinder_y(xr_, yw + 0.01, zm, 0.022, 0.05),
+    parts.append(Part("mixer", merge([disc_y(xr_, yw, zm, 0.06, 0.012),
+                                      disc_y(xr_, yw + 0.01, zm, 0.022, 0.05),
                                       box((xr_ - 0.007, yw + 0.05, zm - 0.007), (xr_ + 0.06, yw + 0.065, zm + 0.007))]),
-                      p.frame_material if p.frame_material != "brass" else "brass"))
+                      p.frame_material))
     rr = 0.012
     yr = yw + 0.045
     top = min(h - 0.12, 2.05)
@@ -1016,33 +1008,29 @@ def build_shower(params: ShowerParams, size: Size) -> list[Part]:
         parts.append(Part("shower_head", merge([head, cylinder((xr_, cy, 0.0), 0.012, top - 0.035, top, 8)]),
                           p.frame_material))
     # corner shelf at the back left
-    L = clamp(0.2, 0.12, 0.3 * w)
-    zs = clamp(p.shelf_height_m, 0.8, h - 0.5)
+    L, zs = _shower_shelf(p, w, h)
     shelf = prism([(-w / 2 + 0.005, -d / 2 + 0.005), (-w / 2 + 0.005 + L, -d / 2 + 0.005), (-w / 2 + 0.005, -d / 2 + 0.005 + L)],
                   zs - 0.008, zs)
     parts.append(Part("shelf", shelf, "brushed steel" if p.frame_material != "black metal" else "black metal"))
     return parts
 
 
-def cylinder_y(x: float, y0: float, z: float, r: float, depth: float) -> object:
-    from ..primitives import cylinder_along
-
-    return cylinder_along("y", (x, y0, z), depth, r, 16)
+def _shower_shelf(p: ShowerParams, w: float, h: float) -> tuple[float, float]:
+    """Side length and height of the triangular corner shelf."""
+    return clamp(0.2, 0.12, 0.3 * w), clamp(p.shelf_height_m, 0.8, h - 0.5)
 
 
 def _tilt_to_front(x: float, y: float, z: float) -> np.ndarray:
     """Turn local +Z to face the front and a little down, then move to (x, y, z)."""
-    a = math.radians(-70.0)
-    c, s = math.cos(a), math.sin(a)
-    m = np.array([[1.0, 0.0, 0.0, x], [0.0, c, -s, y], [0.0, s, c, z], [0.0, 0.0, 0.0, 1.0]])
+    m = rotation_x(-70.0)
+    m[:3, 3] = (x, y, z)
     return m
 
 
 def shower_surfaces(params: ShowerParams, size: Size) -> list[Surface]:
     """The corner shelf."""
     w, d, h = (float(v) for v in size)
-    L = clamp(0.2, 0.12, 0.3 * w)
-    zs = clamp(params.shelf_height_m, 0.8, h - 0.5)
+    L, zs = _shower_shelf(params, w, h)
     x0, y0 = -w / 2 + 0.012, -d / 2 + 0.012
     Li = L - 0.02
     return [Surface(0, zs, ((x0, y0), (x0 + Li, y0), (x0, y0 + Li)), "shelf", None)]

@@ -19,39 +19,12 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import cylinder_along, lathe, merge, raw_mesh, transformed
+from ..primitives import cylinder_along, merge
 from ..surfaces import Surface
-from ._shapes import rbox
+from ._shapes import fit_exact, loft, rbox, tube, tubes
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
-
-
-def _outward(vertices: np.ndarray, faces: np.ndarray) -> trimesh.Trimesh:
-    """Mesh of a closed surface, its faces flipped if they were wound inside out."""
-    t = vertices[faces]
-    if np.einsum("ij,ij->i", t[:, 0], np.cross(t[:, 1], t[:, 2])).sum() < 0:
-        faces = faces[:, ::-1]
-    return raw_mesh(vertices, faces)
-
-
-def _grid_solid(ring: np.ndarray, closed_u: bool) -> trimesh.Trimesh:
-    """Closed surface from a grid of points ``ring[u, v]`` (v wraps round a cross-section); with
-    ``closed_u`` the u direction wraps too (a torus), else both ends are capped with fans."""
-    nu, nv = ring.shape[:2]
-    verts = ring.reshape(-1, 3)
-    i = np.arange(nu if closed_u else nu - 1)[:, None]
-    j = np.arange(nv)[None, :]
-    i1, j1 = (i + 1) % nu, (j + 1) % nv
-    a, b, c, d = (i * nv + j).ravel(), (i1 * nv + j).ravel(), (i1 * nv + j1).ravel(), (i * nv + j1).ravel()
-    faces = [np.stack([a, b, c], 1), np.stack([a, c, d], 1)]
-    if not closed_u:
-        k0, k1 = len(verts), len(verts) + 1
-        verts = np.concatenate([verts, ring[0].mean(axis=0)[None], ring[-1].mean(axis=0)[None]])
-        jj, jn = np.arange(nv), (np.arange(nv) + 1) % nv
-        last = (nu - 1) * nv
-        faces += [np.stack([np.full(nv, k0), jj, jn], 1), np.stack([np.full(nv, k1), last + jn, last + jj], 1)]
-    return _outward(verts, np.concatenate(faces))
 
 
 def _torus(cx: float, cz: float, big_r: float, r: float, y: float = 0.0, n_major: int = 24, n_minor: int = 8,
@@ -63,7 +36,7 @@ def _torus(cx: float, cz: float, big_r: float, r: float, y: float = 0.0, n_major
     cb, sb = np.cos(b)[None, :], np.sin(b)[None, :]
     rad = big_r + r * cb
     pts = np.stack([cx + rad * ca, y + r * scale_y * sb + 0 * ca, cz + rad * sa], axis=-1)
-    return _grid_solid(pts, True)
+    return loft(pts, True)
 
 
 def _arc_band(cx: float, cz: float, r_in: float, r_out: float, y0: float, y1: float, a0: float, a1: float,
@@ -72,53 +45,7 @@ def _arc_band(cx: float, cz: float, r_in: float, r_out: float, y0: float, y1: fl
     angles = np.radians(np.linspace(a0, a1, n))
     sect = [(r_in, y0), (r_out, y0), (r_out, y1), (r_in, y1)]
     pts = np.array([[(cx + rr * math.cos(t), yy, cz + rr * math.sin(t)) for rr, yy in sect] for t in angles])
-    return _grid_solid(pts, False)
-
-
-_UNIT_RODS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _unit_rod(sections: int) -> tuple[np.ndarray, np.ndarray]:
-    """Vertices and faces of a unit cylinder (radius 1, height 1 along +Z), built once per section count."""
-    if sections not in _UNIT_RODS:
-        m = lathe([(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)], sections)
-        _UNIT_RODS[sections] = (np.asarray(m.vertices), np.asarray(m.faces))
-    return _UNIT_RODS[sections]
-
-
-def _tubes(segments, sections: int = 8) -> trimesh.Trimesh:
-    """Round rods ``(p0, p1, radius)``, all in one mesh (vectorised: spokes, frame tubes)."""
-    v0, f0 = _unit_rod(sections)
-    p0 = np.array([s[0] for s in segments], dtype=float)
-    p1 = np.array([s[1] for s in segments], dtype=float)
-    r = np.array([s[2] for s in segments], dtype=float)[:, None]
-    u = p1 - p0
-    length = np.linalg.norm(u, axis=1)[:, None]
-    u = u / length
-    a = np.where(np.abs(u[:, :1]) < 0.9, np.array([[1.0, 0.0, 0.0]]), np.array([[0.0, 1.0, 0.0]]))
-    e1 = a - np.sum(a * u, axis=1, keepdims=True) * u
-    e1 /= np.linalg.norm(e1, axis=1, keepdims=True)
-    e2 = np.cross(u, e1)
-    verts = (p0[:, None, :] + (v0[None, :, 0:1] * r[:, None]) * e1[:, None, :]
-             + (v0[None, :, 1:2] * r[:, None]) * e2[:, None, :] + (v0[None, :, 2:3] * length[:, None]) * u[:, None, :])
-    faces = f0[None, :, :] + (np.arange(len(segments)) * len(v0))[:, None, None]
-    return raw_mesh(verts.reshape(-1, 3), faces.reshape(-1, 3))
-
-
-def _tube(p0, p1, r: float, sections: int = 8) -> trimesh.Trimesh:
-    return _tubes([(p0, p1, r)], sections)
-
-
-def _fit(parts: list[Part], size: Size) -> list[Part]:
-    """Parts nudged so their bounds are exactly ``size`` (tilted tube ends poke out by a hair)."""
-    lo = np.min([p.mesh.bounds[0] for p in parts], axis=0)
-    hi = np.max([p.mesh.bounds[1] for p in parts], axis=0)
-    w, d, h = size
-    target_lo, target_hi = np.array([-w / 2, -d / 2, 0.0]), np.array([w / 2, d / 2, h])
-    scale = (target_hi - target_lo) / np.maximum(hi - lo, 1e-9)
-    m = np.diag([scale[0], scale[1], scale[2], 1.0])
-    m[:3, 3] = target_lo - lo * scale
-    return [Part(p.name, transformed(p.mesh, m), p.material) for p in parts]
+    return loft(pts, False)
 
 
 FRAME_PAINTS = ("black painted metal", "white painted metal", "red painted metal", "navy painted metal",
@@ -192,7 +119,7 @@ def _wheel(name: str, cx: float, big_r: float, tr: float, hub_w: float, n_spokes
         spokes.append((p0, p1, 0.0015))
     return [Part(f"{name}_tyre", tyre, "black rubber"), Part(f"{name}_rim", rim, rim_mat),
             Part(f"{name}_hub", hub, "aluminium" if rim_mat != "aluminium" else "black metal"),
-            Part(f"{name}_spokes", _tubes(spokes, 4), "chrome")]
+            Part(f"{name}_spokes", tubes(spokes, 4), "chrome")]
 
 
 def build_bicycle(params: BicycleParams, size: Size) -> list[Part]:
@@ -204,7 +131,7 @@ def build_bicycle(params: BicycleParams, size: Size) -> list[Part]:
     tr = clamp(p.tyre_radius_m, 0.01, 0.035)
     x_r, x_f = -w / 2 + R, w / 2 - R
     wb = x_f - x_r
-    tube = clamp(p.tube_radius_m, 0.01, 0.03)
+    tube_r = clamp(p.tube_radius_m, 0.01, 0.03)
     parts = _wheel("rear_wheel", x_r, R, tr, 0.065, p.spokes, p.rim_material)
     parts += _wheel("front_wheel", x_f, R, tr, 0.05, p.spokes, p.rim_material)
     # geometry: bottom bracket, seat cluster, steering axis
@@ -228,37 +155,37 @@ def build_bicycle(params: BicycleParams, size: Size) -> list[Part]:
     steer_top = ht_top + max(0.02, (z_stem - ht_top[1]) / hu[1]) * hu
     segs = []
     # head tube, down tube, seat tube, top tube (or step-through), stays
-    segs.append(((crown[0], 0.0, crown[1]), (ht_top[0], 0.0, ht_top[1]), tube + 0.006))
+    segs.append(((crown[0], 0.0, crown[1]), (ht_top[0], 0.0, ht_top[1]), tube_r + 0.006))
     dt_start = crown + 0.03 * hu
-    down_r = tube + (0.006 if p.style == "mountain" else 0.002)
+    down_r = tube_r + (0.006 if p.style == "mountain" else 0.002)
     segs.append(((dt_start[0], 0.0, dt_start[1]), (x_bb, 0.0, z_bb), down_r))
-    segs.append(((x_bb, 0.0, z_bb), (sc[0], 0.0, sc[1]), tube))
+    segs.append(((x_bb, 0.0, z_bb), (sc[0], 0.0, sc[1]), tube_r))
     if p.frame == "step_through":
         low = np.array([x_bb, z_bb]) + 0.3 * st_len * su
         mid = np.array([x_bb + 0.45 * (crown[0] - x_bb), z_bb + 0.18])
         tt0 = ht_top - 0.04 * hu
-        segs.append(((tt0[0], 0.0, tt0[1]), (mid[0], 0.0, mid[1]), tube * 0.9))
-        segs.append(((mid[0], 0.0, mid[1]), (low[0], 0.0, low[1]), tube * 0.9))
+        segs.append(((tt0[0], 0.0, tt0[1]), (mid[0], 0.0, mid[1]), tube_r * 0.9))
+        segs.append(((mid[0], 0.0, mid[1]), (low[0], 0.0, low[1]), tube_r * 0.9))
     else:
         tt0 = ht_top - 0.025 * hu
-        segs.append(((tt0[0], 0.0, tt0[1]), (sc[0], 0.0, sc[1] - 0.02), tube * 0.9))
+        segs.append(((tt0[0], 0.0, tt0[1]), (sc[0], 0.0, sc[1] - 0.02), tube_r * 0.9))
     for s in (-1.0, 1.0):
-        segs.append(((x_bb, s * 0.035, z_bb), (x_r, s * 0.062, R), tube * 0.6))
-        segs.append(((sc[0], s * 0.02, sc[1] - 0.03), (x_r, s * 0.062, R), tube * 0.55))
-    shell = cylinder_along("y", (x_bb, -0.04, z_bb), 0.08, tube + 0.008, 12)  # bottom bracket shell
-    parts.append(Part("frame", merge([_tubes(segs, 8), shell]), fm))
-    fork = [_tubes([((crown[0], s * 0.05, crown[1] - 0.01), (x_f, s * 0.05, R), tube * 0.7) for s in (-1.0, 1.0)])]
+        segs.append(((x_bb, s * 0.035, z_bb), (x_r, s * 0.062, R), tube_r * 0.6))
+        segs.append(((sc[0], s * 0.02, sc[1] - 0.03), (x_r, s * 0.062, R), tube_r * 0.55))
+    shell = cylinder_along("y", (x_bb, -0.04, z_bb), 0.08, tube_r + 0.008, 12)  # bottom bracket shell
+    parts.append(Part("frame", merge([tubes(segs, 8), shell]), fm))
+    fork = [tubes([((crown[0], s * 0.05, crown[1] - 0.01), (x_f, s * 0.05, R), tube_r * 0.7) for s in (-1.0, 1.0)])]
     fork.append(rbox((crown[0] - 0.03, -0.06, crown[1] - 0.03), (crown[0] + 0.03, 0.06, crown[1] + 0.01), 0.008))
     parts.append(Part("fork", merge(fork), fm if p.style != "mountain" else "black metal"))
     # seat post and saddle
     z_rail = z_saddle - 0.055
     post_top = sc + max(0.05, (z_rail - sc[1]) / su[1]) * su
-    post = _tube((sc[0] - 0.05 * su[0], 0.0, sc[1] - 0.05 * su[1]), (post_top[0], 0.0, post_top[1]), 0.7 * tube, 8)
+    post = tube((sc[0] - 0.05 * su[0], 0.0, sc[1] - 0.05 * su[1]), (post_top[0], 0.0, post_top[1]), 0.7 * tube_r, 8)
     parts.append(Part("seat_post", post, "aluminium" if p.style != "city" else "chrome"))
     parts.append(Part("saddle", _saddle(post_top[0] - 0.02, z_saddle, wide=city), p.saddle_material))
     # stem and handlebar
     stem_end = (steer_top[0] + (0.09 if not city else 0.04), 0.0, z_bar - bar_r)
-    parts.append(Part("stem", _tubes([((ht_top[0], 0.0, ht_top[1]), (steer_top[0], 0.0, steer_top[1]), 0.016),
+    parts.append(Part("stem", tubes([((ht_top[0], 0.0, ht_top[1]), (steer_top[0], 0.0, steer_top[1]), 0.016),
                                       ((steer_top[0], 0.0, steer_top[1]), stem_end, 0.016)]), "black metal"))
     xb = steer_top[0] + (0.09 if not city else 0.04)
     parts += _handlebar(p.bars, xb, z_bar - bar_r, d, bar_r)
@@ -266,11 +193,11 @@ def build_bicycle(params: BicycleParams, size: Size) -> list[Part]:
     ring_r = 0.1
     parts.append(Part("chainring", cylinder_along("y", (x_bb, -0.075, z_bb), 0.006, ring_r, 24), "brushed steel"))
     parts.append(Part("rear_cog", cylinder_along("y", (x_r, -0.07, R), 0.012, 0.045, 16), "brushed steel"))
-    chain = _tubes([((x_bb, -0.072, z_bb + ring_r), (x_r, -0.066, R + 0.045), 0.004),
+    chain = tubes([((x_bb, -0.072, z_bb + ring_r), (x_r, -0.066, R + 0.045), 0.004),
                     ((x_bb, -0.072, z_bb - ring_r), (x_r, -0.066, R - 0.045), 0.004)], 4)
     parts.append(Part("chain", chain, "black metal"))
     crank = 0.17
-    arm = [_tubes([((x_bb, -0.085, z_bb), (x_bb + crank * 0.6, -0.085, z_bb - crank * 0.8), 0.01),
+    arm = [tubes([((x_bb, -0.085, z_bb), (x_bb + crank * 0.6, -0.085, z_bb - crank * 0.8), 0.01),
                    ((x_bb, 0.085, z_bb), (x_bb - crank * 0.6, 0.085, z_bb + crank * 0.8), 0.01)], 8),
            cylinder_along("y", (x_bb, -0.09, z_bb), 0.18, 0.01, 8)]
     parts.append(Part("cranks", merge(arm), "aluminium" if p.style != "fixie" else "black metal"))
@@ -289,8 +216,8 @@ def build_bicycle(params: BicycleParams, size: Size) -> list[Part]:
         zr = 2 * R + 0.05
         rack = [rbox((x_r - 0.2, -0.07, zr - 0.008), (sc[0] - 0.02, 0.07, zr), 0.003)]
         for s in (-1.0, 1.0):
-            rack.append(_tube((x_r - 0.15, s * 0.07, zr - 0.004), (x_r, s * 0.075, R), 0.005, 6))
-            rack.append(_tube((sc[0] - 0.03, s * 0.05, zr - 0.004), (sc[0] - 0.01, s * 0.03, sc[1] - 0.05), 0.005, 6))
+            rack.append(tube((x_r - 0.15, s * 0.07, zr - 0.004), (x_r, s * 0.075, R), 0.005, 6))
+            rack.append(tube((sc[0] - 0.03, s * 0.05, zr - 0.004), (sc[0] - 0.01, s * 0.03, sc[1] - 0.05), 0.005, 6))
         parts.append(Part("rack", merge(rack), "black metal"))
     if p.basket:
         bx0 = xb + 0.02
@@ -305,9 +232,9 @@ def build_bicycle(params: BicycleParams, size: Size) -> list[Part]:
                  rbox((bx0, 0.16 - t, bz0), (bx1, 0.16, bz1), 0.002)]
         parts.append(Part("basket", merge(walls), pick_basket(p)))
     if p.kickstand:
-        parts.append(Part("kickstand", _tube((x_bb - 0.06, 0.045, z_bb + 0.02), (x_bb - 0.2, 0.16, 0.008), 0.008, 6),
+        parts.append(Part("kickstand", tube((x_bb - 0.06, 0.045, z_bb + 0.02), (x_bb - 0.2, 0.16, 0.008), 0.008, 6),
                           "black metal"))
-    return _fit(parts, (w, d, h))
+    return fit_exact(parts, (w, d, h))
 
 
 def pick_basket(p: BicycleParams) -> str:
@@ -326,7 +253,7 @@ def _saddle(x_back: float, z_top: float, wide: bool) -> trimesh.Trimesh:
     z0 = z_top - (0.07 if wide else 0.045)
     for x, hw in zip(xs, half):
         pts.append([(x, -hw, z0 + 0.01), (x, hw, z0 + 0.01), (x, hw * 0.85, z_top), (x, -hw * 0.85, z_top)])
-    return _grid_solid(np.array(pts), False)
+    return loft(np.array(pts), False)
 
 
 def _handlebar(style: str, xb: float, zb: float, d: float, r: float) -> list[Part]:
@@ -339,7 +266,7 @@ def _handlebar(style: str, xb: float, zb: float, d: float, r: float) -> list[Par
             y = s * top
             a, b, c = (xb, y, zb), (xb + 0.08, y, zb - 0.03), (xb + 0.06, y, zb - 0.13)
             e = (xb - 0.04, y, zb - 0.14)
-            bar.append(_tubes([(a, b, r), (b, c, r), (c, e, r)], 8))
+            bar.append(tubes([(a, b, r), (b, c, r), (c, e, r)], 8))
             grips.append(rbox((xb + 0.05, y - 0.014, zb - 0.04), (xb + 0.09, y + 0.014, zb + 0.03), 0.008))
         return [Part("handlebar", merge(bar), "black metal"), Part("brake_hoods", merge(grips), "black rubber")]
     if style == "swept":
@@ -347,14 +274,14 @@ def _handlebar(style: str, xb: float, zb: float, d: float, r: float) -> list[Par
         bar = [cylinder_along("y", (xb, -inner, zb), 2 * inner, r, 8)]
         for s in (-1.0, 1.0):
             a, b = (xb, s * inner, zb), (xb - 0.12, s * outer, zb + 0.02)
-            bar.append(_tube(a, b, r, 8))
-            grips.append(_tube(b, (xb - 0.24, s * (half - 0.018), zb + 0.02), 0.018, 8))
+            bar.append(tube(a, b, r, 8))
+            grips.append(tube(b, (xb - 0.24, s * (half - 0.018), zb + 0.02), 0.018, 8))
         return [Part("handlebar", merge(bar), "chrome"), Part("grips", merge(grips), "brown leather")]
     rise = 0.04 if style == "riser" else 0.0
     inner = 0.12
     bar = [cylinder_along("y", (xb, -inner, zb), 2 * inner, r, 8)]
     for s in (-1.0, 1.0):
-        bar.append(_tube((xb, s * inner, zb), (xb - 0.02, s * (half - 0.12), zb + rise), r, 8))
+        bar.append(tube((xb, s * inner, zb), (xb - 0.02, s * (half - 0.12), zb + rise), r, 8))
     grips = [cylinder_along("y", (xb - 0.02, -half, zb + rise), 0.13, 0.017, 8),
              cylinder_along("y", (xb - 0.02, half - 0.13, zb + rise), 0.13, 0.017, 8)]
     return [Part("handlebar", merge(bar), "black metal"), Part("grips", merge(grips), "black rubber")]

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..parts import Part
-from ..primitives import box, cylinder, cylinder_along, lathe, merge, prism, rounded_box, transformed
+from ..primitives import box, cylinder, cylinder_along, lathe, merge, prism, rotation_z, rounded_box, transformed
 from ..surfaces import Surface, rect
+from ._shapes import no_surfaces, pivoted, rotation_x, rotation_y, translate
 from .params import chance, clamp, pick, register_generator, uniform
-from .tableware import _ellipsoid, _fit, _moved, _ring, _rot_x, _rot_y, _rot_z, _solid, _tube
+from .tableware import _ellipsoid, _fit, _ring, _solid, _tube
 
 Size = tuple[float, float, float]
 
@@ -132,14 +133,14 @@ def _open_box(p: BoxParams, w: float, d: float, h: float) -> list[Part]:
                 (-bw / 2.0 + t, s * bd / 2.0 - (t if s > 0 else 0.0), hb),
                 (bw / 2.0 - t, s * bd / 2.0 + (t if s < 0 else 0.0), hb + fl),
             )
-            m = _rot_x(s * ang, (0.0, s * bd / 2.0, hb))
+            m = pivoted(rotation_x(s * ang), (0.0, s * bd / 2.0, hb))
         else:  # flaps on the -X / +X walls hinge about Y
             flen = min(fl, 0.5 * bw)
             flap = box(
                 (s * bw / 2.0 - (t if s > 0 else 0.0), -bd / 2.0 + t, hb),
                 (s * bw / 2.0 + (t if s < 0 else 0.0), bd / 2.0 - t, hb + flen),
             )
-            m = _rot_y(s * ang, (s * bw / 2.0, 0.0, hb))
+            m = pivoted(rotation_y(s * ang), (s * bw / 2.0, 0.0, hb))
         flaps.append(Part(f"flap_{i}", transformed(flap, m), p.material))
     return parts + flaps
 
@@ -330,16 +331,18 @@ def _teddy(params: ToyParams, w: float, d: float, h: float) -> list[Part]:
         Part("ears", merge([_ellipsoid((s * 0.15, 0.0, 0.86), (0.07, 0.04, 0.07), 10, 4) for s in (-1, 1)]), fur),
     ]
     arms = [
-        _moved(
-            transformed(_ellipsoid((0.0, 0.0, 0.0), (0.07, 0.07, 0.17), 10, 5), _rot_y(s * 25.0) @ _rot_x(-30.0)),
+        translate(
+            transformed(
+                _ellipsoid((0.0, 0.0, 0.0), (0.07, 0.07, 0.17), 10, 5), rotation_y(s * 25.0) @ rotation_x(-30.0)
+            ),
             s * 0.22,
             0.06,
             0.38,
         )
         for s in (-1, 1)
     ]
-    legs = [_moved(_ellipsoid((0.0, 0.0, 0.0), (0.09, 0.19, 0.09), 10, 5), s * 0.13, 0.14, 0.09) for s in (-1, 1)]
-    feet = [_moved(_ellipsoid((0.0, 0.0, 0.0), (0.07, 0.02, 0.07), 10, 4), s * 0.13, 0.33, 0.09) for s in (-1, 1)]
+    legs = [translate(_ellipsoid((0.0, 0.0, 0.0), (0.09, 0.19, 0.09), 10, 5), s * 0.13, 0.14, 0.09) for s in (-1, 1)]
+    feet = [translate(_ellipsoid((0.0, 0.0, 0.0), (0.07, 0.02, 0.07), 10, 4), s * 0.13, 0.33, 0.09) for s in (-1, 1)]
     parts.append(Part("arms", merge(arms), fur))
     parts.append(Part("legs", merge(legs), fur))
     parts.append(Part("foot_pads", merge(feet), muzzle))
@@ -424,8 +427,8 @@ def _blocks(params: ToyParams, w: float, d: float, h: float) -> list[Part]:
         elif k == top_k and i == len(cells) - 1 and params.top_piece == "roof":
             tri = prism([(lo[0], lo[2]), (hi[0], lo[2]), ((lo[0] + hi[0]) / 2.0, hi[2])], 0.0, hi[1] - lo[1])
             # the triangle is drawn in (x, z): turn its extrusion axis from z onto y
-            m = transformed(tri, _rot_x(90.0))
-            m = _moved(m, 0.0, hi[1], 0.0)
+            m = transformed(tri, rotation_x(90.0))
+            m = translate(m, 0.0, hi[1], 0.0)
         else:
             m = rounded_box(lo, hi, 0.06, 1)
         parts.append(Part(f"block_{i}", m, mat))
@@ -527,13 +530,8 @@ def build_toy(params: ToyParams, size: Size) -> list[Part]:
     parts = maker(params, w, d, h)
     if kind == "car" and d > w:
         # long side along Y: turn a quarter (a car then points its bonnet towards +Y)
-        parts = [Part(p.name, transformed(p.mesh, _rot_z(90.0)), p.material) for p in parts]
+        parts = [Part(p.name, transformed(p.mesh, rotation_z(90.0)), p.material) for p in parts]
     return _fit(parts, size)
-
-
-def toy_surfaces(params: ToyParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a toy."""
-    return []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -680,11 +678,6 @@ def build_paint_can(params: PaintCanParams, size: Size) -> list[Part]:
     return _fit(parts, size)
 
 
-def paint_can_surfaces(params: PaintCanParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a paint can."""
-    return []
-
-
 register_generator("box", BoxParams, build_box, box_surfaces, sample_box_params)
-register_generator("toy", ToyParams, build_toy, toy_surfaces, sample_toy_params)
-register_generator("paint_can", PaintCanParams, build_paint_can, paint_can_surfaces, sample_paint_can_params)
+register_generator("toy", ToyParams, build_toy, no_surfaces, sample_toy_params)
+register_generator("paint_can", PaintCanParams, build_paint_can, no_surfaces, sample_paint_can_params)

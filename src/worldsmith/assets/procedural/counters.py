@@ -136,6 +136,8 @@ class _Bar:
     work_z: float  # top of the work top (two_level)
     kick: float
     end_t: float
+    xi: float  # inner half width between the end panels
+    nmid: int  # shelf bays between the uprights
     shelves: tuple[float, ...]  # shelf tops on the staff side
     shelf_y: tuple[float, float]
     under: float  # underside of what covers the shelves
@@ -162,7 +164,9 @@ def _bar(p: BarCounterParams, size: Size) -> _Bar:
     n = min(n, max(1, int(span / 0.28)))
     shelves = tuple(z0 + span * k / n for k in range(n))
     shelf_y = (-d / 2.0 + 0.02, y_f - wall_t)
-    return _Bar(w, d, h, tt, ov, eo, y_f, wall_t, two, top_y0, work_z, kick, end_t, shelves, shelf_y, under)
+    xi = w / 2.0 - eo - end_t
+    nmid = max(1, int(2 * xi / 1.2))
+    return _Bar(w, d, h, tt, ov, eo, y_f, wall_t, two, top_y0, work_z, kick, end_t, xi, nmid, shelves, shelf_y, under)
 
 
 def build_bar_counter(params: BarCounterParams, size: Size) -> list[Part]:
@@ -188,7 +192,7 @@ def build_bar_counter(params: BarCounterParams, size: Size) -> list[Part]:
         if B.two:
             parts.append(Part(f"wall_end_{i}", rounded_box((x0, B.y_f - B.wall_t, 0.0), (x1, B.y_f, top_z0 + 0.002), 0.004,
                                                           steps=1), p.body_material))
-    xi = xb - B.end_t
+    xi = B.xi
     y0, y1 = B.shelf_y
     parts.append(Part("base", box((-xi - 0.001, y0, 0.0), (xi + 0.001, y1 + 0.001, B.kick)), p.body_material))
     for k, z in enumerate(B.shelves):
@@ -197,7 +201,7 @@ def build_bar_counter(params: BarCounterParams, size: Size) -> list[Part]:
     if B.two:
         parts.append(Part("work_top", rounded_box((-xb, -hd, B.work_z - 0.04), (xb, B.y_f - B.wall_t + 0.002, B.work_z), 0.006),
                           p.work_top_material))
-    nmid = max(1, int(2 * xi / 1.2))
+    nmid = B.nmid
     for k in range(1, nmid):
         x = -xi + 2 * xi * k / nmid
         zt = B.under + 0.001
@@ -221,10 +225,9 @@ def bar_counter_surfaces(params: BarCounterParams, size: Size) -> list[Surface]:
     """Staff-side shelves bottom to top, the work top (two_level), the bar top."""
     B = _bar(params, size)
     hw, hd = B.w / 2.0, B.d / 2.0
-    nmid = max(1, int(2 * (hw - B.eo - B.end_t) / 1.2))
+    nmid, xin = B.nmid, B.xi
     out: list[tuple[float, tuple, str, float | None]] = []
     y0, y1 = B.shelf_y
-    xin = hw - B.eo - B.end_t
     xs = [-xin + 2 * xin * k / nmid for k in range(nmid + 1)]
     for k, z in enumerate(B.shelves):
         above = (B.shelves[k + 1] - 0.025) if k + 1 < len(B.shelves) else B.under

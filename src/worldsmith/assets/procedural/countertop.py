@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..parts import Part
-from ..primitives import box, cylinder, frustum, lathe, merge, prism, transformed
-from ..surfaces import Surface
-from .appliances import disc_y, knob, moved, pipe, rbox, rotation_x
+from ..primitives import box, cylinder, frustum, lathe, merge, transformed
+from ._shapes import no_surfaces, rotation_x, slab_yz, translate
+from .appliances import disc_y, knob, pipe, rbox
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
@@ -107,8 +107,8 @@ def _espresso(p: CoffeeMachineParams, w: float, d: float, h: float) -> list[Part
     ctl = [knob(x, y_head, zk, 0.014, 0.015, 12) for x in (-w / 2 + 0.035, w / 2 - 0.035)]
     parts.append(Part("knobs", merge(ctl), p.accent_material if p.accent_material != "brushed steel" else "black plastic"))
     if p.gauge and w >= 0.22:
-        parts.append(Part("gauge", disc_y(0.0 if n == 1 else 0.0, y_head - 0.001, zk, min(0.025, 0.3 * (hb - z_head)),
-                                          0.006, 16), "white plastic"))
+        parts.append(Part("gauge", disc_y(0.0, y_head - 0.001, zk, min(0.025, 0.3 * (hb - z_head)), 0.006, 16),
+                          "white plastic"))
         parts.append(Part("gauge_bezel", disc_y(0.0, y_head - 0.002, zk, min(0.025, 0.3 * (hb - z_head)) + 0.004, 0.005,
                                                 16), "chrome"))
     else:
@@ -191,12 +191,7 @@ def build_coffee_machine(params: CoffeeMachineParams, size: Size) -> list[Part]:
     return _espresso(params, w, d, h)
 
 
-def coffee_machine_surfaces(params: CoffeeMachineParams, size: Size) -> list[Surface]:
-    """Nothing is stood on a coffee machine in a scene."""
-    return []
-
-
-register_generator("coffee_machine", CoffeeMachineParams, build_coffee_machine, coffee_machine_surfaces,
+register_generator("coffee_machine", CoffeeMachineParams, build_coffee_machine, no_surfaces,
                    sample_coffee_machine_params)
 
 
@@ -246,7 +241,8 @@ def _tilted_screen(x: float, y: float, z_top: float, sw: float, sh: float, t: fl
     screen = transformed(box((-sw / 2 + bezel, -0.002, bezel), (sw / 2 - bezel, 0.002, sh - bezel)), rot)
     top = max(float(housing.bounds[1][2]), float(screen.bounds[1][2]))
     zp = z_top - top
-    parts = [Part("screen_housing", moved(housing, x, y, zp), body), Part("screen", moved(screen, x, y, zp), "black screen")]
+    parts = [Part("screen_housing", translate(housing, x, y, zp), body),
+             Part("screen", translate(screen, x, y, zp), "black screen")]
     return parts, zp, -sh * math.sin(math.radians(tilt))
 
 
@@ -266,9 +262,7 @@ def build_cash_register(params: CashRegisterParams, size: Size) -> list[Part]:
         # sloped keyboard body: a wedge from the front (low) to the back (high)
         y0, y1 = -d / 2 + 0.02, d / 2 - 0.03
         zf, zr = dh + 0.025, dh + clamp(0.3 * (h - dh), 0.04, 0.09)
-        wedge = prism([(y0, dh), (y1, dh), (y1, zf), (y0, zr)], -w / 2 + 0.01, w / 2 - 0.01)
-        wedge = transformed(wedge, np.array([[0.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0],
-                                             [0.0, 0.0, 0.0, 1.0]]))
+        wedge = slab_yz([(y0, dh), (y1, dh), (y1, zf), (y0, zr)], -w / 2 + 0.01, w / 2 - 0.01)
         parts.append(Part("keyboard", wedge, body))
         rows, cols = int(clamp(p.key_rows, 3, 8)), int(clamp(p.key_columns, 3, 9))
         ky0, ky1 = y0 + 0.5 * (y1 - y0), y1 - 0.02  # keys on the front half
@@ -343,10 +337,5 @@ def _pivot_y(d: float, sh: float, t: float, tilt: float) -> float:
     return clamp(0.1 * d, -d / 2 + sh * math.sin(a) + t * math.cos(a) + 0.02, d / 2 - 0.06)
 
 
-def cash_register_surfaces(params: CashRegisterParams, size: Size) -> list[Surface]:
-    """Nothing is stood on a till."""
-    return []
-
-
-register_generator("cash_register", CashRegisterParams, build_cash_register, cash_register_surfaces,
+register_generator("cash_register", CashRegisterParams, build_cash_register, no_surfaces,
                    sample_cash_register_params)

@@ -17,8 +17,8 @@ import numpy as np
 
 from ..parts import Part
 from ..primitives import cylinder_along, lathe, merge, rounded_box
+from ._shapes import circle_loop, fit_exact, no_surfaces, revolve, sheet, sweep
 from .params import chance, clamp, pick, register_generator, uniform
-from .wall_decor import circle_loop, fit_exact, no_surfaces, revolve, sheet, sweep
 
 Size = tuple[float, float, float]
 

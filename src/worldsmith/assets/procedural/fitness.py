@@ -27,7 +27,7 @@ import trimesh
 from ..parts import Part
 from ..primitives import box, cylinder, cylinder_along, lathe, merge, prism, rotation_z, transformed
 from ..surfaces import Surface, rect
-from ._shapes import frame_matrix, rbox
+from ._shapes import fit_exact, pivoted, rbox, rotation_x, slab_yz, square_bar, translate
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
@@ -35,49 +35,6 @@ Size = tuple[float, float, float]
 
 # ----------------------------------------------------------------------------------------------------------------
 # private mesh helpers
-
-
-def _bar(p0, p1, hw: float, ht: float) -> trimesh.Trimesh:
-    """Square steel tube (half sizes ``hw`` along X-ish, ``ht``) from ``p0`` to ``p1``."""
-    length = float(np.linalg.norm(np.asarray(p1, dtype=float) - np.asarray(p0, dtype=float)))
-    b = rbox((-hw, -ht, 0.0), (hw, ht, length), 0.25 * min(hw, ht))
-    return transformed(b, frame_matrix(p0, p1))
-
-
-def _rot_x(deg: float, pivot) -> np.ndarray:
-    """4x4 rotation about a line parallel to X through ``pivot`` (y, z); positive lifts the -Y side."""
-    t = math.radians(deg)
-    c, s = math.cos(t), math.sin(t)
-    m = np.eye(4)
-    m[1, 1], m[1, 2], m[2, 1], m[2, 2] = c, s, -s, c
-    py, pz = pivot
-    m[1, 3] = py - c * py - s * pz
-    m[2, 3] = pz + s * py - c * pz
-    return m
-
-
-def _axis_prism(poly, a0: float, a1: float, axis: str) -> trimesh.Trimesh:
-    """Prism over the convex ``poly`` extruded from ``a0`` to ``a1`` along ``axis``; for "x" the
-    polygon is in (y, z), for "y" in (x, z)."""
-    m = prism(poly, a0, a1)
-    if axis == "z":
-        return m
-    perm = np.eye(4)
-    if axis == "x":
-        perm[:3, :3] = [[0, 0, 1], [1, 0, 0], [0, 1, 0]]
-    else:
-        perm[:3, :3] = [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
-    return transformed(m, perm)
-
-
-def _soup(pieces) -> trimesh.Trimesh:
-    """One mesh from (vertices, faces) pieces (copies of closed meshes)."""
-    verts, faces, n = [], [], 0
-    for v, f in pieces:
-        verts.append(np.asarray(v))
-        faces.append(np.asarray(f) + n)
-        n += len(v)
-    return trimesh.Trimesh(np.concatenate(verts), np.concatenate(faces), process=False)
 
 
 def _rounded_rect(x0: float, y0: float, x1: float, y1: float, r: float, steps: int = 4) -> list[tuple[float, float]]:
@@ -173,7 +130,7 @@ def build_treadmill(params: TreadmillParams, size: Size) -> list[Part]:
     yu0 = -d / 2 + 0.12
     cw = w - 2 * r - 0.03
     body = rbox((-cw / 2, -con_d / 2, -con_h / 2), (cw / 2, con_d / 2, con_h / 2), 0.03)
-    m = _rot_x(-20.0, (0.0, 0.0))
+    m = rotation_x(20.0)  # face tipped back towards the user
     m[2, 3] = h - float(transformed(body, m).bounds[1][2])
     zc = m[2, 3]
     m[1, 3] = yu0 + (zc - 0.04) * lean
@@ -189,7 +146,7 @@ def build_treadmill(params: TreadmillParams, size: Size) -> list[Part]:
     ur = 0.03 if p.style == "home" else 0.045
     for i, s in enumerate((-1.0, 1.0)):
         x = s * (xu - 0.01)
-        up = _bar((x, yu0, 0.04), (x, m[1, 3], zc), 0.025 if p.style == "home" else 0.035, ur)
+        up = square_bar((x, yu0, 0.04), (x, m[1, 3], zc), 0.025 if p.style == "home" else 0.035, ur)
         parts.append(Part(f"upright_{i}", up, fr))
     yu1 = yu0 + (z_rail - 0.04) * lean
     # handrails along the belt, with grips
@@ -327,7 +284,7 @@ def build_weight_bench(params: WeightBenchParams, size: Size) -> list[Part]:
     back = rbox((-pw, b.y_hinge - b.back_len, z_pad0), (pw, b.y_hinge, b.seat_top), 0.025)
     board = box((-pw + 0.01, b.y_hinge - b.back_len + 0.01, z_pad0 - 0.015),
                 (pw - 0.01, b.y_hinge - 0.01, z_pad0 + 0.001))
-    rot = _rot_x(b.angle, (b.y_hinge, z_pad0))
+    rot = pivoted(rotation_x(-b.angle), (0.0, b.y_hinge, z_pad0))  # the head end (-Y) rises
     if b.angle > 0.0 and not b.rack:  # snap the top of the raised back onto h
         rot[2, 3] += h - float(transformed(back, rot).bounds[1][2])
     back, board = transformed(back, rot), transformed(board, rot)
@@ -340,7 +297,7 @@ def build_weight_bench(params: WeightBenchParams, size: Size) -> list[Part]:
     foot_w = w / 2 if not p.leg_developer else min(w / 2, 0.3)
     parts.append(Part("spine", rbox((-tw, y_rf, zs - tw), (tw, y_ff, zs + tw), 0.006), fr))
     for i, (y, half) in enumerate(((y_rf, w / 2), (y_ff, foot_w))):
-        parts.append(Part(f"foot_{i}", rbox((-half + 0.03, y - 0.05 + (0.0 if i else 0.0), 0.0),
+        parts.append(Part(f"foot_{i}", rbox((-half + 0.03, y - 0.05, 0.0),
                                                    (half - 0.03, y + 0.05, 0.06), 0.008), fr))
         for j, s in enumerate((-1.0, 1.0)):
             x0, x1 = sorted((s * half, s * (half - 0.04)))
@@ -355,16 +312,18 @@ def build_weight_bench(params: WeightBenchParams, size: Size) -> list[Part]:
         u = 0.55 * b.back_len
         top = (rot @ np.array([0.0, b.y_hinge - u, z_pad0 - 0.015, 1.0]))[:3]
         foot = (0.0, b.y_hinge - u * math.cos(t) + 0.05, zs)
-        parts.append(Part("back_strut", _bar(foot, top, 0.025, 0.02), fr))
+        parts.append(Part("back_strut", square_bar(foot, top, 0.025, 0.02), fr))
         if p.style == "adjustable":
-            ladder = _bar((0.0, b.y_hinge - 0.6 * b.back_len, zs + tw), (0.0, b.y_hinge - 0.05, zs + tw), 0.03, 0.012)
+            ladder = square_bar((0.0, b.y_hinge - 0.6 * b.back_len, zs + tw), (0.0, b.y_hinge - 0.05, zs + tw), 0.03,
+                                0.012)
             parts.append(Part("adjust_ladder", ladder, fr))
     else:
         yb = b.y_hinge - 0.6 * b.back_len
         parts.append(Part("back_post", rbox((-tw, yb - tw, zs), (tw, yb + tw, z_pad0 - 0.01), 0.006), fr))
     if p.leg_developer:
         yl = d / 2 - 0.16
-        parts.append(Part("roller_post", _bar((0.0, y_ff - 0.02, zs), (0.0, yl, z_pad0 + 0.02), 0.025, 0.025), fr))
+        post = square_bar((0.0, y_ff - 0.02, zs), (0.0, yl, z_pad0 + 0.02), 0.025, 0.025)
+        parts.append(Part("roller_post", post, fr))
         rr = 0.055
         half_w = w / 2
         for k, (y, z) in enumerate(((yl, z_pad0 - 0.02), (d / 2 - rr - 0.005, 0.16))):
@@ -373,7 +332,7 @@ def build_weight_bench(params: WeightBenchParams, size: Size) -> list[Part]:
             for j, s in enumerate((-1.0, 1.0)):
                 x0 = -half_w if s < 0 else half_w - 0.17
                 parts.append(Part(f"roller_{k}_{j}", cylinder_along("x", (x0, y, z), 0.17, rr, 16), "black rubber"))
-        arm = _bar((0.0, y_ff - 0.02, 0.06), (0.0, d / 2 - rr - 0.005, 0.16), 0.02, 0.02)
+        arm = square_bar((0.0, y_ff - 0.02, 0.06), (0.0, d / 2 - rr - 0.005, 0.16), 0.02, 0.02)
         parts.append(Part("roller_arm", arm, fr))
     if b.rack:
         yr = -d / 2 + 0.05
@@ -427,7 +386,7 @@ def _dumbbell_meshes(style: str, length: float, ry: float, rz: float, axis: str 
     hr = clamp(0.16 * min(ry, rz) + 0.008, 0.008, 0.018)
     collars = None
     if style == "hex":
-        heads = [_axis_prism(_hex_poly(rz, ry), a, a + hl, "x") for a in (-length / 2, length / 2 - hl)]
+        heads = [slab_yz(_hex_poly(rz, ry), a, a + hl) for a in (-length / 2, length / 2 - hl)]
     elif style == "round":  # barrels with a rounded outer end
         heads = [_head_lathe([(0.0, 0.0), (0.8, 0.0), (1.0, 0.25 * hl), (1.0, hl), (0.0, hl)], -length / 2, ry, rz,
                              sections),
@@ -462,18 +421,6 @@ def _dumbbell_meshes(style: str, length: float, ry: float, rz: float, axis: str 
 def _head_lathe(prof, a0: float, ry: float, rz: float, sections: int = 16) -> trimesh.Trimesh:
     """Lathe of the unit-radius ``prof`` along X from ``a0``, radii ``ry`` across and ``rz`` up."""
     return lathe(prof, sections, (a0, 0.0, 0.0), scale_xy=(ry, rz), axis="x")
-
-
-def _fit(parts: list[Part], size: Size) -> list[Part]:
-    """Parts stretched (by a hair: slanted tube ends) so their bounds are exactly ``size``."""
-    lo = np.min([p.mesh.bounds[0] for p in parts], axis=0)
-    hi = np.max([p.mesh.bounds[1] for p in parts], axis=0)
-    w, d, h = size
-    target_lo, target_hi = np.array([-w / 2, -d / 2, 0.0]), np.array([w / 2, d / 2, h])
-    scale = (target_hi - target_lo) / np.maximum(hi - lo, 1e-9)
-    m = np.diag([scale[0], scale[1], scale[2], 1.0])
-    m[:3, 3] = target_lo - lo * scale
-    return [Part(p.name, transformed(p.mesh, m), p.material) for p in parts]
 
 
 @dataclass(frozen=True)
@@ -560,7 +507,7 @@ def build_dumbbell_rack(params: DumbbellRackParams, size: Size) -> list[Part]:
     parts = []
     for i, x in enumerate(ends):
         if p.frame == "a_frame":
-            legs = [_bar((x, s * (d / 2 - t), 0.0), (x, s * (top_d / 2 - t), h), t, t) for s in (-1.0, 1.0)]
+            legs = [square_bar((x, s * (d / 2 - t), 0.0), (x, s * (top_d / 2 - t), h), t, t) for s in (-1.0, 1.0)]
             parts.append(Part(f"end_frame_{i}", merge(legs + [rbox((x - t, -top_d / 2, z_top),
                                                                           (x + t, top_d / 2, h), 0.005)]), fr))
         else:
@@ -569,7 +516,7 @@ def build_dumbbell_rack(params: DumbbellRackParams, size: Size) -> list[Part]:
             base = rbox((x - t, -d / 2, 0.0), (x + t, d / 2, 0.05), 0.005)
             parts.append(Part(f"end_frame_{i}", merge(posts + [base]), fr))
         for j, s in enumerate((-1.0, 1.0)):
-            y = s * (d / 2 - 0.03) if p.frame == "a_frame" else s * (d / 2 - 0.03)
+            y = s * (d / 2 - 0.03)
             parts.append(Part(f"foot_{i}_{j}", rbox((x - t - 0.005, y - 0.03, 0.0), (x + t + 0.005, y + 0.03, 0.015),
                                                            0.005), "black rubber"))
     handles, heads, collars = [], [[] for _ in range(n)], []
@@ -603,20 +550,20 @@ def build_dumbbell_rack(params: DumbbellRackParams, size: Size) -> list[Part]:
             zc = zb + r + (0.0 if p.holder == "tray" else -0.3 * r)
             hm, hd, cl = _dumbbell_meshes(p.dumbbell_style, length, r, r, "y", (0.0, 0.0, zc), 0.45, 8)
             for e in range(2):  # the pair, side by side
-                shift = np.array([cursor + r + e * (2 * r + 0.02), 0.0, 0.0])
-                handles.append((hm.vertices + shift, hm.faces))
-                heads[k].append((hd.vertices + shift, hd.faces))
+                dx = cursor + r + e * (2 * r + 0.02)
+                handles.append(translate(hm, dx))
+                heads[k].append(translate(hd, dx))
                 if cl is not None:
-                    collars.append((cl.vertices + shift, cl.faces))
+                    collars.append(translate(cl, dx))
             cursor += 2 * (2 * r0 + 0.025) + 0.03
     if handles:
-        parts.append(Part("handles", _soup(handles), "chrome"))
+        parts.append(Part("handles", merge(handles), "chrome"))
     for k in range(n):
         if heads[k]:
-            parts.append(Part(f"dumbbells_{k}", _soup(heads[k]), p.head_material))
+            parts.append(Part(f"dumbbells_{k}", merge(heads[k]), p.head_material))
     if collars:
-        parts.append(Part("collars", _soup(collars), "chrome" if p.head_material != "chrome" else "black plastic"))
-    return _fit(parts, (w, d, h))
+        parts.append(Part("collars", merge(collars), "chrome" if p.head_material != "chrome" else "black plastic"))
+    return fit_exact(parts, (w, d, h))
 
 
 def dumbbell_rack_surfaces(params: DumbbellRackParams, size: Size) -> list[Surface]:

@@ -20,7 +20,8 @@ import numpy as np
 from ..parts import Part
 from ..primitives import box, cylinder, cylinder_along, lathe, merge, transformed
 from ..surfaces import Surface, rect
-from .appliances import hbar, loft, moved, rbox, rotation_x, tube
+from ._shapes import no_surfaces, rotation_x, translate
+from .appliances import bar_handle, loft, rbox, tube
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
@@ -190,17 +191,20 @@ def build_fireplace(params: FireplaceParams, size: Size) -> list[Part]:
         parts += _firebox(p, f, -f.ow / 2, f.ow / 2, ys - 0.005, f.oh)
         return parts
     # chimney breast with a beam
-    hd = d - f.sd
     parts.append(Part("hearth", rbox((-min(w / 2, f.ow / 2 + 0.25), ys - 0.05, 0.0), (min(w / 2, f.ow / 2 + 0.25), d / 2,
                                                                                          f.ht), 0.004),
                       p.hearth_material))
     parts.append(Part("breast", merge([box((-w / 2, yb, 0.0), (-f.ow / 2, ys, h)), box((f.ow / 2, yb, 0.0), (w / 2, ys, h)),
                                        box((-f.ow / 2, yb, f.oh), (f.ow / 2, ys, h))]), p.surround_material))
-    bx = min(w / 2, f.ow / 2 + 0.2)
-    proud = clamp(0.5 * hd, 0.04, 0.12)
+    bx, proud = _beam(f)
     parts.append(Part("beam", rbox((-bx, ys - 0.05, f.oh - 0.02), (bx, ys + proud, f.oh + f.st), 0.006), p.beam_material))
     parts += _firebox(p, f, -f.ow / 2, f.ow / 2, ys, f.oh - 0.02)
     return parts
+
+
+def _beam(f: _FireFrame) -> tuple[float, float]:
+    """Half length of a chimney breast's beam and how far it stands proud of the breast."""
+    return min(f.w / 2, f.ow / 2 + 0.2), clamp(0.5 * (f.d - f.sd), 0.04, 0.12)
 
 
 def _slip_material(p: FireplaceParams) -> str:
@@ -274,7 +278,7 @@ def _wood_stove(p: FireplaceParams, f: _FireFrame) -> list[Part]:
         door_w = 1.1 * r
     else:
         parts.append(Part("stove_body", rbox((-sw / 2, y0, zb), (sw / 2, y1 - 0.03, zt - 0.02), 0.01), mat))
-        parts.append(Part("stove_top", rbox((-sw / 2 - 0.0, y0, zt - 0.025), (sw / 2, y1 - 0.02, zt), 0.006), mat))
+        parts.append(Part("stove_top", rbox((-sw / 2, y0, zt - 0.025), (sw / 2, y1 - 0.02, zt), 0.006), mat))
         for i, (sx, sy) in enumerate(((-1, y0 + 0.04), (1, y0 + 0.04), (1, y1 - 0.08), (-1, y1 - 0.08))):
             parts.append(Part(f"leg_{i}", box((sx * (sw / 2 - 0.04) - 0.02, sy - 0.02, f.ht),
                                               (sx * (sw / 2 - 0.04) + 0.02, sy + 0.02, zb + 0.005)), mat))
@@ -286,8 +290,9 @@ def _wood_stove(p: FireplaceParams, f: _FireFrame) -> list[Part]:
     parts.append(Part("door_window", box((-door_w / 2 + 0.04, yf + 0.01, dz0 + 0.04), (door_w / 2 - 0.04, yf + 0.018,
                                                                                      dz1 - 0.04)),
                       "amber glass" if p.lit else "black glass"))
-    parts.append(Part("door_handle", hbar(dz1 - 0.05, door_w / 2 - 0.09, door_w / 2 - 0.02, yf + 0.015,
-                                          min(d / 2, yf + 0.04), 0.007, 8), "brushed steel"))
+    handle = bar_handle("x", dz1 - 0.05, door_w / 2 - 0.09, door_w / 2 - 0.02, yf + 0.015, min(d / 2, yf + 0.04),
+                        0.007, 8)
+    parts.append(Part("door_handle", handle, "brushed steel"))
     fr, flue_y = sd_.fr, sd_.flue_y
     parts.append(Part("flue", merge([cylinder((0.0, flue_y, 0.0), fr, zt - 0.005, h, 16),
                                      cylinder((0.0, flue_y, 0.0), fr + 0.012, zt - 0.005, zt + 0.04, 16)]), "black metal"))
@@ -330,9 +335,7 @@ def fireplace_surfaces(params: FireplaceParams, size: Size) -> list[Surface]:
     if p.style == "mantel":
         return [Surface(0, h, rect(-w / 2 + m, yb + m, w / 2 - m, min(ys + 0.06, d / 2) - m), "shelf", None)]
     if p.style == "breast":
-        hd = d - f.sd
-        proud = clamp(0.5 * hd, 0.04, 0.12)
-        bx = min(w / 2, f.ow / 2 + 0.2)
+        bx, proud = _beam(f)
         return [Surface(0, f.oh + f.st, rect(-bx + m, ys + 0.004, bx - m, ys + proud - 0.01), "beam", None),
                 Surface(1, h, rect(-w / 2 + m, yb + m, w / 2 - m, ys - m), "top", None)]
     if p.style == "modern":
@@ -449,9 +452,9 @@ def build_trash_can(params: TrashCanParams, size: Size) -> list[Part]:
         ang = math.degrees(math.atan2(ya - yb, zb - za))
         length = math.hypot(ya - yb, zb - za)
         flap = transformed(box((-fw, -0.001, 0.12 * length), (fw, 0.003, 0.88 * length)), rotation_x(ang))
-        flap = moved(flap, 0.0, ya, za)
+        flap = translate(flap, 0.0, ya, za)
         over = float(flap.bounds[1][1]) - (cy + hy)
-        parts.append(Part("flap", moved(flap, 0.0, -over if over > 0 else 0.0, 0.0), p.trim_material))
+        parts.append(Part("flap", translate(flap, 0.0, -over if over > 0 else 0.0, 0.0), p.trim_material))
     else:
         dome = 0.35 if p.style == "pedal" else 0.2
         lp = [(0, 0, zl, 0, cy), (hx, hy, zl, 0, cy), (hx, hy, zl + (1 - dome) * lid_h * 0.6, 0, cy),
@@ -471,9 +474,4 @@ def build_trash_can(params: TrashCanParams, size: Size) -> list[Part]:
     return parts
 
 
-def trash_can_surfaces(params: TrashCanParams, size: Size) -> list[Surface]:
-    """Nothing is put on a bin."""
-    return []
-
-
-register_generator("trash_can", TrashCanParams, build_trash_can, trash_can_surfaces, sample_trash_can_params)
+register_generator("trash_can", TrashCanParams, build_trash_can, no_surfaces, sample_trash_can_params)

@@ -24,8 +24,9 @@ import trimesh
 from ..parts import Part
 from ..primitives import box, cylinder, cylinder_along, frustum, lathe, merge, rounded_box
 from ..surfaces import Surface, rect
+from ._shapes import slab_xz
 from .params import chance, clamp, pick, register_generator, uniform
-from .seating import slab, sweep_tube
+from .seating import sweep_tube
 
 Size = tuple[float, float, float]
 
@@ -409,7 +410,7 @@ def build_crib(params: CribParams, size: Size) -> list[Part]:
                 t = k / 8.0
                 x = x1 - (x1 - x0) * t
                 poly.append((x, zs + (top - zs) * math.sin(math.pi * t)))
-            parts.append(Part(f"end_panel_{i}", slab(poly[:2] + poly[2:], "y", y0, y1), mat))
+            parts.append(Part(f"end_panel_{i}", slab_xz(poly, y0, y1), mat))
         else:
             parts.append(Part(f"end_panel_{i}", rounded_box((x0, y0, C.deck + 0.01), (x1, y1, top), 0.006, steps=1), mat))
     deck_m = box((-hw + ps, -hd + ps, C.deck - 0.02), (hw - ps, hd - ps, C.deck))

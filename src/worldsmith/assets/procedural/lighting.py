@@ -28,9 +28,9 @@ import trimesh
 
 from ..parts import Part
 from ..primitives import box, cylinder, lathe, merge, rotation_z, rounded_box, transformed
+from ._shapes import (circle_loop, closed_mesh, ellipsoid, fit_exact, no_surfaces, revolve, rotation_x, sheet, sweep,
+                      translation)
 from .params import chance, clamp, pick, register_generator, uniform
-from .wall_decor import (circle_loop, closed_mesh, ellipsoid, fit_exact, no_surfaces, revolve, rot_x, sheet, sweep,
-                         translate)
 
 Size = tuple[float, float, float]
 LIGHT = "warm light"
@@ -129,6 +129,13 @@ def _ellipse_scale(w: float, d: float) -> tuple[float, float]:
     return (w / m, d / m)
 
 
+def _quarter_arc(r: float, z0: float, dz: float, n: int = 6, power: float = 1.0) -> list[tuple[float, float]]:
+    """(radius, height) points k = 1..n of a quarter ellipse leaving the axis at height ``z0`` and
+    reaching radius ``r`` at ``z0 + dz`` (a dome, bowl or shade outline; ``power`` < 1 flattens it)."""
+    qs = [math.pi / 2 * k / n for k in range(1, n + 1)]
+    return [(r * math.sin(q) ** power, z0 + dz * (1 - math.cos(q))) for q in qs]
+
+
 # ---------------------------------------------------------------------------------------------
 # ceiling light
 # ---------------------------------------------------------------------------------------------
@@ -165,8 +172,7 @@ def build_ceiling_light(params: CeilingLightParams, size: Size) -> list[Part]:
         dh = h - plate_t - knob
         parts.append(Part("canopy", _lathe([(0.0, h - plate_t), (R, h - plate_t), (R, h), (0.0, h)], 24, scale_xy=s),
                           p.metal))
-        quarter = [math.pi / 2 * k / 6 for k in range(1, 7)]
-        prof = [(0.0, knob)] + [(0.96 * R * math.sin(q), knob + dh * (1 - math.cos(q))) for q in quarter]
+        prof = [(0.0, knob)] + _quarter_arc(0.96 * R, knob, dh)
         prof.append((0.0, knob + dh + 0.001))
         parts.append(Part("shade", _lathe(prof, 24, scale_xy=s), LIGHT))
         br = min(0.3 * R, 0.35 * dh)
@@ -203,8 +209,7 @@ def build_ceiling_light(params: CeilingLightParams, size: Size) -> list[Part]:
         bowl_h = clamp(0.55 * h, 0.04, 0.14)
         stem_bottom = bowl_h * 0.9
         parts.append(Part("stem", cylinder((0.0, 0.0, 0.0), 0.006, stem_bottom, h - ct + 0.002, 12), p.metal))
-        outer = [(0.0, 0.0)] + [(R * math.sin(math.pi / 2 * k / 6), bowl_h * (1 - math.cos(math.pi / 2 * k / 6)))
-                                for k in range(1, 7)]
+        outer = [(0.0, 0.0)] + _quarter_arc(R, 0.0, bowl_h)
         parts.append(Part("shade", _shell(outer, 0.004, 24, scale_xy=s), LIGHT))
         br = clamp(0.25 * R, 0.02, 0.5 * bowl_h)
         parts.append(Part("bulb", _bulb(0.0, 0.0, stem_bottom, -min(br, 0.4 * stem_bottom), "a19"), LIGHT))
@@ -566,7 +571,7 @@ def _blade(shape: str, r0: float, r1: float, width: float, t: float, pitch: floa
             front[i, :, 2] = t / 2 - (0.004 * (1 - v ** 2) if shape == "leaf" else 0.0)
             back[i, :, 2] = -t / 2 - (0.004 * (1 - v ** 2) if shape == "leaf" else 0.0)
         mesh = sheet(front, back)
-    return transformed(mesh, rot_x(pitch))
+    return transformed(mesh, rotation_x(pitch))
 
 
 def build_ceiling_fan(params: CeilingFanParams, size: Size) -> list[Part]:
@@ -612,7 +617,7 @@ def build_ceiling_fan(params: CeilingFanParams, size: Size) -> list[Part]:
         for k in range(n):
             a = offs + 360.0 * k / n
             blade = _blade(p.blade_shape, r0, r0 + (tip(a) - r0) * scale, bw, 0.008, pitch)
-            out.append(transformed(blade, translate(0.0, 0.0, zb - 0.012) @ rotation_z(a)))
+            out.append(transformed(blade, translation(0.0, 0.0, zb - 0.012) @ rotation_z(a)))
         return out
 
     blades = make_blades(1.0)
@@ -621,7 +626,7 @@ def build_ceiling_fan(params: CeilingFanParams, size: Size) -> list[Part]:
     irons = []
     for k in range(n):
         iron = rounded_box((0.6 * motor_r, -0.018, -0.004), (r0 + 0.12, 0.018, 0.004), 0.003, 1)
-        irons.append(transformed(iron, translate(0.0, 0.0, zb - 0.004) @ rotation_z(offs + 360.0 * k / n)))
+        irons.append(transformed(iron, translation(0.0, 0.0, zb - 0.004) @ rotation_z(offs + 360.0 * k / n)))
     for k, b in enumerate(blades):
         parts.append(Part(f"blade_{k}", b, p.blade_material))
     parts.append(Part("blade_irons", merge(irons), p.metal))
@@ -629,8 +634,7 @@ def build_ceiling_fan(params: CeilingFanParams, size: Size) -> list[Part]:
         kr = clamp(0.65 * motor_r, 0.06, 0.1)
         housing = _ring(kr - 0.004, kr + 0.004, kr - 0.004, 0.7 * motor_r, 0.55 * kit_h, kit_h + 0.004, 20)
         parts.append(Part("light_housing", housing, p.metal))
-        outer = [(0.0, 0.0)] + [(kr * math.sin(math.pi / 2 * q / 5), 0.6 * kit_h * (1 - math.cos(math.pi / 2 * q / 5)))
-                                for q in range(1, 6)]
+        outer = [(0.0, 0.0)] + _quarter_arc(kr, 0.0, 0.6 * kit_h, 5)
         parts.append(Part("shade", _lathe(outer + [(0.0, 0.6 * kit_h)], 20), LIGHT))
         parts.append(Part("bulb", _bulb(0.0, 0.0, 0.55 * kit_h, -min(0.3 * kr, 0.5 * kit_h / 2.25), "globe"), LIGHT))
     else:
@@ -740,11 +744,9 @@ def build_floor_lamp(params: FloorLampParams, size: Size) -> list[Part]:
         z_dome_top = float(bez[-1, 1]) - 0.01
         pts = np.column_stack([bez[:, 0], np.zeros(len(bez)), bez[:, 1]])
         parts.append(Part("pole", sweep(pts, pr, 8), p.metal))
-        outer = [(0.0, z_dome_top)] + [(rs * math.sin(math.pi / 2 * k / 6),
-                                                  z_dome_top - dome_h * (1 - math.cos(math.pi / 2 * k / 6)))
-                                                 for k in range(1, 7)]
+        outer = [(0.0, z_dome_top)] + _quarter_arc(rs, z_dome_top, -dome_h)
         mat = LIGHT if p.dome_material == "frosted glass" else p.dome_material
-        parts.append(Part("shade", transformed(_shell(outer, 0.003, 24), translate(xs, 0.0, 0.0)), mat))
+        parts.append(Part("shade", transformed(_shell(outer, 0.003, 24), translation(xs, 0.0, 0.0)), mat))
         br = clamp(0.3 * rs, 0.025, 0.05)
         parts.append(Part("bulb", _bulb(xs, 0.0, z_dome_top - 0.01, -br, "globe"), LIGHT))
         return fit_exact(parts, size)
@@ -755,8 +757,7 @@ def build_floor_lamp(params: FloorLampParams, size: Size) -> list[Part]:
         bowl_h = clamp(0.1 * h, 0.1, 0.18)
         z_b0 = h - bowl_h
         parts.append(Part("pole", cylinder((0.0, 0.0, 0.0), 0.012, 0.03, z_b0 + 0.01, 12), p.metal))
-        quarter = [math.pi / 2 * k / 6 for k in range(1, 7)]
-        outer = [(0.0, z_b0)] + [(R * math.sin(q) ** 0.8, z_b0 + bowl_h * (1 - math.cos(q))) for q in quarter]
+        outer = [(0.0, z_b0)] + _quarter_arc(R, z_b0, bowl_h, power=0.8)
         mat = LIGHT if p.dome_material == "frosted glass" else p.dome_material
         parts.append(Part("shade", _shell(outer, 0.003, 24, scale_xy=s), mat))
         parts.append(Part("bulb", _bulb(0.0, 0.0, z_b0 + 0.01, 0.3 * R * 0.6, "a19"), LIGHT))
@@ -836,13 +837,13 @@ def sample_table_lamp_params(rng: np.random.Generator, size: Size, category: str
 
 def build_table_lamp(params: TableLampParams, size: Size) -> list[Part]:
     """A table lamp: base, neck and socket, bulb inside a glowing shade (or a desk task lamp)."""
-    w, d, h = (float(v) for v in size)
     p = params
+    if p.base == "desk":
+        return _desk_lamp(p, size)
+    w, d, h = (float(v) for v in size)
     s = _ellipse_scale(w, d)
     R = min(w, d) / 2.0
     parts: list[Part] = []
-    if p.base == "desk":
-        return _desk_lamp(p, size)
     sh = clamp(p.shade_height_frac * h, 0.08, 0.5 * h)
     z_s0 = h - sh
     parts += _lamp_shade(p.shade, R, sh, z_s0, s, p.trim_material)
@@ -898,7 +899,7 @@ def _desk_lamp(p: TableLampParams, size: Size) -> list[Part]:
     outer = [(0.0, sl), (0.3 * sr, sl), (0.55 * sr, 0.6 * sl), (sr, 0.0)]
     shade = _shell(outer, 0.002, 20)
     bulb = _bulb(0.0, 0.0, sl - 0.01, -min(0.35 * sr, 0.03), "a19", 12)
-    tilt = translate(head[0], head[1], head[2]) @ rot_x(35.0) @ translate(0.0, 0.0, -sl)
+    tilt = translation(head[0], head[1], head[2]) @ rotation_x(35.0) @ translation(0.0, 0.0, -sl)
     parts.append(Part("shade", transformed(shade, tilt), p.base_material))
     parts.append(Part("bulb", transformed(bulb, tilt), LIGHT))
     return fit_exact(parts, size)

@@ -22,10 +22,11 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import box, cylinder, lathe, merge, rounded_box, transformed
+from ..primitives import box, cylinder, lathe, merge, rotation_z, rounded_box, transformed
 from ..surfaces import Surface, rect
+from ._shapes import no_surfaces, pivoted, rotation_x, translate
 from .params import chance, clamp, pick, register_generator, uniform
-from .tableware import _fit, _hits_z, _moved, _ring, _rot_x, _rot_z, _solid
+from .tableware import _fit, _hits_z, _ring, _solid
 
 Size = tuple[float, float, float]
 
@@ -150,11 +151,6 @@ def build_book(params: BookParams, size: Size) -> list[Part]:
     return _fit(parts, size)
 
 
-def book_surfaces(params: BookParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a book."""
-    return []
-
-
 # ---------------------------------------------------------------------------------------------------
 # magazine
 # ---------------------------------------------------------------------------------------------------
@@ -227,7 +223,7 @@ def build_magazine(params: MagazineParams, size: Size) -> list[Part]:
         cover = box((-mw / 2.0, -md / 2.0, z0 + tm - ct), (mw / 2.0, md / 2.0, z0 + tm))
         back = box((-mw / 2.0, -md / 2.0, z0), (mw / 2.0, md / 2.0, z0 + ct))
         spine = box((-mw / 2.0, -md / 2.0, z0), (-mw / 2.0 + 0.001, md / 2.0, z0 + tm))
-        m = _rot_z(ang)
+        m = rotation_z(ang)
         mat = mats[i % len(mats)]
         parts.append(Part(f"pages_{i}", transformed(pages, m), "white paper"))
         parts.append(Part(f"cover_{i}", transformed(merge([cover, back, spine]), m), mat))
@@ -408,7 +404,7 @@ def build_laptop(params: LaptopParams, size: Size) -> list[Part]:
             )
         )
     if is_open:
-        m = _rot_x(theta, (0.0, yb0, tb))
+        m = pivoted(rotation_x(theta), (0.0, yb0, tb))
         pieces = [(n, transformed(mesh, m), mat) for n, mesh, mat in pieces]
         hr = min(0.6 * tb, 0.007)
         parts.append(
@@ -570,11 +566,6 @@ def build_keyboard(params: KeyboardParams, size: Size) -> list[Part]:
     return _fit(parts, size)
 
 
-def keyboard_surfaces(params: KeyboardParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a keyboard."""
-    return []
-
-
 # ---------------------------------------------------------------------------------------------------
 # speaker
 # ---------------------------------------------------------------------------------------------------
@@ -690,10 +681,10 @@ def build_speaker(params: SpeakerParams, size: Size) -> list[Part]:
                 scale_xy=(d / 2.0, h / 2.0),
             )
             if s < 0:
-                m = _moved(m, -w / 2.0, 0.0, h / 2.0)
+                m = translate(m, -w / 2.0, 0.0, h / 2.0)
             else:
-                m = transformed(m, _rot_z(180.0))
-                m = _moved(m, w / 2.0, 0.0, h / 2.0)
+                m = transformed(m, rotation_z(180.0))
+                m = translate(m, w / 2.0, 0.0, h / 2.0)
             ends.append(m)
         parts.append(Part("end_caps", merge(ends), "black rubber"))
         body = lathe(
@@ -789,13 +780,8 @@ def build_speaker(params: SpeakerParams, size: Size) -> list[Part]:
     return _fit(parts, size)
 
 
-def speaker_surfaces(params: SpeakerParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a speaker."""
-    return []
-
-
-register_generator("book", BookParams, build_book, book_surfaces, sample_book_params)
+register_generator("book", BookParams, build_book, no_surfaces, sample_book_params)
 register_generator("magazine", MagazineParams, build_magazine, magazine_surfaces, sample_magazine_params)
 register_generator("laptop", LaptopParams, build_laptop, laptop_surfaces, sample_laptop_params)
-register_generator("keyboard", KeyboardParams, build_keyboard, keyboard_surfaces, sample_keyboard_params)
-register_generator("speaker", SpeakerParams, build_speaker, speaker_surfaces, sample_speaker_params)
+register_generator("keyboard", KeyboardParams, build_keyboard, no_surfaces, sample_keyboard_params)
+register_generator("speaker", SpeakerParams, build_speaker, no_surfaces, sample_speaker_params)

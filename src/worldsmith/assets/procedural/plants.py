@@ -22,9 +22,9 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import lathe, merge, rotation_z, rounded_box, transformed
+from ..primitives import lathe, merge, raw_mesh, rotation_z, rounded_box, transformed
+from ._shapes import chaikin, ellipsoid, fit_exact, no_surfaces, rotation_y, sheet, sweep, translation
 from .params import chance, clamp, pick, register_generator, uniform
-from .wall_decor import chaikin, ellipsoid, fit_exact, no_surfaces, rot_y, sheet, sweep, translate
 
 Size = tuple[float, float, float]
 LEAVES = "green leaves"
@@ -81,7 +81,7 @@ def leaf(length: float, width: float, pitch_deg: float, droop_deg: float, shape:
 
 
 def _placed(mesh: trimesh.Trimesh, x: float, y: float, z: float, yaw_deg: float) -> trimesh.Trimesh:
-    return transformed(mesh, translate(x, y, z) @ rotation_z(yaw_deg))
+    return transformed(mesh, translation(x, y, z) @ rotation_z(yaw_deg))
 
 
 def _fit_plant(pot: list[Part], foliage: list[Part], size: Size, z_soil: float, cap: float = 1.7) -> list[Part]:
@@ -115,7 +115,7 @@ def _fit_plant(pot: list[Part], foliage: list[Part], size: Size, z_soil: float, 
         for a in (0, 1):
             v[:, a] = np.where(v[:, a] > 0, v[:, a] * f[(a, 1)], v[:, a] * f[(a, -1)])
         v[:, 2] = np.where(v[:, 2] > z_soil, z_soil + (v[:, 2] - z_soil) * kz, v[:, 2])
-        out.append(Part(p.name, trimesh.Trimesh(v, p.mesh.faces.copy(), process=False), p.material))
+        out.append(Part(p.name, raw_mesh(v, p.mesh.faces.copy()), p.material))
     return fit_exact(out, size)
 
 
@@ -429,7 +429,7 @@ def _rosette(cx: float, cy: float, z: float, R: float, rng: np.random.Generator,
         for k in range(n):
             yaw = off + 360.0 * k / n
             m = ellipsoid((L / 2, 0.0, 0.0), (L / 2, 0.28 * L, 0.12 * L), 8, 3)
-            m = transformed(m, translate(cx, cy, z + 0.06 * R * ri) @ rotation_z(yaw) @ rot_y(-pitch))
+            m = transformed(m, translation(cx, cy, z + 0.06 * R * ri) @ rotation_z(yaw) @ rotation_y(-pitch))
             out.append(m)
     return out
 
@@ -477,7 +477,7 @@ def build_small_plant(params: SmallPlantParams, size: Size) -> list[Part]:
         v = body.vertices.copy()  # ribs
         ang = np.arctan2(v[:, 1], v[:, 0])
         v[:, :2] *= (1.0 + 0.08 * np.cos(8 * ang))[:, None]
-        foliage.append(Part("cactus", trimesh.Trimesh(v, body.faces.copy(), process=False), LEAVES))
+        foliage.append(Part("cactus", raw_mesh(v, body.faces.copy()), LEAVES))
         if not barrel and p.count > 0:
             arms = []
             long_x = hx >= hy
@@ -491,7 +491,7 @@ def build_small_plant(params: SmallPlantParams, size: Size) -> list[Part]:
                 top = min(z0 + hf * rng.uniform(0.25, 0.4), z_soil + hf - ar)
                 pts = [(0.5 * cr * ca, 0.5 * cr * sa, z0), (0.6 * out * ca, 0.6 * out * sa, z0 + 0.5 * ar),
                        (out * ca, out * sa, z0 + 1.5 * ar), (out * ca, out * sa, top)]
-                arms.append(sweep(chaikin_pts(pts), ar, 8))
+                arms.append(sweep(chaikin(pts, 2), ar, 8))
                 arms.append(ellipsoid(pts[-1], (ar, ar, ar), 8, 4))
             foliage.append(Part("cactus_arms", merge(arms), LEAVES))
     elif p.species == "pilea":
@@ -508,7 +508,7 @@ def build_small_plant(params: SmallPlantParams, size: Size) -> list[Part]:
             pts = [(0.0, 0.0, z_soil), (0.3 * end[0], 0.3 * end[1], z_soil + 0.75 * top), end]
             stems.append(sweep(pts, 0.0015, 4))
             lm = ellipsoid((0.0, 0.0, 0.0), (lr, lr, 0.12 * lr), 8, 3)
-            leaves.append(transformed(lm, translate(*end) @ rotation_z(math.degrees(a)) @ rot_y(-30.0 * f)))
+            leaves.append(transformed(lm, translation(*end) @ rotation_z(math.degrees(a)) @ rotation_y(-30.0 * f)))
         foliage.append(Part("stems", merge(stems), LEAVES))
         foliage.append(Part("leaves", merge(leaves), LEAVES))
     elif p.species == "snake":
@@ -536,11 +536,6 @@ def build_small_plant(params: SmallPlantParams, size: Size) -> list[Part]:
         foliage.append(Part("vines", merge(vines), LEAVES))
         foliage.append(Part("leaves", merge(leaves), LEAVES))
     return _fit_plant(pot, foliage, size, z_soil)
-
-
-def chaikin_pts(pts: list[tuple[float, float, float]]) -> np.ndarray:
-    """A smoothed polyline through ``pts`` (ends kept)."""
-    return chaikin(np.asarray(pts, dtype=float), 2)
 
 
 register_generator("small_plant", SmallPlantParams, build_small_plant, no_surfaces, sample_small_plant_params)

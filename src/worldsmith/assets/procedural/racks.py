@@ -25,10 +25,12 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
+from ...scene.geometry import signed_area
 from ..primitives import box, cylinder, cylinder_along, frustum, lathe, merge, rounded_box
 from ..surfaces import Surface, rect
+from ._shapes import fit_exact, no_surfaces, slab_xz, slab_yz, sphere, superellipse_ring
 from .params import chance, clamp, pick, register_generator, uniform
-from .seating import ellipse_path, fit_exact, rod, slab, slanted, sphere, sweep_tube
+from .seating import rod, slanted, sweep_tube
 
 Size = tuple[float, float, float]
 
@@ -122,15 +124,14 @@ def _bracket(style: str, x: float, hd: float, d: float, z0: float, bh: float, ma
     arm = 0.85 * d
     if style == "wood":
         poly = [(-hd, z0 - 0.0005), (-hd + arm, z0 - 0.0005), (-hd, zb)]
-        return Part(name, slab(poly, "x", x - 0.009, x + 0.009), mat)
+        return Part(name, slab_yz(poly, x - 0.009, x + 0.009), mat)
     if style == "pipe":
         r = min(0.011, 0.3 * bh)
         yv = -hd + 0.004 + r
         pieces = [cylinder((x, yv, 0.0), r, zb, z0 - r, 12), sphere((x, yv, z0 - r), r, 12, 6),
                   cylinder_along("y", (x, yv, z0 - r), arm - (yv + hd), r, 12)]
         if bh >= 4.4 * r:
-            pieces.append(lathe([(0.0, 0.0), (2.2 * r, 0.0), (2.2 * r, 0.006), (0.0, 0.006)], 12, (x, -hd, zb + 2.2 * r),
-                                axis="y"))
+            pieces.append(cylinder_along("y", (x, -hd, zb + 2.2 * r), 0.006, 2.2 * r, 12))
         return Part(name, merge(pieces), mat)
     s = min(0.004, 0.3 * bh)
     return Part(name, merge([box((x - 0.012, -hd, zb), (x + 0.012, -hd + 0.004, z0)),
@@ -359,8 +360,8 @@ def build_wine_rack(params: WineRackParams, size: Size) -> list[Part]:
                     c = base_c + k * s
                     poly = _clip(rect_poly, (1.0, -sign), c + off, keep_le=True)
                     poly = _clip(poly, (1.0, -sign), c - off, keep_le=False)
-                    if len(poly) >= 3 and _area(poly) > 1e-6:
-                        meshes.append(slab(poly, "y", -hd, hd))
+                    if len(poly) >= 3 and abs(signed_area(poly)) > 1e-6:
+                        meshes.append(slab_xz(poly, -hd, hd))
             if meshes:
                 parts.append(Part("lattice", merge(meshes), mat))
             # bottles in the diamonds: a square lattice along the boards
@@ -393,7 +394,7 @@ def build_wine_rack(params: WineRackParams, size: Size) -> list[Part]:
         g = glass[int(_hash01(p.bottle_seed + 7, i) * len(glass))]
         by_mat.setdefault(g, []).append(_bottle(x, y_b, z, L, r))
         nr = max(0.35 * r, 0.006)
-        caps.append(lathe([(0.0, 0.0), (1.2 * nr, 0.0), (1.2 * nr, 0.12 * L), (0.0, 0.12 * L)], 8, (x, y_b + 0.87 * L, z), axis="y"))
+        caps.append(cylinder_along("y", (x, y_b + 0.87 * L, z), 0.12 * L, 1.2 * nr, 8))
     for k, (g, ms) in enumerate(sorted(by_mat.items())):
         parts.append(Part(f"bottles_{k}", merge(ms), g))
     if caps:
@@ -416,11 +417,6 @@ def _clip(poly: list[tuple[float, float]], n: tuple[float, float], c: float, kee
             tt = fa / (fa - fb)
             out.append((a[0] + tt * (b[0] - a[0]), a[1] + tt * (b[1] - a[1])))
     return out
-
-
-def _area(poly: list[tuple[float, float]]) -> float:
-    return 0.5 * abs(sum(poly[i][0] * poly[(i + 1) % len(poly)][1] - poly[(i + 1) % len(poly)][0] * poly[i][1]
-                         for i in range(len(poly))))
 
 
 def wine_rack_surfaces(params: WineRackParams, size: Size) -> list[Surface]:
@@ -592,7 +588,7 @@ def _garment(i: int, x: float, gt: float, gw: float, zb: float, kind: int, mat: 
     arc = [(x, Rh * math.cos(math.radians(a)), R.z_rod + Rh * math.sin(math.radians(a)))
            for a in sorted(set(angles + [90]), reverse=True)]
     hook = sweep_tube([(x, 0.0, top - 0.02)] + arc, R.wire, 8)
-    parts = [Part(f"hanger_{i}", merge([slab(hanger, "x", x - 0.004, x + 0.004), hook]),
+    parts = [Part(f"hanger_{i}", merge([slab_yz(hanger, x - 0.004, x + 0.004), hook]),
                   "walnut wood" if kind == 2 else "black plastic")]
     gtop = top - 0.04
     sh = 0.05
@@ -603,19 +599,19 @@ def _garment(i: int, x: float, gt: float, gw: float, zb: float, kind: int, mat: 
         half = min(0.17, 0.9 * Hw / 1.15)
         poly = [(-half * 1.15, zb), (half * 1.15, zb), (half, gtop - sh), (min(neck, 0.8 * half), gtop),
                 (-min(neck, 0.8 * half), gtop), (-half, gtop - sh)]
-        return parts + [Part(f"garment_{i}", slab(poly, "x", x0, x1), mat)]
+        return parts + [Part(f"garment_{i}", slab_yz(poly, x0, x1), mat)]
     half = min(0.19, 0.72 * Hw)
     sw = max(0.02, min(0.08, Hw - half - 0.015))
     neck = min(neck, 0.8 * half)
     body = [(-half, zb), (half, zb), (half, gtop - sh), (neck, gtop), (-neck, gtop), (-half, gtop - sh)]
     slen = (0.9 if kind == 2 else 0.6) * (gtop - zb)
-    pieces = [slab(body, "x", x0, x1)]
+    pieces = [slab_yz(body, x0, x1)]
     for sgn in (-1.0, 1.0):
         sleeve = [(half - 0.03, gtop - sh + 0.012), (half + sw, gtop - sh - 0.03), (half + sw + 0.012, gtop - sh - slen),
                   (half - 0.005, gtop - sh - slen + 0.01)]
         if sgn < 0:
             sleeve = [(-yy, zz) for yy, zz in reversed(sleeve)]
-        pieces.append(slab(sleeve, "x", x0 + 0.002, x1 - 0.002))
+        pieces.append(slab_yz(sleeve, x0 + 0.002, x1 - 0.002))
     return parts + [Part(f"garment_{i}", merge(pieces), mat)]
 
 
@@ -753,7 +749,7 @@ def build_coat_rack(params: CoatRackParams, size: Size) -> list[Part]:
     if p.umbrella_ring:
         zr = clamp(0.3 * h, 0.45, 0.6)
         rr = min(a, b) - 0.06
-        parts.append(Part("umbrella_ring", sweep_tube(ellipse_path(rr, rr, zr, 24), 0.007, 8, closed=True, up=(0, 0, 1)),
+        parts.append(Part("umbrella_ring", sweep_tube(superellipse_ring(rr, rr, zr, n=24), 0.007, 8, closed=True, up=(0, 0, 1)),
                           p.hook_material))
         for j in range(3):
             t = math.radians(90.0 + 120.0 * j)
@@ -786,12 +782,7 @@ def _coat_hook_meshes(style: str, pr: float, reach: float, z: float, c: float, s
     return out
 
 
-def coat_rack_surfaces(params: CoatRackParams, size: Size) -> list[Surface]:
-    """Nothing stands on a coat stand."""
-    return []
-
-
-register_generator("coat_rack", CoatRackParams, build_coat_rack, coat_rack_surfaces, sample_coat_rack_params)
+register_generator("coat_rack", CoatRackParams, build_coat_rack, no_surfaces, sample_coat_rack_params)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -887,7 +878,7 @@ def build_coat_hook(params: CoatHookParams, size: Size) -> list[Part]:
         for i, s in enumerate((-1.0, 1.0)):
             x = s * (hw - min(0.03, 0.1 * H.w))
             poly = [(y_face - 0.001, H.hb - bl), (y_face - 0.001, H.hb), (hd - 0.01, H.hb)]
-            parts.append(Part(f"shelf_bracket_{i}", slab(poly, "x", x - 0.008, x + 0.008), p.board_material))
+            parts.append(Part(f"shelf_bracket_{i}", slab_yz(poly, x - 0.008, x + 0.008), p.board_material))
     return parts
 
 

@@ -25,32 +25,10 @@ import trimesh
 from ..parts import Part
 from ..primitives import box, cylinder, frustum, lathe, merge, shear_y_by_z, transformed
 from ..surfaces import Surface, rect
-from ._shapes import monotone_prism, rbox, translate, tube
+from ._shapes import monotone_prism, pivoted, rbox, rotation_y, sphere, translate, tube
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# private mesh helpers
-
-
-def _sphere(c, r: float, sections: int = 12, rings: int = 6) -> trimesh.Trimesh:
-    prof = [(r * math.sin(math.pi * k / rings), r - r * math.cos(math.pi * k / rings)) for k in range(rings + 1)]
-    prof[0], prof[-1] = (0.0, 0.0), (0.0, 2.0 * r)
-    return lathe(prof, sections, (c[0], c[1], c[2] - r))
-
-
-def _rot_y(deg: float, pivot) -> np.ndarray:
-    """4x4 rotation about a line parallel to Y through ``pivot`` (x, z); positive lifts -X."""
-    t = math.radians(deg)
-    c, s = math.cos(t), math.sin(t)
-    m = np.eye(4)
-    m[0, 0], m[0, 2], m[2, 0], m[2, 2] = c, s, -s, c
-    px, pz = pivot
-    m[0, 3] = px - c * px - s * pz
-    m[2, 3] = pz + s * px - c * pz
-    return m
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -372,7 +350,7 @@ def _build_grand(p: PianoParams, g: _Grand) -> list[Part]:
         main = monotone_prism(yl, np.interp(yl, ys, xl), np.interp(yl, ys, xr), g.case_top, g.case_top + g.lid_t)
         folded = rbox((-w / 2, ycf - 2 * flap, g.case_top + g.lid_t), (w / 2, ycf - flap,
                                                                                g.case_top + 2 * g.lid_t), 0.004)
-        rot = _rot_y(g.open_deg, (w / 2, g.case_top))
+        rot = pivoted(rotation_y(g.open_deg), (w / 2, 0.0, g.case_top))  # hinged on the bass side, -X rises
         main, folded = transformed(main, rot), transformed(folded, rot)
         shift = w / 2 - max(float(main.bounds[1][0]), float(folded.bounds[1][0]))
         main, folded = translate(main, dx=shift), translate(folded, dx=shift)
@@ -584,7 +562,7 @@ def _pool_balls(f: _Pool) -> list[Part]:
         for j in range(row + 1):
             x = apex + row * r * math.sqrt(3.0) * 1.001
             y = (j - row / 2.0) * 2.002 * r
-            ball = _sphere((x, y, f.felt_z + r), r, 12, 5)
+            ball = sphere((x, y, f.felt_z + r), r, 12, 5)
             if row == 2 and j == 1:
                 black = ball
             elif k % 2 == 0:
@@ -595,7 +573,7 @@ def _pool_balls(f: _Pool) -> list[Part]:
                 k += 1
     return [Part("balls_red", merge(reds), "red plastic"), Part("balls_yellow", merge(yellows), "yellow plastic"),
             Part("ball_black", black, "black plastic"),
-            Part("cue_ball", _sphere((-f.lx / 2.0, 0.0, f.felt_z + r), r, 12, 5), "white plastic")]
+            Part("cue_ball", sphere((-f.lx / 2.0, 0.0, f.felt_z + r), r, 12, 5), "white plastic")]
 
 
 def _pool_base(p: PoolTableParams, f: _Pool) -> list[Part]:
@@ -795,7 +773,7 @@ def build_arcade_machine(params: ArcadeMachineParams, size: Size) -> list[Part]:
         xj = x0 - 0.06
         zj = panel_z(yc)
         sticks.append(cylinder((xj, yc, 0.0), stick_r, zj - 0.01, zj + 0.05, 8))
-        knobs.append(_sphere((xj, yc, zj + 0.05 + knob_r * 0.6), knob_r, 12, 6))
+        knobs.append(sphere((xj, yc, zj + 0.05 + knob_r * 0.6), knob_r, 12, 6))
         cols = (nb + 1) // 2
         for b in range(nb):
             row, col = divmod(b, cols)
@@ -830,7 +808,7 @@ def build_arcade_machine(params: ArcadeMachineParams, size: Size) -> list[Part]:
                                                         (hx, float(np.interp(a.z_m0 - 0.01, zs, yf)) - 0.004,
                                                          a.z_m0 + 0.005), 0.003), "black plastic"))
     # coin door and kick plate on the lower front
-    yl = a.y_low - 0.012 if p.style != "candy" else a.y_low - 0.012
+    yl = a.y_low - 0.012
     cd_w = min(0.13, 0.3 * w)
     z0 = 0.3 * a.z_cp
     parts.append(Part("coin_door", rbox((-cd_w, yl - 0.01, z0), (cd_w, yl + 0.008, z0 + 0.3), 0.004),

@@ -17,9 +17,9 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import box, cylinder, lathe, merge, prism, rounded_box
+from ..primitives import box, cylinder, lathe, merge, prism, raw_mesh, rounded_box
+from ._shapes import fit_exact, no_surfaces, sheet, slab_yz, sweep
 from .params import chance, clamp, pick, register_generator, uniform
-from .wall_decor import fit_exact, no_surfaces, sheet, slab_yz, sweep
 
 Size = tuple[float, float, float]
 
@@ -30,7 +30,7 @@ def _bend(mesh: trimesh.Trimesh, k: float) -> trimesh.Trimesh:
         return mesh
     v = mesh.vertices.copy()
     v[:, 1] += k * v[:, 0] ** 2
-    return trimesh.Trimesh(v, mesh.faces.copy(), process=False)
+    return raw_mesh(v, mesh.faces.copy())
 
 
 def _xslab(x0: float, x1: float, y0: float, y1: float, z0: float, z1: float, n: int) -> trimesh.Trimesh:

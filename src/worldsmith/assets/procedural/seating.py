@@ -12,8 +12,9 @@
 - ``pet_bed``: a round bolster ring, an oval lounger open at the front (+Y), a rectangular bolster
   bed with a low front, or a raised cot on a tube frame.
 
-This module also holds small watertight shape helpers (swept tubes, extruded strips and slabs,
-slanted legs, spheres) that the other furniture modules of this group reuse.
+This module also holds small watertight shape helpers (swept tubes, extruded strips, slanted legs,
+rods) that the other furniture modules of this group reuse; helpers every generator group uses
+(slabs, spheres, superellipse rings, the exact-size fit) live in ``_shapes``.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import (box, cylinder, cylinder_along, frustum, lathe, merge, prism, rounded_box, shear_y_by_z,
-                          transformed)
+from ..primitives import box, cylinder, cylinder_along, frustum, lathe, merge, rounded_box, shear_y_by_z, transformed
 from ..surfaces import Surface, rect
+from ._shapes import closed_mesh, sphere, superellipse_ring
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
@@ -36,17 +37,6 @@ Size = tuple[float, float, float]
 
 # ----------------------------------------------------------------------------------------------
 # shared shape helpers (watertight, process=False, deterministic)
-
-
-def _mk(vertices: np.ndarray, faces: np.ndarray) -> trimesh.Trimesh:
-    """A mesh from a closed triangle set, wound outwards (flipped when its signed volume is negative)."""
-    v = np.asarray(vertices, dtype=np.float64)
-    f = np.asarray(faces, dtype=np.int64)
-    tri = v[f]
-    vol = float(np.einsum("ij,ij->i", tri[:, 0], np.cross(tri[:, 1], tri[:, 2])).sum())
-    if vol < 0:
-        f = f[:, ::-1]
-    return trimesh.Trimesh(v, np.ascontiguousarray(f), process=False)
 
 
 def sweep_tube(path: Sequence[Sequence[float]], radius: float | tuple[float, float], sections: int = 12,
@@ -112,17 +102,7 @@ def sweep_tube(path: Sequence[Sequence[float]], radius: float | tuple[float, flo
         faces.append(np.stack([np.full(k, c0), jn, j], 1))
         last = (n - 1) * k
         faces.append(np.stack([np.full(k, c1), last + j, last + jn], 1))
-    return _mk(verts, np.concatenate(faces))
-
-
-def ellipse_path(a: float, b: float, z: float, n: int = 24, cx: float = 0.0, cy: float = 0.0) -> np.ndarray:
-    """Points of a horizontal ellipse (n a multiple of 4, starting on +X: the extremes are exact)."""
-    n = max(8, n // 4 * 4)
-    t = np.arange(n) * (2.0 * math.pi / n)
-    c, s = np.cos(t), np.sin(t)
-    c[np.abs(c) < 1e-15] = 0.0
-    s[np.abs(s) < 1e-15] = 0.0
-    return np.stack([cx + a * c, cy + b * s, np.full(n, float(z))], 1)
+    return closed_mesh(verts, np.concatenate(faces))
 
 
 def rounded_rect_path(hx: float, hy: float, z: float, r: float, per_corner: int = 3) -> np.ndarray:
@@ -159,19 +139,7 @@ def band_x(bottom: Sequence[tuple[float, float]], top: Sequence[tuple[float, flo
     for kk in range(len(loop)):
         a, c = loop[kk], loop[(kk + 1) % len(loop)]
         faces.append(np.array([[c, a, a + 2 * n], [c, a + 2 * n, c + 2 * n]]))
-    return _mk(v, np.concatenate(faces))
-
-
-def slab(polygon: Sequence[tuple[float, float]], axis: str, a0: float, a1: float) -> trimesh.Trimesh:
-    """A convex polygon extruded along a horizontal axis: ``axis="x"``: polygon of (y, z) points,
-    extruded over x in [a0, a1]; ``axis="y"``: polygon of (x, z) points, over y in [a0, a1]."""
-    m = prism(polygon, a0, a1)
-    M = np.eye(4)
-    if axis == "x":
-        M[:3, :3] = [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
-    else:
-        M[:3, :3] = [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
-    return transformed(m, M)
+    return closed_mesh(v, np.concatenate(faces))
 
 
 def slanted(bottom: tuple[float, float], top: tuple[float, float], z0: float, z1: float, r: float,
@@ -213,13 +181,6 @@ def rod(p0: Sequence[float], p1: Sequence[float], r: float, sections: int = 8) -
     return transformed(base, m)
 
 
-def sphere(center: Sequence[float], r: float, sections: int = 12, rings: int = 6) -> trimesh.Trimesh:
-    """A UV sphere of radius ``r`` (extremes exact on all three axes for even ``rings``)."""
-    t = np.linspace(0.0, math.pi, rings + 1)
-    prof = [(0.0, 0.0)] + [(r * math.sin(a), r - r * math.cos(a)) for a in t[1:-1]] + [(0.0, 2.0 * r)]
-    return lathe(prof, sections, (center[0], center[1], center[2] - r))
-
-
 def round_profile(R: float, z0: float, z1: float, e: float, steps: int = 3) -> list[tuple[float, float]]:
     """Lathe profile of a disc of radius ``R`` from ``z0`` to ``z1`` with its edges rounded by ``e``."""
     e = min(e, 0.49 * (z1 - z0), 0.49 * R)
@@ -241,17 +202,6 @@ def round_profile(R: float, z0: float, z1: float, e: float, steps: int = 3) -> l
 def ellipse_polygon(a: float, b: float, n: int = 12, cx: float = 0.0, cy: float = 0.0) -> tuple:
     """A counter-clockwise polygon on the ellipse of half axes (a, b)."""
     return tuple((cx + a * math.cos(2 * math.pi * i / n), cy + b * math.sin(2 * math.pi * i / n)) for i in range(n))
-
-
-def fit_exact(parts: list[Part], size: Size) -> list[Part]:
-    """Parts moved and scaled (a hair) so that their joint bounds are exactly ``size`` (centred in
-    XY, bottom at z = 0); for shapes whose design bounds are only nearly exact (curves, tubes)."""
-    lo = np.min([p.mesh.bounds[0] for p in parts], axis=0)
-    hi = np.max([p.mesh.bounds[1] for p in parts], axis=0)
-    scale = np.asarray(size, dtype=float) / np.maximum(hi - lo, 1e-9)
-    m = np.diag([scale[0], scale[1], scale[2], 1.0])
-    m[:3, 3] = -np.array([(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0, lo[2]]) * scale
-    return [Part(p.name, transformed(p.mesh, m), p.material) for p in parts]
 
 
 def shift_y_to(parts: list[tuple[str, trimesh.Trimesh, str]], y_min: float) -> list[Part]:
@@ -615,7 +565,7 @@ def build_stool(params: StoolParams, size: Size) -> list[Part]:
         if p.footring and f.h >= 0.42:
             zf = clamp(p.footring_height_frac, 0.2, 0.5) * f.z_sb
             rr = 0.75 * min(a, b)
-            parts.append(Part("footring", sweep_tube(ellipse_path(rr, rr, zf, 24), 0.009, 8, closed=True, up=(0, 0, 1)),
+            parts.append(Part("footring", sweep_tube(superellipse_ring(rr, rr, zf, n=24), 0.009, 8, closed=True, up=(0, 0, 1)),
                               p.frame_material))
             for i in range(3):
                 t = math.radians(90.0 + 120.0 * i)
@@ -633,7 +583,7 @@ def build_stool(params: StoolParams, size: Size) -> list[Part]:
         rr = clamp(0.6 * r, 0.006, 0.012)
         if p.seat_shape == "round":
             fa = math.hypot(pts[0][0] / a, pts[0][1] / b)
-            parts.append(Part("footring", sweep_tube(ellipse_path(fa * a, fa * b, zf, 24), rr, 8, closed=True, up=(0, 0, 1)),
+            parts.append(Part("footring", sweep_tube(superellipse_ring(fa * a, fa * b, zf, n=24), rr, 8, closed=True, up=(0, 0, 1)),
                               p.frame_material))
         else:
             for i in range(4):
@@ -928,6 +878,7 @@ class _CushionFrame:
     h: float
     z0: float  # bottom of the body (leg height)
     e: float  # rim rounding / bulge inset
+    se: float  # edge rounding of a square body
     rp: float  # piping radius
     flat: float  # inset of the flat top from the outer edge
 
@@ -943,7 +894,8 @@ def _cushion_frame(p: FloorCushionParams, size: Size) -> _CushionFrame:
     else:
         e = clamp(p.bulge, 0.0, 0.15) * m + rp
     flat = e + rp + 0.004
-    return _CushionFrame(w, d, h, z0, e, rp, flat)
+    se = e if p.style == "cushion" else clamp(0.35 * e + 0.015, 0.01, 0.45 * bh)
+    return _CushionFrame(w, d, h, z0, e, se, rp, flat)
 
 
 def build_floor_cushion(params: FloorCushionParams, size: Size) -> list[Part]:
@@ -980,10 +932,10 @@ def build_floor_cushion(params: FloorCushionParams, size: Size) -> list[Part]:
             for i, z in enumerate(zs):
                 ra = a - rp if p.style == "cushion" else a - f.e + rp * 0.3
                 rb_ = b - rp if p.style == "cushion" else b - f.e + rp * 0.3
-                parts.append(Part(f"piping_{i}", sweep_tube(ellipse_path(ra, rb_, z, 32), rp, 8, closed=True, up=(0, 0, 1)),
+                parts.append(Part(f"piping_{i}", sweep_tube(superellipse_ring(ra, rb_, z, n=32), rp, 8, closed=True, up=(0, 0, 1)),
                                   p.trim_material))
     else:
-        e = f.e if p.style == "cushion" else clamp(0.35 * f.e + 0.015, 0.01, 0.45 * bh)
+        e = f.se
         parts.append(Part("cushion", rounded_box((-a + rp * 0.6, -b + rp * 0.6, z0), (a - rp * 0.6, b - rp * 0.6, z1), e,
                                                  steps=3), p.material))
         if p.trim == "band":
@@ -1013,8 +965,7 @@ def floor_cushion_surfaces(params: FloorCushionParams, size: Size) -> list[Surfa
     if params.shape == "round":
         k = max(0.2, (a - f.flat - 0.01) / a) * 0.95
         return [Surface(0, f.h, ellipse_polygon(k * a, k * b, 12), "seat", None)]
-    e = f.e if params.style == "cushion" else clamp(0.35 * f.e + 0.015, 0.01, 0.45 * (f.h - f.z0))
-    m = e + f.rp + 0.012
+    m = f.se + f.rp + 0.012
     return [Surface(0, f.h, rect(-a + m, -b + m, a - m, b - m), "seat", None)]
 
 
@@ -1062,6 +1013,13 @@ def _pet_dims(p: PetBedParams, size: Size) -> tuple[float, float, float, float, 
     return w, d, h, rb, ct
 
 
+def _pet_cushion(p: PetBedParams, a: float, b: float, rb: float) -> tuple[float, float]:
+    """Half sizes of the cushion inside a round or oval bolster."""
+    if p.shape == "round":
+        return a - rb * 1.2, b - rb * 1.2
+    return a - 0.8 * rb, b - 0.5 * rb
+
+
 def build_pet_bed(params: PetBedParams, size: Size) -> list[Part]:
     """Parts of a pet bed of exactly ``size`` (the open or low side faces +Y)."""
     p = params
@@ -1074,15 +1032,12 @@ def build_pet_bed(params: PetBedParams, size: Size) -> list[Part]:
         bb = b - 0.3 * rb if p.shape == "round" else b
         parts.append(Part("base", lathe([(0.0, 0.0), (ba, 0.0), (ba, base_t), (0.0, base_t)], 24, scale_xy=(1.0, bb / ba)),
                           p.bolster_material))
-        ca = a - rb * (1.2 if p.shape == "round" else 1.0)
-        cb = b - rb * (1.2 if p.shape == "round" else 1.0)
-        if p.shape == "oval":
-            ca, cb = a - 0.8 * rb, b - 0.5 * rb
+        ca, cb = _pet_cushion(p, a, b, rb)
         parts.append(Part("cushion", lathe(round_profile(ca, base_t - 0.002, ct, min(0.4 * ct, 0.03), 3), 24,
                                            scale_xy=(1.0, cb / ca)), p.cushion_material))
         ea, eb = a - rb, b - rb
         if p.shape == "round":
-            path = ellipse_path(ea, eb, h / 2.0, 32)
+            path = superellipse_ring(ea, eb, h / 2.0, n=32)
             parts.append(Part("bolster", sweep_tube(path, (h / 2.0, rb), 12, closed=True, up=(0, 0, 1)), p.bolster_material))
         else:
             gap = 55.0
@@ -1130,10 +1085,7 @@ def pet_bed_surfaces(params: PetBedParams, size: Size) -> list[Surface]:
     w, d, h, rb, ct = _pet_dims(params, size)
     a, b = w / 2.0, d / 2.0
     if params.shape in ("round", "oval"):
-        ca = a - rb * (1.2 if params.shape == "round" else 1.0)
-        cb = b - rb * (1.2 if params.shape == "round" else 1.0)
-        if params.shape == "oval":
-            ca, cb = a - 0.8 * rb, b - 0.5 * rb
+        ca, cb = _pet_cushion(params, a, b, rb)
         e = min(0.4 * ct, 0.03)
         k = 0.9 * min((ca - e - 0.005) / ca, (a - 2 * rb) / ca, (b - 2 * rb) / cb)
         k = max(k, 0.2)

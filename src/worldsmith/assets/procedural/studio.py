@@ -24,9 +24,9 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import box, cylinder, cylinder_along, lathe, merge, prism, shear_y_by_z, transformed
-from ..surfaces import Surface
-from ._shapes import frame_matrix, monotone_prism, rbox, tube
+from ..primitives import box, cylinder, cylinder_along, lathe, merge, shear_y_by_z, transformed
+from ._shapes import (ellipsoid, fit_exact, frame_matrix, monotone_prism, no_surfaces, rbox, slab_xz, square_bar,
+                      tube)
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
@@ -44,26 +44,6 @@ def _taper(p0, p1, r0: float, r1: float, sections: int = 12) -> trimesh.Trimesh:
     return transformed(lathe(prof, sections), frame_matrix(p0, p1))
 
 
-def _bar(p0, p1, hw: float, ht: float, radius: float = 0.004) -> trimesh.Trimesh:
-    """Square-section bar (half sizes ``hw`` along X-ish and ``ht``) from ``p0`` to ``p1``."""
-    length = float(np.linalg.norm(np.asarray(p1, dtype=float) - np.asarray(p0, dtype=float)))
-    b = rbox((-hw, -ht, 0.0), (hw, ht, length), radius)
-    return transformed(b, frame_matrix(p0, p1))
-
-
-def _ellipsoid(c, rx: float, ry: float, rz: float, sections: int = 12, rings: int = 6) -> trimesh.Trimesh:
-    prof = [(math.sin(math.pi * k / rings), 1.0 - math.cos(math.pi * k / rings)) for k in range(rings + 1)]
-    prof = [(0.0, 0.0)] + [(r, z * rz) for r, z in prof[1:-1]] + [(0.0, 2.0 * rz)]
-    return lathe(prof, sections, (c[0], c[1], c[2] - rz), scale_xy=(rx, ry))
-
-
-def _xz_prism(poly, y0: float, y1: float) -> trimesh.Trimesh:
-    """Prism over the convex ``poly`` given in (x, z), from ``y0`` to ``y1``."""
-    m = np.eye(4)
-    m[:3, :3] = [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
-    return transformed(prism(poly, y0, y1), m)
-
-
 def _ellipse(cx: float, cz: float, rx: float, rz: float, n: int = 16,
              rot_deg: float = 0.0) -> list[tuple[float, float]]:
     t = math.radians(rot_deg)
@@ -73,22 +53,6 @@ def _ellipse(cx: float, cz: float, rx: float, rz: float, n: int = 16,
         x, z = rx * math.cos(a), rz * math.sin(a)
         out.append((cx + x * math.cos(t) - z * math.sin(t), cz + x * math.sin(t) + z * math.cos(t)))
     return out
-
-
-def _fit(parts: list[Part], size: Size) -> list[Part]:
-    """Parts stretched (by a hair: slanted bar ends, tilted heads) so their bounds are exactly ``size``."""
-    lo = np.min([p.mesh.bounds[0] for p in parts], axis=0)
-    hi = np.max([p.mesh.bounds[1] for p in parts], axis=0)
-    w, d, h = size
-    target_lo, target_hi = np.array([-w / 2, -d / 2, 0.0]), np.array([w / 2, d / 2, h])
-    scale = (target_hi - target_lo) / np.maximum(hi - lo, 1e-9)
-    m = np.diag([scale[0], scale[1], scale[2], 1.0])
-    m[:3, 3] = target_lo - lo * scale
-    return [Part(p.name, transformed(p.mesh, m), p.material) for p in parts]
-
-
-def _nothing(params, size) -> list[Surface]:
-    return []
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -149,7 +113,7 @@ def build_easel(params: EaselParams, size: Size) -> list[Part]:
     if p.style in ("a_frame", "tripod"):
         for i, s in enumerate((-1.0, 1.0)):
             foot, top = (s * (w / 2 - lt), 0.0, 0.0), (s * 0.05, 0.0, h)
-            mesh = tube(foot, top, lt, 8) if metal else _bar(foot, top, lt, lt)
+            mesh = tube(foot, top, lt, 8) if metal else square_bar(foot, top, lt, lt, 0.004)
             front.append((f"leg_{i}", mesh, mat))
         brace_z = 0.3 * h
         xb = (w / 2 - lt) - ((w / 2 - lt) - 0.05) * brace_z / h
@@ -203,11 +167,11 @@ def build_easel(params: EaselParams, size: Size) -> list[Part]:
     if p.style in ("a_frame", "tripod"):
         top = (0.0, -k * hinge_z - lt, hinge_z)
         foot = (0.0, -d + lt + 0.05, 0.0)  # refit below puts it at the back edge
-        parts.append(Part("back_leg", tube(top, foot, lt, 8) if metal else _bar(top, foot, lt, lt), mat))
+        parts.append(Part("back_leg", tube(top, foot, lt, 8) if metal else square_bar(top, foot, lt, lt, 0.004), mat))
         if not metal:
             f = 0.3 / 0.85
             y_back = foot[1] + (top[1] - foot[1]) * f
-            stay = _bar((0.0, -k * 0.3 * h, 0.3 * h), (0.0, y_back, 0.3 * h), 0.008, 0.012)
+            stay = square_bar((0.0, -k * 0.3 * h, 0.3 * h), (0.0, y_back, 0.3 * h), 0.008, 0.012, 0.004)
             parts.append(Part("back_stay", stay, mat))
         for i, x in enumerate((-(w / 2 - lt), w / 2 - lt)):
             parts.append(Part(f"foot_{i}", cylinder((x, 0.0, 0.0), lt + 0.004, 0.0, 0.02, 8), "black rubber"))
@@ -219,11 +183,12 @@ def build_easel(params: EaselParams, size: Size) -> list[Part]:
         for j, y in enumerate((y0 + 0.05, y1 - 0.05)):
             parts.append(Part(f"base_bar_{j}", rbox((-w / 2 + 0.07, y - 0.03, 0.01), (w / 2 - 0.07, y + 0.03,
                                                                                              0.06), 0.006), mat))
-        parts.append(Part("stay", _bar((0.0, -k * 0.6 * h - 0.03, 0.6 * h), (0.0, y0 + 0.08, 0.06), 0.02, 0.015), mat))
-    return _fit(parts, (w, d, h))
+        stay = square_bar((0.0, -k * 0.6 * h - 0.03, 0.6 * h), (0.0, y0 + 0.08, 0.06), 0.02, 0.015, 0.004)
+        parts.append(Part("stay", stay, mat))
+    return fit_exact(parts, (w, d, h))
 
 
-register_generator("easel", EaselParams, build_easel, _nothing, sample_easel_params)
+register_generator("easel", EaselParams, build_easel, no_surfaces, sample_easel_params)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -276,7 +241,7 @@ def build_mannequin(params: MannequinParams, size: Size) -> list[Part]:
     ratio = clamp(p.depth_ratio, 0.4, 0.9)
     parts: list[Part] = []
     if p.style == "full_body":
-        return _fit(_full_body(p, w, d, h, ratio, female), (w, d, h))
+        return fit_exact(_full_body(p, w, d, h, ratio, female), (w, d, h))
     rx = w / 2
     ry = min(d / 2, rx * ratio)
     cap_h = 0.05
@@ -288,10 +253,10 @@ def build_mannequin(params: MannequinParams, size: Size) -> list[Part]:
     zb = z0 + 0.64 * T if female else z0 + 0.7 * T
     if female:
         for i, s in enumerate((-1.0, 1.0)):
-            bust = _ellipsoid((s * 0.2 * rx, 0.55 * ry, zb), 0.26 * rx, 0.45 * ry, 0.09 * T, 12, 5)
+            bust = ellipsoid((s * 0.2 * rx, 0.55 * ry, zb), (0.26 * rx, 0.45 * ry, 0.09 * T), 12, 5)
             parts.append(Part(f"bust_{i}", bust, p.torso_material))
     else:
-        chest = _ellipsoid((0.0, 0.5 * ry, zb), 0.6 * rx, 0.5 * ry, 0.1 * T, 12, 5)
+        chest = ellipsoid((0.0, 0.5 * ry, zb), (0.6 * rx, 0.5 * ry, 0.1 * T), 12, 5)
         parts.append(Part("chest", chest, p.torso_material))
     rn = 0.22 * rx
     parts.append(Part("neck", cylinder((0.0, 0.0, 0.0), rn, z0 + T - 0.01, z0 + T + neck_h, 16), p.torso_material))
@@ -316,11 +281,11 @@ def build_mannequin(params: MannequinParams, size: Size) -> list[Part]:
             a = math.radians(90.0 + 360.0 * i / n + (45.0 if n == 4 else 0.0))
             end = (reach_x * math.cos(a), reach_y * math.sin(a))
             z_end = 0.025 if p.base == "star" else 0.0
-            mesh = _bar((0.0, 0.0, hub_z - 0.02), (end[0], end[1], z_end + 0.02), 0.012, 0.016)
+            mesh = square_bar((0.0, 0.0, hub_z - 0.02), (end[0], end[1], z_end + 0.02), 0.012, 0.016, 0.004)
             parts.append(Part(f"base_leg_{i}", mesh, sm))
             if p.base == "star":
                 parts.append(Part(f"caster_{i}", cylinder((end[0], end[1], 0.0), 0.02, 0.0, 0.03, 12), "black plastic"))
-    return _fit(parts, (w, d, h))
+    return fit_exact(parts, (w, d, h))
 
 
 def _full_body(p: MannequinParams, w: float, d: float, h: float, ratio: float, female: bool) -> list[Part]:
@@ -337,12 +302,12 @@ def _full_body(p: MannequinParams, w: float, d: float, h: float, ratio: float, f
     zb = t0 + 0.7 * (t1 - t0)
     if female:
         for i, s in enumerate((-1.0, 1.0)):
-            bust = _ellipsoid((s * 0.35 * sh, 0.3 * sh, zb), 0.3 * sh, 0.22 * sh, 0.06 * H, 12, 5)
+            bust = ellipsoid((s * 0.35 * sh, 0.3 * sh, zb), (0.3 * sh, 0.22 * sh, 0.06 * H), 12, 5)
             parts.append(Part(f"bust_{i}", bust, m))
     else:
-        parts.append(Part("chest", _ellipsoid((0.0, 0.25 * sh, zb), 0.75 * sh, 0.3 * sh, 0.06 * H, 12, 5), m))
+        parts.append(Part("chest", ellipsoid((0.0, 0.25 * sh, zb), (0.75 * sh, 0.3 * sh, 0.06 * H), 12, 5), m))
     parts.append(Part("neck", cylinder((0.0, 0.0, 0.0), 0.05, t1 - 0.02, z(0.88), 12), m))
-    parts.append(Part("head", _ellipsoid((0.0, 0.01, z(0.935)), 0.075, 0.095, 0.065 * H, 12, 6), m))
+    parts.append(Part("head", ellipsoid((0.0, 0.01, z(0.935)), (0.075, 0.095, 0.065 * H), 12, 6), m))
     # arms hanging at the sides, a little bent
     for i, s in enumerate((-1.0, 1.0)):
         shoulder = (s * (sh + 0.01), 0.0, z(0.8))
@@ -350,7 +315,7 @@ def _full_body(p: MannequinParams, w: float, d: float, h: float, ratio: float, f
         hand = (s * (sh + 0.03), 0.05, z(0.47))
         parts.append(Part(f"upper_arm_{i}", _taper(shoulder, elbow, 0.045, 0.035), m))
         parts.append(Part(f"forearm_{i}", _taper(elbow, hand, 0.034, 0.026), m))
-        palm = _ellipsoid((hand[0], hand[1] + 0.01, hand[2] - 0.05), 0.022, 0.04, 0.05, 8, 4)
+        palm = ellipsoid((hand[0], hand[1] + 0.01, hand[2] - 0.05), (0.022, 0.04, 0.05), 8, 4)
         parts.append(Part(f"hand_{i}", palm, m))
         hipj = (s * 0.5 * hip, 0.0, z(0.49))
         knee = (s * 0.45 * hip, 0.01, z(0.27))
@@ -371,7 +336,7 @@ def pick_plate(p: MannequinParams) -> str:
     return "clear glass" if p.stand_material in ("chrome", "brass") else "black metal"
 
 
-register_generator("mannequin", MannequinParams, build_mannequin, _nothing, sample_mannequin_params)
+register_generator("mannequin", MannequinParams, build_mannequin, no_surfaces, sample_mannequin_params)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -468,7 +433,7 @@ def build_guitar(params: GuitarParams, size: Size) -> list[Part]:
                           p.fretboard_material))
         if p.pickguard:
             guard = _ellipse(-0.55 * rh - 0.02, hole_z - 1.1 * rh, 0.045, 0.06, 12, 30.0)
-            parts.append(Part("pickguard", _xz_prism(guard, y_f - 0.001, y_f + 0.0012), "brown plastic"))
+            parts.append(Part("pickguard", slab_xz(guard, y_f - 0.001, y_f + 0.0012), "brown plastic"))
         z_neck0 = zb + body_len - 0.03
     else:
         parts.append(Part("body", monotone_prism(zs, lo, hi, y_f - bt, y_f, axes), p.body_material))
@@ -478,10 +443,10 @@ def build_guitar(params: GuitarParams, size: Size) -> list[Part]:
             cx = s * (0.9 * r2 - rx)
             rz = 0.3 * body_len
             poly = _ellipse(cx, zb + body_len + reach * body_len - rz, rx, rz, 14, s * 10.0)
-            parts.append(Part(f"horn_{i}", _xz_prism(poly, y_f - bt, y_f), p.body_material))
+            parts.append(Part(f"horn_{i}", slab_xz(poly, y_f - bt, y_f), p.body_material))
         zbr = zb + 0.34 * body_len
         if p.pickguard:
-            parts.append(Part("pickguard", _xz_prism(_ellipse(-0.12 * bw / 2, zb + 0.5 * body_len, 0.5 * bw / 2,
+            parts.append(Part("pickguard", slab_xz(_ellipse(-0.12 * bw / 2, zb + 0.5 * body_len, 0.5 * bw / 2,
                                                               0.26 * body_len, 16, -15.0),
                                                      y_f - 0.001, y_f + 0.0015), pick_guard_colour(p)))
         n = int(clamp(p.pickups, 1, 3))
@@ -502,7 +467,8 @@ def build_guitar(params: GuitarParams, size: Size) -> list[Part]:
     parts.append(Part("neck", rbox((-nw1 / 2 + 0.002, yn0, z_neck0), (nw1 / 2 - 0.002, y_f + 0.006, z_nut + 0.005),
                                           0.01), p.neck_material))
     zf0 = zb + body_len - 0.09 if acoustic else zb + 0.62 * body_len
-    board = _xz_prism([(-nw1 / 2, zf0), (nw1 / 2, zf0), (nw0 / 2, z_nut), (-nw0 / 2, z_nut)], y_f + 0.004, y_f + 0.011)
+    board_poly = [(-nw1 / 2, zf0), (nw1 / 2, zf0), (nw0 / 2, z_nut), (-nw0 / 2, z_nut)]
+    board = slab_xz(board_poly, y_f + 0.004, y_f + 0.011)
     parts.append(Part("fretboard", board, p.fretboard_material))
     scale = z_nut - zbr  # nut to saddle: the 12th fret sits half way
     frets = []
@@ -530,7 +496,7 @@ def build_guitar(params: GuitarParams, size: Size) -> list[Part]:
     else:  # six-in-line: the tuners stick out on the +X side
         outline = [(-0.022, 0.0), (0.022, 0.0), (0.035, 0.3 * hs_len), (0.03, hs_len), (-0.02, hs_len),
                    (-0.03, 0.1 * hs_len)]
-        head = _xz_prism(outline, -0.008, 0.008)
+        head = slab_xz(outline, -0.008, 0.008)
     hm = np.eye(4)
     c, s_ = math.cos(tilt), math.sin(tilt)
     hm[1:3, 1:3] = [[c, -s_], [s_, c]]  # top leans back (-Y)
@@ -572,11 +538,11 @@ def build_guitar(params: GuitarParams, size: Size) -> list[Part]:
                                      box((-0.035, yn0 - 0.004, z_yoke - 0.012), (-0.027, y_f, z_yoke + 0.02)),
                                      box((0.027, yn0 - 0.004, z_yoke - 0.012), (0.035, y_f, z_yoke + 0.02))]),
                       "black rubber"))
-    return _fit(parts, (w, d, h))
+    return fit_exact(parts, (w, d, h))
 
 
 def pick_guard_colour(p: GuitarParams) -> str:
     return "black plastic" if "white" in p.body_material or "cream" in p.body_material else "white plastic"
 
 
-register_generator("guitar", GuitarParams, build_guitar, _nothing, sample_guitar_params)
+register_generator("guitar", GuitarParams, build_guitar, no_surfaces, sample_guitar_params)

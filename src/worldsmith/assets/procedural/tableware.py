@@ -23,6 +23,7 @@ import trimesh
 from ..parts import Part
 from ..primitives import box, cylinder, lathe, merge, raw_mesh, rotation_z, transformed
 from ..surfaces import Surface, rect
+from ._shapes import closed_mesh, no_surfaces, rotation_y, translate, vertical_hits
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
@@ -30,49 +31,10 @@ Size = tuple[float, float, float]
 SECTIONS = 16
 
 # ---------------------------------------------------------------------------------------------------
-# private mesh helpers (shared with media.py, textiles.py and containers.py)
+# private mesh helpers (shared with media.py, textiles.py and containers.py). _fit, _loft, _tube and
+# _ellipsoid are near-twins of _shapes.fit_exact / loft / sweep / ellipsoid that differ in rounding,
+# triangle order or tube frames: switching would change these objects' mesh bytes.
 # ---------------------------------------------------------------------------------------------------
-
-
-def _outward(vertices, faces) -> trimesh.Trimesh:
-    """A closed mesh wound so that its volume is positive."""
-    m = raw_mesh(vertices, faces)
-    if m.volume < 0:
-        m = raw_mesh(vertices, np.asarray(faces)[:, ::-1])
-    return m
-
-
-def _moved(mesh: trimesh.Trimesh, dx: float = 0.0, dy: float = 0.0, dz: float = 0.0) -> trimesh.Trimesh:
-    return raw_mesh(mesh.vertices + np.array([dx, dy, dz]), mesh.faces.copy())
-
-
-def _rot_x(angle_deg: float, pivot: Sequence[float] = (0.0, 0.0, 0.0)) -> np.ndarray:
-    """4x4 matrix turning about the X axis through ``pivot`` (+Y towards +Z for positive angles)."""
-    t = math.radians(angle_deg)
-    c, s = math.cos(t), math.sin(t)
-    r = np.eye(4)
-    r[1:3, 1:3] = [[c, -s], [s, c]]
-    p = np.asarray(pivot, dtype=float)
-    r[:3, 3] = p - r[:3, :3] @ p
-    return r
-
-
-def _rot_y(angle_deg: float, pivot: Sequence[float] = (0.0, 0.0, 0.0)) -> np.ndarray:
-    """4x4 matrix turning about the Y axis through ``pivot`` (+Z towards +X for positive angles)."""
-    t = math.radians(angle_deg)
-    c, s = math.cos(t), math.sin(t)
-    r = np.eye(4)
-    r[0, 0], r[0, 2], r[2, 0], r[2, 2] = c, s, -s, c
-    p = np.asarray(pivot, dtype=float)
-    r[:3, 3] = p - r[:3, :3] @ p
-    return r
-
-
-def _rot_z(angle_deg: float, pivot: Sequence[float] = (0.0, 0.0, 0.0)) -> np.ndarray:
-    r = rotation_z(angle_deg)
-    p = np.asarray(pivot, dtype=float)
-    r[:3, 3] = p - r[:3, :3] @ p
-    return r
 
 
 def _fit(parts: list[Part], size: Size) -> list[Part]:
@@ -111,7 +73,7 @@ def _loft(rings: Sequence[np.ndarray], closed: bool = False) -> trimesh.Trimesh:
         verts.append(rings[-1].mean(axis=0, keepdims=True))
         faces.append(np.stack([np.full(m, c0), jn, j], 1))
         faces.append(np.stack([np.full(m, c1), (n - 1) * m + j, (n - 1) * m + jn], 1))
-    return _outward(np.concatenate(verts), np.concatenate(faces))
+    return closed_mesh(np.concatenate(verts), np.concatenate(faces))
 
 
 def _tube(
@@ -171,19 +133,7 @@ def _ring(
 
 def _hits_z(parts: Sequence[Part], x: float, y: float) -> np.ndarray:
     """Heights where the vertical line through (x, y) crosses the parts' surfaces (sorted)."""
-    out = []
-    for p in parts:
-        tri = p.mesh.vertices[p.mesh.faces]
-        a, e0, e1 = tri[:, 0], tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]
-        den = e0[:, 0] * e1[:, 1] - e1[:, 0] * e0[:, 1]
-        ok = np.abs(den) > 1e-14
-        den = np.where(ok, den, 1.0)
-        px, py = x - a[:, 0], y - a[:, 1]
-        u = (px * e1[:, 1] - e1[:, 0] * py) / den
-        v = (e0[:, 0] * py - px * e0[:, 1]) / den
-        inside = ok & (u >= 0.0) & (v >= 0.0) & (u + v <= 1.0)
-        out.append((a[:, 2] + u * e0[:, 2] + v * e1[:, 2])[inside])
-    return np.sort(np.concatenate(out)) if out else np.zeros(0)
+    return np.sort(np.concatenate([vertical_hits(p.mesh, x, y) for p in parts])) if parts else np.zeros(0)
 
 
 def _interp(points: Sequence[tuple[float, float]], z: float) -> float:
@@ -398,11 +348,10 @@ def build_vase(params: VaseParams, size: Size) -> list[Part]:
         rs = min(1.0, r0 * 1.35 + 0.08)
         base = _solid([(rs * 0.97, 0.0), (rs, 0.15 * zb), (rs, 0.85 * zb), (rs * 0.97, zb)], 16, scale_xy=(sx, sy))
         base_mat = params.base_material
-        outer = _scale_pts(shape, 1.0, zb, hv - zb)
     else:
         base = _solid([(r0 * 0.92, 0.0), (r0 * 0.95, 0.5 * zb), (r0 * 0.95, zb * 1.2)], 16, scale_xy=(sx, sy))
         base_mat = params.material
-        outer = _scale_pts(shape, 1.0, zb, hv - zb)
+    outer = _scale_pts(shape, 1.0, zb, hv - zb)
     body = _vessel(outer, wall, zb + max(0.01, 0.05 * hv), 16, scale_xy=(sx, sy))
     parts = [Part("body", body, params.material), Part("stand" if stand else "foot", base, base_mat)]
     top_r = outer[-1][0]
@@ -436,24 +385,15 @@ def _flowers(params: VaseParams, sx: float, sy: float, hv: float, h: float, top_
             lz = hv + 0.45 * (top - hv)
             lx, ly = 0.5 * (mid[0] + hx) + 0.6 * rb * math.cos(a), 0.5 * (mid[1] + hy) + 0.6 * rb * math.sin(a)
             leaf = _ellipsoid((0.0, 0.0, 0.0), (0.9 * rb, 0.25 * rb, 0.12 * rb), 8, 4)
-            leaf = transformed(leaf, _rot_y(-30.0))
+            leaf = transformed(leaf, rotation_y(-30.0))
             leaf = transformed(leaf, rotation_z(math.degrees(a)))
-            leaves.append(_moved(leaf, lx, ly, lz))
+            leaves.append(translate(leaf, lx, ly, lz))
         blooms.append(_ellipsoid((hx, hy, top), (rb, rb, 0.75 * rb), 8, 4))
-    return (
-        [
-            Part("stems", merge(stems), "green leaves"),
-            Part("leaves", merge(leaves), "green leaves"),
-            Part("flowers", merge(blooms), params.flower_material),
-        ]
-        if leaves
-        else [Part("stems", merge(stems), "green leaves"), Part("flowers", merge(blooms), params.flower_material)]
-    )
-
-
-def vase_surfaces(params: VaseParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a vase."""
-    return []
+    return [  # n >= 1 and flower 0 always has a leaf
+        Part("stems", merge(stems), "green leaves"),
+        Part("leaves", merge(leaves), "green leaves"),
+        Part("flowers", merge(blooms), params.flower_material),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -573,11 +513,6 @@ def build_mug(params: MugParams, size: Size) -> list[Part]:
     if along_y:
         parts = [Part(p.name, transformed(p.mesh, rotation_z(90.0)), p.material) for p in parts]
     return _fit(parts, size)
-
-
-def mug_surfaces(params: MugParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a mug."""
-    return []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -712,11 +647,6 @@ def build_cup(params: CupParams, size: Size) -> list[Part]:
     return _fit(parts, size)
 
 
-def cup_surfaces(params: CupParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a cup."""
-    return []
-
-
 # ---------------------------------------------------------------------------------------------------
 # glass
 # ---------------------------------------------------------------------------------------------------
@@ -813,13 +743,8 @@ def build_glass(params: GlassParams, size: Size) -> list[Part]:
             s = 0.45 * _interp(inside, zf) * rmin
             for i, (cx, cy) in enumerate(((-0.3, -0.15), (0.25, 0.2))):
                 ice = transformed(box((-s / 2, -s / 2, -s / 2), (s / 2, s / 2, s / 2)), rotation_z(25.0 + 40.0 * i))
-                parts.append(Part(f"ice_{i}", _moved(ice, cx * s, cy * s, zf - 0.2 * s), "clear glass"))
+                parts.append(Part(f"ice_{i}", translate(ice, cx * s, cy * s, zf - 0.2 * s), "clear glass"))
     return _fit(parts, size)
-
-
-def glass_surfaces(params: GlassParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a glass."""
-    return []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -873,7 +798,7 @@ def _plate_geometry(params: PlateParams, size: Size) -> tuple[float, float, floa
             n = 1
             hp, pitch = h, 0.0
     t = clamp(0.28 * hp, 0.003, 0.007)
-    zw = 0.0015 + t if params.style != "deep" else 0.0015 + t
+    zw = 0.0015 + t
     wf = clamp(params.well_frac, 0.35, 0.85) * (0.85 if params.style == "deep" else 1.0)
     return hp, pitch, zw, n, wf
 
@@ -898,10 +823,9 @@ def _plate_mesh(
         ]
     else:
         rim_in = wf + (0.14 if params.style == "rimmed" else 0.22)
-        z_rim = hp if params.style == "rimmed" else hp
         top = [
-            (0.99, z_rim),
-            (rim_in, z_rim - 0.18 * (hp - zw)),
+            (0.99, hp),
+            (rim_in, hp - 0.18 * (hp - zw)),
             (wf + 0.03, zw + 0.12 * (hp - zw)),
             (wf, zw),
             (0.0, zw),
@@ -909,8 +833,8 @@ def _plate_mesh(
         under = [
             (0.0, 0.0015),
             (foot_out + 0.03, 0.0015),
-            (rim_in, z_rim - 0.18 * (hp - zw) - (zw - 0.0015)),
-            (1.0, z_rim - 0.0025),
+            (rim_in, hp - 0.18 * (hp - zw) - (zw - 0.0015)),
+            (1.0, hp - 0.0025),
         ]
     prof = under + top
     return lathe(prof, sections, scale_xy=(sx, sy))
@@ -923,7 +847,7 @@ def build_plate(params: PlateParams, size: Size) -> list[Part]:
     parts = []
     sections = 24 if n <= 2 else 16
     for i in range(n):
-        m = _moved(_plate_mesh(params, w / 2.0, d / 2.0, hp, zw, wf, sections), 0.0, 0.0, i * pitch)
+        m = translate(_plate_mesh(params, w / 2.0, d / 2.0, hp, zw, wf, sections), 0.0, 0.0, i * pitch)
         suffix = "" if n == 1 else f"_{i}"
         parts.append(Part(f"plate{suffix}", m, params.material))
     # the foot ring of the bottom plate (the others' are hidden in the stack)
@@ -1029,11 +953,6 @@ def build_bowl(params: BowlParams, size: Size) -> list[Part]:
                 Part(f"fruit_{i}", _ellipsoid((x, y, floor + rf * 1.05), (rf, rf, rf), 10, 6), params.fruit_material)
             )
     return _fit(parts, size)
-
-
-def bowl_surfaces(params: BowlParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a bowl."""
-    return []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1150,11 +1069,6 @@ def build_bottle(params: BottleParams, size: Size) -> list[Part]:
             )
         )
     return _fit(parts, size)
-
-
-def bottle_surfaces(params: BottleParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a bottle."""
-    return []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1277,11 +1191,6 @@ def build_wine_bottle(params: WineBottleParams, size: Size) -> list[Part]:
             )
         )
     return _fit(parts, size)
-
-
-def wine_bottle_surfaces(params: WineBottleParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a wine bottle."""
-    return []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1407,11 +1316,6 @@ def build_jar(params: JarParams, size: Size) -> list[Part]:
         )
         parts.append(Part("contents", _solid(cont, SECTIONS, scale_xy=scale), params.contents_material))
     return _fit(parts, size)
-
-
-def jar_surfaces(params: JarParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a jar."""
-    return []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1561,18 +1465,13 @@ def build_candle(params: CandleParams, size: Size) -> list[Part]:
     return _fit(parts, size)
 
 
-def candle_surfaces(params: CandleParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a candle."""
-    return []
-
-
-register_generator("vase", VaseParams, build_vase, vase_surfaces, sample_vase_params)
-register_generator("mug", MugParams, build_mug, mug_surfaces, sample_mug_params)
-register_generator("cup", CupParams, build_cup, cup_surfaces, sample_cup_params)
-register_generator("glass", GlassParams, build_glass, glass_surfaces, sample_glass_params)
+register_generator("vase", VaseParams, build_vase, no_surfaces, sample_vase_params)
+register_generator("mug", MugParams, build_mug, no_surfaces, sample_mug_params)
+register_generator("cup", CupParams, build_cup, no_surfaces, sample_cup_params)
+register_generator("glass", GlassParams, build_glass, no_surfaces, sample_glass_params)
 register_generator("plate", PlateParams, build_plate, plate_surfaces, sample_plate_params)
-register_generator("bowl", BowlParams, build_bowl, bowl_surfaces, sample_bowl_params)
-register_generator("bottle", BottleParams, build_bottle, bottle_surfaces, sample_bottle_params)
-register_generator("wine_bottle", WineBottleParams, build_wine_bottle, wine_bottle_surfaces, sample_wine_bottle_params)
-register_generator("jar", JarParams, build_jar, jar_surfaces, sample_jar_params)
-register_generator("candle", CandleParams, build_candle, candle_surfaces, sample_candle_params)
+register_generator("bowl", BowlParams, build_bowl, no_surfaces, sample_bowl_params)
+register_generator("bottle", BottleParams, build_bottle, no_surfaces, sample_bottle_params)
+register_generator("wine_bottle", WineBottleParams, build_wine_bottle, no_surfaces, sample_wine_bottle_params)
+register_generator("jar", JarParams, build_jar, no_surfaces, sample_jar_params)
+register_generator("candle", CandleParams, build_candle, no_surfaces, sample_candle_params)

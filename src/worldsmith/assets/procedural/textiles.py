@@ -20,10 +20,11 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import box, lathe, merge, rounded_box, transformed
+from ..primitives import box, lathe, merge, rotation_z, rounded_box, transformed
 from ..surfaces import Surface, rect
+from ._shapes import closed_mesh, no_surfaces, translate
 from .params import chance, clamp, pick, register_generator, uniform
-from .tableware import _ellipsoid, _fit, _loft, _moved, _outward, _rot_z, _tube
+from .tableware import _ellipsoid, _fit, _loft, _tube
 
 Size = tuple[float, float, float]
 
@@ -132,7 +133,7 @@ def _sheet_pillow(n: int, pos, y_front, y_back) -> tuple[trimesh.Trimesh, np.nda
                 tris += [(a, b, d_), (b, c, d_)]
     tf = np.array([[idx_f[p] for p in tri] for tri in tris])
     tb = np.array([[idx_b[p] for p in tri] for tri in tris])[:, ::-1]
-    mesh = _outward(np.concatenate([front, back_pts]), np.concatenate([tf, tb]))
+    mesh = closed_mesh(np.concatenate([front, back_pts]), np.concatenate([tf, tb]))
     loop = (
         [(i, 0) for i in range(n)]
         + [(n, j) for j in range(n)]
@@ -178,7 +179,7 @@ def _disc_pillow(
         for k in range(1, rings):
             tris_f += [(fi(k, s), fi(k + 1, s), fi(k + 1, s + 1)), (fi(k, s), fi(k + 1, s + 1), fi(k, s + 1))]
             tris_b += [(bi(k, s), bi(k + 1, s + 1), bi(k + 1, s)), (bi(k, s), bi(k, s + 1), bi(k + 1, s + 1))]
-    mesh = _outward(np.concatenate([front] + back), np.array(tris_f + tris_b))
+    mesh = closed_mesh(np.concatenate([front] + back), np.array(tris_f + tris_b))
     seam = front[1 + (rings - 1) * sectors :]
     return mesh, seam
 
@@ -261,11 +262,6 @@ def build_pillow(params: PillowParams, size: Size) -> list[Part]:
         buttons = [_ellipsoid((0.0, s * yb, h / 2.0), (br, 0.4 * br, br), 8, 4) for s in (-1.0, 1.0)]
         parts.append(Part("buttons", merge(buttons), params.button_material))
     return _fit(parts, size)
-
-
-def pillow_surfaces(params: PillowParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a pillow."""
-    return []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -732,28 +728,22 @@ def build_shoe(params: ShoeParams, size: Size) -> list[Part]:
     pair = w >= 0.15
     sw = (w - gap) / 2.0 if pair else w
     sw = min(sw, 0.45 * d)
-    parts = []
+    shoe = _shoe(style, d, sw, h, params)  # built once, placed twice
     if not pair:
-        for n, m, mat in _shoe(style, d, sw, h, params):
-            parts.append(Part(n, m, mat))
-        return _fit(parts, size)
+        return _fit([Part(n, m, mat) for n, m, mat in shoe], size)
     ang = clamp(params.toe_out_deg, 0.0, 15.0)
+    parts = []
     for i, s in enumerate((-1.0, 1.0)):
-        rot = _rot_z(-s * ang)
+        rot = rotation_z(-s * ang)
         cx = s * (sw / 2.0 + gap / 2.0)
-        for n, m, mat in _shoe(style, d, sw, h, params):
-            parts.append(Part(f"{n}_{i}", _moved(transformed(m, rot), cx), mat))
+        for n, m, mat in shoe:
+            parts.append(Part(f"{n}_{i}", translate(transformed(m, rot), cx), mat))
     return _fit(parts, size)
 
 
-def shoe_surfaces(params: ShoeParams, size: Size) -> list[Surface]:
-    """None: nothing is put on a shoe."""
-    return []
-
-
-register_generator("pillow", PillowParams, build_pillow, pillow_surfaces, sample_pillow_params)
+register_generator("pillow", PillowParams, build_pillow, no_surfaces, sample_pillow_params)
 register_generator("towel", TowelParams, build_towel, towel_surfaces, sample_towel_params)
 register_generator(
     "folded_clothes", FoldedClothesParams, build_folded_clothes, folded_clothes_surfaces, sample_folded_clothes_params
 )
-register_generator("shoe", ShoeParams, build_shoe, shoe_surfaces, sample_shoe_params)
+register_generator("shoe", ShoeParams, build_shoe, no_surfaces, sample_shoe_params)

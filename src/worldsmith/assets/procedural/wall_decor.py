@@ -18,8 +18,8 @@ Every wall piece hangs with its flat back on the wall (y = -d/2) and faces +Y. W
   smiley or a short word, on a clear, black or white acrylic backboard held by corner standoffs.
 - picture_frame: a small frame with a photo (and optional mat) leaning back on an easel strut.
 
-The module also holds the small shape helpers (lofts, swept tubes, revolved loops, thick sheets,
-slabs) that the other decor modules (screens, curtain, lighting, plants) build with.
+The lofts, swept tubes, revolved loops, thick sheets and slabs that the decor modules build with live
+in ``_shapes``.
 """
 
 from __future__ import annotations
@@ -32,170 +32,15 @@ import numpy as np
 import trimesh
 
 from ..parts import Part
-from ..primitives import box, lathe, merge, prism, rounded_box, transformed
-from ..surfaces import Surface
+from ..primitives import box, lathe, merge, rounded_box, transformed
+from ._shapes import chaikin, fit_exact, loft, no_surfaces, rotation_x, rotation_y, slab_xz, slab_yz, sweep, translation
 from .params import chance, clamp, pick, register_generator, uniform
 
 Size = tuple[float, float, float]
 
 # ---------------------------------------------------------------------------------------------
-# shape helpers (shared by the decor modules)
+# outline and panel helpers of the wall pieces
 # ---------------------------------------------------------------------------------------------
-
-
-def closed_mesh(vertices: np.ndarray, faces: np.ndarray) -> trimesh.Trimesh:
-    """A mesh from a closed, consistently wound triangle set, turned outward (positive volume)."""
-    v = np.asarray(vertices, dtype=np.float64)
-    f = np.asarray(faces, dtype=np.int64)
-    a, b, c = v[f[:, 0]], v[f[:, 1]], v[f[:, 2]]
-    if float(np.einsum("ij,ij->", a, np.cross(b, c))) < 0.0:  # six times the signed volume
-        f = np.ascontiguousarray(f[:, ::-1])
-    return trimesh.Trimesh(v, f, process=False)
-
-
-def loft(rings: np.ndarray, closed: bool = False) -> trimesh.Trimesh:
-    """Watertight surface through ``rings`` (n, m, 3): n cross-sections, each a closed loop of m
-    points (same order). ``closed``: the last ring joins the first (a torus-like loop); otherwise
-    both ends are capped by a fan to the ring centre."""
-    rings = np.asarray(rings, dtype=float)
-    n, m, _ = rings.shape
-    idx = np.arange(n * m).reshape(n, m)
-    rows = n if closed else n - 1
-    i = np.arange(rows)[:, None]
-    j = np.arange(m)[None, :]
-    a = idx[i, j]
-    b = idx[(i + 1) % n, j]
-    c = idx[(i + 1) % n, (j + 1) % m]
-    e = idx[i, (j + 1) % m]
-    faces = [np.stack([a, b, c], -1).reshape(-1, 3), np.stack([a, c, e], -1).reshape(-1, 3)]
-    verts = [rings.reshape(-1, 3)]
-    if not closed:
-        c0, c1 = n * m, n * m + 1
-        verts.append(np.stack([rings[0].mean(axis=0), rings[-1].mean(axis=0)]))
-        jj = np.arange(m)
-        faces.append(np.stack([np.full(m, c0), idx[0, jj], idx[0, (jj + 1) % m]], 1))
-        faces.append(np.stack([np.full(m, c1), idx[-1, (jj + 1) % m], idx[-1, jj]], 1))
-    return closed_mesh(np.concatenate(verts), np.concatenate(faces))
-
-
-def translate(x: float, y: float, z: float) -> np.ndarray:
-    m = np.eye(4)
-    m[:3, 3] = (x, y, z)
-    return m
-
-
-def rot_x(deg: float) -> np.ndarray:
-    """4x4 rotation about +X (positive turns +Y towards +Z)."""
-    t = math.radians(deg)
-    c, s = math.cos(t), math.sin(t)
-    m = np.eye(4)
-    m[1:3, 1:3] = [[c, -s], [s, c]]
-    return m
-
-
-def rot_y(deg: float) -> np.ndarray:
-    """4x4 rotation about +Y (positive turns +Z towards +X)."""
-    t = math.radians(deg)
-    c, s = math.cos(t), math.sin(t)
-    m = np.eye(4)
-    m[0, 0], m[0, 2], m[2, 0], m[2, 2] = c, s, -s, c
-    return m
-
-
-def revolve(loop: Sequence[tuple[float, float]], sections: int = 16, center: Sequence[float] = (0.0, 0.0, 0.0),
-            axis: str = "z", scale_xy: tuple[float, float] = (1.0, 1.0)) -> trimesh.Trimesh:
-    """A ring solid: the closed (radius, height) ``loop`` (all radii > 0) turned about the axis
-    (a torus, a drum shade, a picture-frame ring). ``axis``/``center``/``scale_xy`` as in ``lathe``."""
-    lp = np.asarray(loop, dtype=float)
-    sections = max(4, int(sections) // 4 * 4)
-    th = np.arange(sections) * (2.0 * math.pi / sections)
-    cos, sin = np.cos(th), np.sin(th)
-    cos[np.abs(cos) < 1e-15] = 0.0
-    sin[np.abs(sin) < 1e-15] = 0.0
-    rings = np.stack([lp[None, :, 0] * cos[:, None] * scale_xy[0], lp[None, :, 0] * sin[:, None] * scale_xy[1],
-                      np.broadcast_to(lp[None, :, 1], (sections, len(lp)))], -1)
-    perm = {"z": [0, 1, 2], "x": [2, 0, 1], "y": [1, 2, 0]}[axis]  # local z -> world axis (cyclic, det +1)
-    world = np.empty_like(rings)
-    world[..., perm[0]] = rings[..., 0]
-    world[..., perm[1]] = rings[..., 1]
-    world[..., perm[2]] = rings[..., 2]
-    return loft(world + np.asarray(center, dtype=float), closed=True)
-
-
-def ring_loop(r_in: float, r_out: float, z0: float, z1: float) -> list[tuple[float, float]]:
-    """The (radius, height) rectangle of a ring from ``r_in`` to ``r_out`` and ``z0`` to ``z1``."""
-    return [(r_in, z0), (r_out, z0), (r_out, z1), (r_in, z1)]
-
-
-def circle_loop(rc: float, zc: float, r: float, n: int = 8) -> list[tuple[float, float]]:
-    """A circle of radius ``r`` around (rc, zc) in the (radius, height) plane (for tori)."""
-    return [(rc + r * math.cos(2 * math.pi * k / n), zc + r * math.sin(2 * math.pi * k / n)) for k in range(n)]
-
-
-def sweep(points: Sequence[Sequence[float]], radius: float | Sequence[float], sections: int = 8,
-          closed: bool = False, up: Sequence[float] | None = None) -> trimesh.Trimesh:
-    """A tube of ``radius`` (one value or one per point) along the polyline ``points``; capped ends
-    unless ``closed``. ``up``: a fixed normal direction for planar curves (the tube's cross-section
-    then has vertices exactly at +-up * radius), else frames are carried along the curve."""
-    p = np.asarray(points, dtype=float)
-    n = len(p)
-    r = np.broadcast_to(np.asarray(radius, dtype=float), (n,))
-    if closed:
-        t = np.roll(p, -1, 0) - np.roll(p, 1, 0)
-    else:
-        t = np.empty_like(p)
-        t[1:-1] = p[2:] - p[:-2]
-        t[0], t[-1] = p[1] - p[0], p[-1] - p[-2]
-    t /= np.maximum(np.linalg.norm(t, axis=1, keepdims=True), 1e-12)
-    nrm = np.empty_like(p)
-    if up is not None:
-        u = np.asarray(up, dtype=float)
-        nrm[:] = u[None, :] - (t @ u)[:, None] * t
-    else:
-        ref = np.eye(3)[int(np.argmin(np.abs(t[0])))]
-        nrm[0] = ref - (ref @ t[0]) * t[0]
-        for k in range(1, n):
-            v = nrm[k - 1] - (nrm[k - 1] @ t[k]) * t[k]
-            nrm[k] = v if np.linalg.norm(v) > 1e-9 else nrm[k - 1]
-    nrm /= np.maximum(np.linalg.norm(nrm, axis=1, keepdims=True), 1e-12)
-    bi = np.cross(t, nrm)
-    sections = max(4, int(sections) // 4 * 4)
-    a = np.arange(sections) * (2.0 * math.pi / sections)
-    ca, sa = np.cos(a), np.sin(a)
-    ca[np.abs(ca) < 1e-15] = 0.0
-    sa[np.abs(sa) < 1e-15] = 0.0
-    ring_dirs = ca[None, :, None] * nrm[:, None, :] + sa[None, :, None] * bi[:, None, :]
-    rings = p[:, None, :] + r[:, None, None] * ring_dirs
-    return loft(rings, closed=closed)
-
-
-def sheet(front: np.ndarray, back: np.ndarray) -> trimesh.Trimesh:
-    """A closed thick sheet between two (nu, nv, 3) grids of matching points (leaves, fabric)."""
-    f, b = np.asarray(front, dtype=float), np.asarray(back, dtype=float)
-    return loft(np.concatenate([f, b[:, ::-1]], axis=1), closed=False)
-
-
-def ellipsoid(center: Sequence[float], radii: Sequence[float], sections: int = 12, rings: int = 6) -> trimesh.Trimesh:
-    """An ellipsoid with semi-axes ``radii`` (x, y, z) around ``center``."""
-    rx, ry, rz = (float(v) for v in radii)
-    prof = [(0.0, 0.0)]
-    for k in range(1, rings):
-        t = math.pi * k / rings
-        prof.append((math.sin(t), rz * (1.0 - math.cos(t))))
-    prof.append((0.0, 2.0 * rz))
-    return lathe(prof, sections, (center[0], center[1], center[2] - rz), scale_xy=(rx, ry))
-
-
-def slab_xz(polygon: Sequence[tuple[float, float]], y0: float, y1: float) -> trimesh.Trimesh:
-    """A convex (x, z) polygon extruded along Y from ``y0`` to ``y1`` (a panel facing +Y)."""
-    m = np.array([[1.0, 0, 0, 0], [0, 0, 1.0, 0], [0, 1.0, 0, 0], [0, 0, 0, 1.0]])
-    return transformed(prism(polygon, y0, y1), m)
-
-
-def slab_yz(polygon: Sequence[tuple[float, float]], x0: float, x1: float) -> trimesh.Trimesh:
-    """A convex (y, z) polygon extruded along X from ``x0`` to ``x1``."""
-    m = np.array([[0, 0, 1.0, 0], [1.0, 0, 0, 0], [0, 1.0, 0, 0], [0, 0, 0, 1.0]])
-    return transformed(prism(polygon, x0, x1), m)
 
 
 def band_xz(outer: np.ndarray, inner: np.ndarray, y0: float, y1: float) -> trimesh.Trimesh:
@@ -229,37 +74,6 @@ def rounded_rect(hw: float, hh: float, r: float, per_corner: int = 4, cz: float 
             pts.append((sx * (hw - r) + r * math.cos(a), cz + sz * (hh - r) + r * math.sin(a)))
     return np.asarray(pts)
 
-
-def chaikin(points: np.ndarray, iterations: int = 2, closed: bool = False) -> np.ndarray:
-    """Corner cutting: rounds a polyline's corners (keeps the end points of open lines)."""
-    p = np.asarray(points, dtype=float)
-    for _ in range(iterations):
-        q = np.roll(p, -1, 0) if closed else p[1:]
-        a = p if closed else p[:-1]
-        new = np.empty((2 * len(a), p.shape[1]))
-        new[0::2] = 0.75 * a + 0.25 * q
-        new[1::2] = 0.25 * a + 0.75 * q
-        p = new if closed else np.concatenate([p[:1], new, p[-1:]])
-    return p
-
-
-def fit_exact(parts: list[Part], size: Size) -> list[Part]:
-    """Nudge parts (scale each axis about the bounds, then shift) so their joint bounds are exactly
-    x, y in [-w/2, w/2] x [-d/2, d/2] and z in [0, h]. Meant for small corrections only."""
-    lo = np.min([p.mesh.bounds[0] for p in parts], axis=0)
-    hi = np.max([p.mesh.bounds[1] for p in parts], axis=0)
-    s = np.asarray(size, dtype=float) / np.maximum(hi - lo, 1e-9)
-    target_lo = np.array([-size[0] / 2.0, -size[1] / 2.0, 0.0])
-    m = np.diag([s[0], s[1], s[2], 1.0])
-    m[:3, 3] = target_lo - lo * s
-    return [Part(p.name, transformed(p.mesh, m), p.material) for p in parts]
-
-
-COLOURS = ("white", "warm white", "off white", "ivory", "cream", "beige", "sand", "tan", "taupe", "brown",
-           "chocolate", "cognac", "black", "charcoal", "dark grey", "grey", "light grey", "silver", "navy", "blue",
-           "light blue", "sky blue", "teal", "turquoise", "green", "forest green", "sage", "olive", "mint", "emerald",
-           "red", "burgundy", "terracotta", "orange", "rust", "mustard", "yellow", "pink", "pastel pink", "dusty pink",
-           "blush", "coral", "purple", "lavender", "plum")
 
 PALETTES = {
     "warm": ("terracotta", "mustard", "cream", "rust", "sand", "brown"),
@@ -397,7 +211,7 @@ def _raised(shapes: list[tuple], y_face: float, raise0: float, step: float, mate
             mesh = disc_y(cx, cz, a, b, y0, y1, 24)
         else:
             mesh = box((-a, y0, -b), (a, y1, b))
-            mesh = transformed(mesh, translate(cx, 0.0, cz) @ rot_y(ang))
+            mesh = transformed(mesh, translation(cx, 0.0, cz) @ rotation_y(ang))
         parts.append(Part(f"{prefix}_{k}", mesh, material.format(colour)))
     return parts
 
@@ -504,11 +318,6 @@ def build_painting(params: PaintingParams, size: Size) -> list[Part]:
         raise0 = d / 2.0 - y_face - (len(shapes) - 1) * step
     parts += _raised(shapes, y_face, raise0, step, "{} paper")
     return parts
-
-
-def no_surfaces(params: object, size: Size) -> list[Surface]:
-    """Nothing is put on these objects."""
-    return []
 
 
 register_generator("painting", PaintingParams, build_painting, no_surfaces, sample_painting_params)
@@ -659,9 +468,11 @@ register_generator("poster", PosterParams, build_poster, no_surfaces, sample_pos
 # ---------------------------------------------------------------------------------------------
 
 
-def _outline(shape: str, hw: float, hh: float, inset: float, n: int = 32) -> np.ndarray:
-    """(x, z) outline of a mirror of half width ``hw`` and half height ``hh`` (bottom at z=0) shrunk
-    by ``inset``; the same point count for any inset (so frames can band outer and inner)."""
+def _outline(shape: str, hw: float, hh: float, inset: float, n: int = 32, corner: float | None = None) -> np.ndarray:
+    """(x, z) outline of a mirror or clock of half width ``hw`` and half height ``hh`` (bottom at z=0)
+    shrunk by ``inset``; the same point count for any inset (so frames can band outer and inner).
+    Shapes other than round / pill / arch are rounded rectangles of corner radius ``corner``
+    (default: 2 cm, at most 30 % of the smaller half size)."""
     a, b = hw - inset, hh - inset
     if shape == "round":
         t = np.arange(n) * 2 * math.pi / n
@@ -675,7 +486,7 @@ def _outline(shape: str, hw: float, hh: float, inset: float, n: int = 32) -> np.
         k = n - 2
         top = [(a * math.cos(math.pi * q / (k - 1)), zs + rz * math.sin(math.pi * q / (k - 1))) for q in range(k)]
         return np.asarray([(a, hh - b)] + top + [(-a, hh - b)])
-    r = clamp(0.02, 0.0, 0.3 * min(a, b))
+    r = clamp(0.02, 0.0, 0.3 * min(a, b)) if corner is None else corner
     return rounded_rect(a, b, r, n // 4, hh)
 
 
@@ -792,12 +603,9 @@ def sample_clock_params(rng: np.random.Generator, size: Size, category: str = "c
     )
 
 
-def _clock_outline(shape: str, hw: float, hh: float, inset: float, n: int = 32) -> np.ndarray:
-    a, b = hw - inset, hh - inset
-    if shape == "round":
-        t = np.arange(n) * 2 * math.pi / n
-        return np.column_stack([a * np.cos(t), hh + b * np.sin(t)])
-    return rounded_rect(a, b, 0.12 * min(hw, hh), n // 4, hh)
+def _clock_outline(shape: str, hw: float, hh: float, inset: float) -> np.ndarray:
+    """A round or square clock's outline (squares have corners of 12 % of the half size)."""
+    return _outline("round" if shape == "round" else "rect", hw, hh, inset, corner=0.12 * min(hw, hh))
 
 
 def _at(theta_deg: float, r_x: float, r_z: float, cz: float) -> tuple[float, float]:
@@ -808,7 +616,7 @@ def _at(theta_deg: float, r_x: float, r_z: float, cz: float) -> tuple[float, flo
 
 def _hand(length: float, width: float, tail: float, y0: float, y1: float, theta: float, cz: float) -> trimesh.Trimesh:
     hand = box((-width / 2, y0, -tail), (width / 2, y1, length))
-    return transformed(hand, translate(0.0, 0.0, cz) @ rot_y(-theta))
+    return transformed(hand, translation(0.0, 0.0, cz) @ rotation_y(-theta))
 
 
 def build_clock(params: ClockParams, size: Size) -> list[Part]:
@@ -852,7 +660,7 @@ def build_clock(params: ClockParams, size: Size) -> list[Part]:
             wd = (0.035 if big else 0.018) * m
             bar = box((-wd / 2, y0, -ln / 2), (wd / 2, y1, ln / 2))
             x, z = _at(theta, r_dial_x - ln / 2 + 0.05 * m, r_dial_z - ln / 2 + 0.05 * m, cz)
-            marks.append(transformed(bar, translate(x, 0.0, z) @ rot_y(-theta)))
+            marks.append(transformed(bar, translation(x, 0.0, z) @ rotation_y(-theta)))
     parts.append(Part("hour_marks", merge(marks), p.mark_material))
     hs = (d / 2 - y_face)
     parts.append(Part("hour_hand", _hand(0.5 * m, 0.05 * m, 0.1 * m, y_face + 0.15 * hs, y_face + 0.35 * hs,
@@ -1186,10 +994,8 @@ def build_picture_frame(params: PictureFrameParams, size: Size) -> list[Part]:
                                                                                               "mustard", "teal"))))
                 shapes.append(("disc", cx, iz0 + 0.52 * H, 0.08 * W, 0.1 * H, 0.0, pick(rng, ("tan", "beige", "brown",
                                                                                               "cognac"))))
-    for name, mesh, mat in [(q.name, q.mesh, q.material) for q in _raised(shapes[:10], y_photo, 0.0002, 0.00008,
-                                                                          "{} paper", "print")]:
-        up.append((name, mesh, mat))
-    lean = rot_x(math.degrees(tilt))  # the top leans back (-Y)
+    up += [(q.name, q.mesh, q.material) for q in _raised(shapes[:10], y_photo, 0.0002, 0.00008, "{} paper", "print")]
+    lean = rotation_x(math.degrees(tilt))  # the top leans back (-Y)
     parts = [Part(n, transformed(m, lean), mat) for n, m, mat in up]
     # the easel strut: from the back of the frame at 55 % of its height down to the table behind it
     za = 0.55 * hf
