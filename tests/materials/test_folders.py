@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from PIL import Image
 
-from worldsmith.materials import (TextureFolderError, get, library, load_texture_folder, register_texture_folder,
-                                  resolve_material, texture_maps)
+from worldsmith.materials import (TextureFolderError, clear_texture_folders, get, library, load_texture_folder,
+                                  register_texture_folder, resolve_material, texture_maps)
+from worldsmith.materials import maps as maps_module
 from worldsmith.scene.errors import WorldsmithError
 
 
@@ -74,6 +77,44 @@ def test_registered_folder_joins_the_library_and_retrieval(tmp_path):
     # registering again replaces, never duplicates
     register_texture_folder(folder)
     assert len(library()) == before + 2
+
+
+def test_resolution_follows_registration(tmp_path):
+    """Cached resolutions are dropped when the library changes (registering, clearing)."""
+    folder = _make_folder(tmp_path / "tex")
+    assert resolve_material("wood floor 041").material.name != "wood_floor_041"  # now cached
+    register_texture_folder(folder)
+    assert resolve_material("wood floor 041").material.name == "wood_floor_041"
+    clear_texture_folders()
+    assert resolve_material("wood floor 041").material.name != "wood_floor_041"
+
+
+def test_folder_maps_are_cached_and_follow_edits_to_the_files(tmp_path, monkeypatch):
+    folder = _make_folder(tmp_path / "tex")
+    register_texture_folder(folder)
+    calls = []
+    real = maps_module._folder_maps
+
+    def counting(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(maps_module, "_folder_maps", counting)
+    first = texture_maps("bricks_076", 16)
+    second = texture_maps("bricks_076", 16)
+    assert len(calls) == 1, "a cache hit must not reload the files"
+    assert second.paths == first.paths and set(first.paths) == {"albedo", "roughness", "normal", "height"}
+    for name in ("albedo", "roughness", "normal", "height"):
+        assert getattr(second, name).tobytes() == getattr(first, name).tobytes(), name
+    # an edited map file is a new entry, never the stale one
+    color = folder / "Bricks076_Color.png"
+    green = np.zeros((64, 64, 3), np.uint8)
+    green[..., 0], green[..., 1], green[..., 2] = 40, 160, 60
+    _save(color, green)
+    st = color.stat()
+    os.utime(color, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    third = texture_maps("bricks_076", 16)
+    assert len(calls) == 2 and tuple(third.albedo[5, 5]) == (40, 160, 60)
 
 
 def test_folder_texture_maps_are_resized_and_normal_dx_is_flipped(tmp_path):

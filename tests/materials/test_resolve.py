@@ -123,6 +123,12 @@ def test_colour_argument_overrides_text_and_accepts_rgb():
     assert resolve_material("marble", color="black").material.name == "marble_black"
 
 
+def test_hex_colours_in_the_text_are_case_insensitive():
+    low, up = resolve_material("#aa3322 paint"), resolve_material("#AA3322 Paint")
+    assert (up.material, up.score, up.terms, up.base_color) == (low.material, low.score, low.terms, low.base_color)
+    assert up.color == "#aa3322"
+
+
 @pytest.mark.parametrize("text, colour", [("navy oak wood", "navy"), ("red marble", "red"), ("blue concrete", "blue"),
                                           ("pink granite", "pink"), ("navy brick", "navy")])
 def test_natural_materials_are_tinted_partially(text, colour):

@@ -38,15 +38,18 @@ def _maps(m, res=RES, seed=0, color=None):
 def _seam_ok(a: np.ndarray, axis: int) -> tuple[bool, float, float]:
     """The wrap-around step (last -> first column, or row) against the interior steps: it must
     not exceed the largest interior neighbour step (a periodic pattern with a joint on the
-    border shows that joint's step there, as inside)."""
+    border shows that joint's step there, as inside). Each channel on its own (a seam in the
+    normal map's x and an opposite one in its y would cancel in their mean); the worst one."""
     a = a.astype(np.float64)
-    if a.ndim == 3:
-        a = a.mean(axis=2)
+    if a.ndim == 2:
+        a = a[..., None]
     if axis == 0:
-        a = a.T
-    adjacent = np.abs(np.diff(a, axis=1)).mean(axis=0)
-    seam = float(np.abs(a[:, 0] - a[:, -1]).mean())
-    limit = 1.05 * float(adjacent.max()) + 0.5
+        a = a.transpose(1, 0, 2)
+    steps = []
+    for ch in np.moveaxis(a, 2, 0):
+        adjacent = np.abs(np.diff(ch, axis=1)).mean(axis=0)
+        steps.append((float(np.abs(ch[:, 0] - ch[:, -1]).mean()), 1.05 * float(adjacent.max()) + 0.5))
+    seam, limit = max(steps, key=lambda s: s[0] - s[1])
     return seam <= limit, seam, limit
 
 
@@ -58,7 +61,11 @@ def test_pattern_maps_are_well_formed_tileable_and_deterministic(pattern):
     assert a.albedo.shape == (RES, RES, 3) and a.albedo.dtype == np.uint8
     assert a.roughness.shape == (RES, RES) and a.roughness.dtype == np.uint8
     assert a.normal.shape == (RES, RES, 3) and a.normal.dtype == np.uint8
-    assert a.albedo.std() > 0.5 or pattern in ("brushed_metal",), "a texture should not be flat"
+    # no map is flat (a flat map passes any seam check)
+    assert a.albedo.std() > 0.5, "a texture should not be flat"
+    assert (a.normal[..., :2] != 128).any(), "the normal map should show the pattern's relief"
+    if pattern != "tiles_subway":  # its 2 mm joints are under a 4.7 mm pixel at 128 px: uniform roughness
+        assert a.roughness.std() > 0.5, "the roughness map should follow the pattern"
     # deterministic, byte for byte; another seed gives another texture
     b = _maps(m)
     for name in ("albedo", "roughness", "normal"):
@@ -90,7 +97,7 @@ def test_seam_check_catches_a_cut_texture():
 
 
 def test_mean_albedo_follows_the_base_colour_and_tint_recolours():
-    from worldsmith.materials.textures import srgb_to_linear_array
+    from worldsmith.materials.colors import srgb_to_linear_array
 
     for name in ("oak_planks", "velvet", "concrete", "linen", "leather"):
         m = get(name)
@@ -136,16 +143,6 @@ def test_spec_validation():
     s = TextureSpec.make("planks", {"boards_per_row": [1, 2]}, 2.4)
     assert s.params_dict() == {"boards_per_row": [1, 2]}
     assert hash(s) == hash(TextureSpec.make("planks", {"boards_per_row": [1, 2]}, 2.4))
-
-
-def test_generation_speed_budget_is_respected_roughly():
-    """Not a benchmark (see bench/): just that no pattern is pathologically slow at 256 px."""
-    import time
-
-    for pattern, m in BY_PATTERN.items():
-        t0 = time.perf_counter()
-        _maps(m, 256)
-        assert time.perf_counter() - t0 < 2.0, pattern
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Colour words, ``#rrggbb``, sRGB -> linear, colour families and black-body colours.
+"""Colour words, ``#rrggbb``, sRGB <-> linear (values and arrays), colour families and black-body colours.
 
 Colours are authored in sRGB (what people pick in a swatch) and returned as linear RGB in
 [0, 1] (what renderers and glTF factors want). :func:`color_family` puts every colour in one of
@@ -12,6 +12,8 @@ import colorsys
 import re
 from functools import lru_cache
 from typing import Sequence
+
+import numpy as np
 
 RGB = tuple[float, float, float]
 
@@ -40,11 +42,13 @@ COLORS: dict[str, RGB] = {
     "lavender": (0.75, 0.7, 0.88), "lilac": (0.78, 0.64, 0.82), "mauve": (0.65, 0.5, 0.6), "plum": (0.45, 0.2, 0.35),
 }
 ALIASES = {"gray": "grey", "light gray": "light grey", "dark gray": "dark grey", "offwhite": "off white",
-           "off-white": "off white", "navyblue": "navy blue", "colour": "", "color": ""}
-ALIASES = {k: v for k, v in ALIASES.items() if v}
+           "off-white": "off white", "navyblue": "navy blue"}
 
-_HEX = re.compile(r"#[0-9a-f]{6}\b")
+F32 = np.float32
 
+
+# the sRGB transfer function: one value (Python float) and element-wise on arrays (float32 by
+# default, what the texture generators work in)
 
 def srgb_to_linear(c: float) -> float:
     """One sRGB channel in [0, 1] -> linear."""
@@ -54,6 +58,19 @@ def srgb_to_linear(c: float) -> float:
 def linear_to_srgb(c: float) -> float:
     c = min(1.0, max(0.0, c))
     return c * 12.92 if c <= 0.0031308 else 1.055 * c ** (1.0 / 2.4) - 0.055
+
+
+def srgb_to_linear_array(c: np.ndarray, dtype: type = F32) -> np.ndarray:
+    """:func:`srgb_to_linear` of every element, computed in and returned as ``dtype``."""
+    c = np.asarray(c, dtype=dtype)
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4).astype(dtype)
+
+
+def linear_to_srgb_array(c: np.ndarray, dtype: type = F32) -> np.ndarray:
+    """:func:`linear_to_srgb` of every element (clipped to [0, 1]), computed in and returned as
+    ``dtype``."""
+    c = np.clip(np.asarray(c, dtype=dtype), 0.0, 1.0)
+    return np.where(c <= 0.0031308, c * 12.92, 1.055 * np.power(c, 1.0 / 2.4) - 0.055).astype(dtype)
 
 
 def to_linear(rgb: Sequence[float]) -> RGB:
@@ -73,16 +90,19 @@ def normalise_color_name(text: str) -> str:
     return ALIASES.get(key, key)
 
 
+def _srgb(name_or_hex: str) -> RGB | None:
+    """sRGB of a colour name or ``#rrggbb``; None if unknown."""
+    text = name_or_hex.strip().lower()
+    if re.fullmatch(r"#[0-9a-f]{6}", text):
+        return hex_srgb(text)
+    return COLORS.get(normalise_color_name(text))
+
+
 @lru_cache(maxsize=1024)
 def color_rgb(name_or_hex: str) -> RGB | None:
     """Linear RGB of a colour name ("sage", "warm white", "light gray") or ``#rrggbb``; None if unknown."""
-    text = name_or_hex.strip().lower()
-    if re.fullmatch(r"#[0-9a-f]{6}", text):
-        return to_linear(hex_srgb(text))
-    key = normalise_color_name(text)
-    if key in COLORS:
-        return to_linear(COLORS[key])
-    return None
+    srgb = _srgb(name_or_hex)
+    return None if srgb is None else to_linear(srgb)
 
 
 def srgb_family(rgb: Sequence[float]) -> str:
@@ -121,11 +141,8 @@ def srgb_family(rgb: Sequence[float]) -> str:
 @lru_cache(maxsize=1024)
 def color_family(name_or_hex: str) -> str | None:
     """Family of a colour word or ``#rrggbb`` (see :func:`srgb_family`); None if unknown."""
-    text = name_or_hex.strip().lower()
-    if re.fullmatch(r"#[0-9a-f]{6}", text):
-        return srgb_family(hex_srgb(text))
-    key = normalise_color_name(text)
-    return srgb_family(COLORS[key]) if key in COLORS else None
+    srgb = _srgb(name_or_hex)
+    return None if srgb is None else srgb_family(srgb)
 
 
 def linear_family(rgb: Sequence[float]) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .colors import srgb_to_linear
+from .colors import to_linear
 from .errors import TextureFolderError
 from .library import Material, _register_folder
 from .resolve import split_words
@@ -54,7 +54,8 @@ def _snake(name: str) -> str:
     return "_".join(split_words(name)) or "texture"
 
 
-def _mean_linear(path: Path, channels: int) -> np.ndarray:
+def _mean_srgb(path: Path, channels: int) -> np.ndarray:
+    """Mean of a map's (8-bit, so sRGB-encoded for colour) values in [0, 1], from a thumbnail."""
     from PIL import Image
 
     with Image.open(path) as im:
@@ -94,17 +95,16 @@ def load_texture_folder(folder: str | Path, scale_m: float = 1.0) -> list[Materi
             continue
         words = split_words(raw)
         try:
-            srgb = _mean_linear(files["color"], 3)
-            rough = float(_mean_linear(files["roughness"], 1)[0]) if "roughness" in files else 0.8
-            metal = float(_mean_linear(files["metalness"], 1)[0]) if "metalness" in files else 0.0
+            srgb = _mean_srgb(files["color"], 3)
+            rough = float(_mean_srgb(files["roughness"], 1)[0]) if "roughness" in files else 0.8
+            metal = float(_mean_srgb(files["metalness"], 1)[0]) if "metalness" in files else 0.0
         except OSError as exc:
             raise TextureFolderError(f"cannot read texture maps of {raw!r} in {str(root)!r}: {exc}") from None
-        rgb = tuple(round(srgb_to_linear(float(c)), 6) for c in srgb)
+        rgb = to_linear(srgb)
         family = next((_FAMILY_WORDS[w] for w in words if w in _FAMILY_WORDS), "folder")
         tags = tuple(dict.fromkeys(words + ([family] if family != "folder" else []) + ["texture"]))
-        text_words = " ".join(w for w in words)
         out[name] = Material(
-            name=name, description=f"{text_words.capitalize()} (texture folder {root.name})", tags=tags,
+            name=name, description=f"{' '.join(words).capitalize()} (texture folder {root.name})", tags=tags,
             family=family, base_color=(rgb[0], rgb[1], rgb[2], 1.0), metallic=round(min(1.0, max(0.0, metal)), 4),
             roughness=round(min(1.0, max(0.02, rough)), 4), tint_strength=0.6,
             files=tuple(sorted((k, str(v.resolve())) for k, v in files.items())), scale_m=float(scale_m),

@@ -208,10 +208,6 @@ def clear_texture_folders() -> None:
         _version += 1
 
 
-def registered_folders() -> tuple[str, ...]:
-    return tuple(_folders)
-
-
 def library_version() -> int:
     """Changes whenever the set of library materials changes (folder registration)."""
     return _version

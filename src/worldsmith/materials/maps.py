@@ -12,23 +12,21 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .library import DEFAULT, Material, get
+from .colors import F32, linear_to_srgb_array, srgb_to_linear_array
+from .errors import UnknownMaterialError
+from .library import Material, get
 from .resolve import PBR, MaterialMatch, resolve_material
-from .textures import (DEFAULT_RESOLUTION, F32, TextureMaps, cached_maps, flat_maps, generate, linear_to_srgb_array,
-                       srgb_to_linear_array)
+from .textures import DEFAULT_RESOLUTION, TextureMaps, cached_maps, flat_maps, flat_normal, generate, read_image
 
 
 def _pick(target: Any) -> tuple[Material, tuple[float, float, float]]:
     if isinstance(target, MaterialMatch):
         return target.material, tuple(target.base_color[:3])  # type: ignore[return-value]
-    if isinstance(target, PBR):
-        mat = get(target.texture) if target.texture else (get(target.name) if target.name != "default" else DEFAULT)
-        return mat, tuple(target.base_color[:3])  # type: ignore[return-value]
+    if isinstance(target, PBR):  # get("default") is DEFAULT
+        return get(target.texture or target.name), tuple(target.base_color[:3])  # type: ignore[return-value]
     if isinstance(target, Material):
         return target, tuple(target.base_color[:3])  # type: ignore[return-value]
     if isinstance(target, str):
-        from .errors import UnknownMaterialError
-
         try:
             mat = get(target)
             return mat, tuple(mat.base_color[:3])  # type: ignore[return-value]
@@ -38,35 +36,25 @@ def _pick(target: Any) -> tuple[Material, tuple[float, float, float]]:
                     f"got {type(target).__name__}")
 
 
-def _load(path: str, channels: int, res: int) -> np.ndarray:
-    from PIL import Image
-
-    with Image.open(path) as im:
-        im = im.convert("RGB" if channels == 3 else "L")
-        if im.size != (res, res):
-            im = im.resize((res, res), Image.Resampling.LANCZOS)
-        return np.asarray(im, dtype=np.uint8).copy()
-
-
 def _folder_maps(mat: Material, color: Sequence[float], res: int) -> TextureMaps:
     files = mat.file_map
-    albedo = _load(files["color"], 3, res)
+    albedo = read_image(files["color"], 3, res)
     base = np.asarray(mat.base_color[:3], dtype=F32)
     want = np.asarray(color, dtype=F32)
     if not np.allclose(base, want, atol=1e-6):
         lin = srgb_to_linear_array(albedo.astype(F32) / 255.0) * (want / np.maximum(base, 1e-4))
         albedo = np.round(linear_to_srgb_array(lin) * 255.0).astype(np.uint8)
-    rough = (_load(files["roughness"], 1, res) if "roughness" in files
+    rough = (read_image(files["roughness"], 1, res) if "roughness" in files
              else np.full((res, res), int(round(mat.roughness * 255)), np.uint8))
     if "normal_gl" in files:
-        normal = _load(files["normal_gl"], 3, res)
+        normal = read_image(files["normal_gl"], 3, res)
     elif "normal_dx" in files:
-        normal = _load(files["normal_dx"], 3, res)
+        normal = read_image(files["normal_dx"], 3, res)
         normal[..., 1] = 255 - normal[..., 1]  # DirectX (green down) -> OpenGL (green up)
     else:
-        normal = np.broadcast_to(np.array([128, 128, 255], np.uint8), (res, res, 3)).copy()
-    metal = _load(files["metalness"], 1, res) if "metalness" in files else None
-    height = _load(files["displacement"], 1, res) if "displacement" in files else None
+        normal = flat_normal(res)
+    metal = read_image(files["metalness"], 1, res) if "metalness" in files else None
+    height = read_image(files["displacement"], 1, res) if "displacement" in files else None
     return TextureMaps(albedo, rough, normal, mat.scale_m, metallic=metal, height=height)
 
 

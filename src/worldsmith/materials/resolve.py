@@ -124,10 +124,8 @@ _PHRASES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 )
 _PHRASES = tuple(sorted(_PHRASES, key=lambda p: -len(p[0])))
 
-_HEX = re.compile(r"#[0-9a-f]{6}\b")
-_COLOR_KEYS = sorted({normalise_color_name(k) for k in COLORS} | set(ALIASES), key=lambda k: (-len(k.split()), k))
-_COLOR_SPLIT = {k: tuple(k.split()) for k in _COLOR_KEYS}
-_MAX_COLOR_WORDS = max(len(v) for v in _COLOR_SPLIT.values())
+_HEX = re.compile(r"#[0-9a-f]{6}\b", re.IGNORECASE)
+_MAX_COLOR_WORDS = max(len(k.split()) for k in (*COLORS, *ALIASES))  # longest colour phrase, in words
 
 
 def stem(word: str) -> str:
@@ -228,8 +226,7 @@ class _Term:
 
 def _analyse(description: str, vocab: frozenset[str]) -> tuple[list[_Term], list[str]]:
     """Terms of a description, and the colour phrases / hexes it names (in order)."""
-    low = description.lower()
-    hexes = _HEX.findall(low)
+    hexes = [h.lower() for h in _HEX.findall(description)]
     rest = _HEX.sub(" ", description)
     words = split_words(rest)
     # colour phrases, longest first at each position
@@ -495,8 +492,3 @@ def resolve_pbr(description: str, color: str | Sequence[float] | None = None) ->
     colour name, ``#rrggbb`` or linear RGB in [0, 1]), which overrides colour words in the text.
     ``PBR.name`` is the library material's name (``"default"`` when nothing matched)."""
     return resolve_material(description, color).pbr()
-
-
-def clear_cache() -> None:
-    _resolve.cache_clear()
-    _index.cache_clear()

@@ -57,13 +57,12 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from ..scene.files import atomic_write
+from .colors import F32, hex_srgb, linear_to_srgb_array, srgb_to_linear_array
 
 log = logging.getLogger(__name__)
 
 CODE_VERSION = "1"
 DEFAULT_RESOLUTION = 512
-
-F32 = np.float32
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,12 +93,14 @@ class TextureSpec:
     params: tuple[tuple[str, Any], ...] = ()
     scale_m: float = 1.0
 
+    def __post_init__(self) -> None:
+        if self.pattern not in PATTERNS:
+            raise ValueError(f"unknown texture pattern {self.pattern!r}; known: {', '.join(sorted(PATTERNS))}")
+        if not self.scale_m > 0:
+            raise ValueError(f"texture scale_m must be > 0, got {self.scale_m!r}")
+
     @classmethod
     def make(cls, pattern: str, params: Mapping[str, Any] | None = None, scale_m: float = 1.0) -> "TextureSpec":
-        if pattern not in PATTERNS:
-            raise ValueError(f"unknown texture pattern {pattern!r}; known: {', '.join(sorted(PATTERNS))}")
-        if not scale_m > 0:
-            raise ValueError(f"texture scale_m must be > 0, got {scale_m!r}")
         return cls(pattern, _freeze(dict(params or {})), float(scale_m))
 
     def params_dict(self) -> dict[str, Any]:
@@ -135,25 +136,9 @@ class TextureMaps:
 # colour helpers
 
 
-def srgb_to_linear_array(c: np.ndarray) -> np.ndarray:
-    c = np.asarray(c, dtype=F32)
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4).astype(F32)
-
-
-def linear_to_srgb_array(c: np.ndarray) -> np.ndarray:
-    c = np.clip(np.asarray(c, dtype=F32), 0.0, 1.0)
-    return np.where(c <= 0.0031308, c * 12.92, 1.055 * np.power(c, 1.0 / 2.4) - 0.055).astype(F32)
-
-
 def hex_to_linear(value: str | Sequence[float]) -> np.ndarray:
     """``"#rrggbb"`` (sRGB) or an sRGB triple in [0, 1] -> linear RGB float32 array."""
-    if isinstance(value, str):
-        h = value.strip().lstrip("#")
-        if len(h) != 6:
-            raise ValueError(f"expected a colour '#rrggbb', got {value!r}")
-        rgb = [int(h[i:i + 2], 16) / 255.0 for i in (0, 2, 4)]
-    else:
-        rgb = [float(c) for c in value][:3]
+    rgb = hex_srgb(value) if isinstance(value, str) else [float(c) for c in value][:3]
     return srgb_to_linear_array(np.array(rgb, dtype=F32))
 
 
@@ -295,7 +280,7 @@ def _hash2(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
     return np.mod(h ^ (h >> 16), size)
 
 
-def _key_of_point(g: _Gen, x: np.ndarray, y: np.ndarray, size: int = 4096, q: float = 1e-3) -> np.ndarray:
+def _key_of_point(x: np.ndarray, y: np.ndarray, size: int = 4096, q: float = 1e-3) -> np.ndarray:
     """A periodic hash of a point in tile units (wrapped into the tile, quantised)."""
     qx = np.round(np.mod(x, 1.0) / q).astype(np.int64) % int(round(1.0 / q))
     qy = np.round(np.mod(y, 1.0) / q).astype(np.int64) % int(round(1.0 / q))
@@ -323,6 +308,20 @@ def _blur(img: np.ndarray, sigma_px: float) -> np.ndarray:
 
 # ---------------------------------------------------------------------------------------------
 # shared building blocks
+
+
+def _per_tile(g: _Gen, size_m: float, least: int = 4) -> int:
+    """How many features ``size_m`` metres across fit along the tile (at least ``least``)."""
+    return max(least, int(round(g.scale / size_m)))
+
+
+def _grid(g: _Gen, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """An ``n`` x ``n`` grid over the tile: each pixel's cell column and row (int) and its
+    position inside the cell along x and y, in [0, 1)."""
+    x, y = g.X * n, g.Y * n
+    i = np.floor(x).astype(np.int64)
+    j = np.floor(y).astype(np.int64)
+    return i, j, x - i, y - j
 
 
 def _grain_image(g: _Gen, rings_per_m: float, contrast: float, fibre: float, warp: float,
@@ -421,7 +420,7 @@ def _p_wood(g: _Gen) -> Maps3:
 def _p_planks(g: _Gen) -> Maps3:
     """Floor boards in staggered rows; each row's boards are 1, 2 or 3 per tile length."""
     width = float(g.p("board_width_m", 0.15))
-    rows = max(1, int(round(g.scale / width)))
+    rows = _per_tile(g, width, 1)
     per_row = np.array(g.p("boards_per_row", [1, 2, 3]), dtype=np.int64)
     n = per_row[g.rng.integers(0, len(per_row), rows)]
     off = g.table(rows)
@@ -442,10 +441,8 @@ def _p_parquet(g: _Gen) -> Maps3:
     squares = max(2, 2 * int(round(g.scale / (2 * float(g.p("square_m", 0.3))))))
     S = g.scale / squares
     w = S / slats
-    i = np.floor(g.X * squares).astype(np.int64)
-    j = np.floor(g.Y * squares).astype(np.int64)
-    a = (g.X * squares - i) * S
-    b = (g.Y * squares - j) * S
+    i, j, a, b = _grid(g, squares)
+    a, b = a * S, b * S
     horiz = np.mod(i + j, 2) == 0
     k_h = np.floor(b / w).astype(np.int64)
     k_v = np.floor(a / w).astype(np.int64)
@@ -481,7 +478,7 @@ def _p_herringbone(g: _Gen) -> Maps3:
     cy = np.where(is_h, ch_y, cv_y)
     tx = (cx * r2 + cy * r2) / side_w
     ty = (cy * r2 - cx * r2) / side_w
-    key = _key_of_point(g, tx, ty, q=0.25 / side_w) + np.where(is_h, 0, 1)
+    key = _key_of_point(tx, ty, q=0.25 / side_w) + np.where(is_h, 0, 1)
     key = np.mod(key, 4096)
     return _boards(g, (along * W).astype(F32), (across * W).astype(F32), k * W, W, key)
 
@@ -530,7 +527,7 @@ def _p_granite(g: _Gen) -> Maps3:
     palette plus jitter), thin dark grain boundaries, a faint large-scale cloud."""
     pal = g.cols("palette", ["#2a2a2a", "#8c8c8c", "#d9d6d0", "#6f6a66"])
     weights = np.array(g.p("weights", [0.3, 0.35, 0.2, 0.15]), dtype=F32)
-    n = max(4, int(round(g.scale / float(g.p("crystal_m", 0.006)))))
+    n = _per_tile(g, float(g.p("crystal_m", 0.006)))
     f1, f2, ids, _, _ = g.cells(n, 1.0)
     cum = np.cumsum(weights / weights.sum())
     which = np.searchsorted(cum, g.table(n * n)).clip(0, len(pal) - 1)
@@ -553,7 +550,7 @@ def _p_terrazzo(g: _Gen) -> Maps3:
     col = np.ascontiguousarray(np.broadcast_to(col, (g.res, g.res, 3)))
     hmap = np.zeros((g.res, g.res), dtype=F32)
     for size_m, dens in ((chip_m, density), (chip_m * 0.45, density * 0.9), (chip_m * 0.2, density)):
-        n = max(2, int(round(g.scale / size_m)))
+        n = _per_tile(g, size_m, 2)
         f1, f2, ids, dx, dy = g.cells(n, 0.8)
         rad = 0.18 + 0.3 * g.table(n * n)
         ang = g.table(n * n) * math.pi
@@ -594,7 +591,7 @@ def _p_concrete(g: _Gen) -> Maps3:
     m = g.noise(5, beta=2.5) + 0.5 * g.noise(20, beta=2.0)
     fine = g.noise(220, beta=0.2)
     col = g.base[None, None, :] * (1.0 + mottle * _unit(m) + 0.035 * fine)[..., None]
-    n = max(4, int(round(g.scale / 0.012)))
+    n = _per_tile(g, 0.012)
     f1, _, ids, _, _ = g.cells(n, 1.0)
     rad = 0.06 + 0.18 * g.table(n * n) ** 3
     on = g.table(n * n) < 0.35 * pits
@@ -640,10 +637,8 @@ def _p_tiles_square(g: _Gen) -> Maps3:
     n = int(g.p("tiles", 4))
     joint = float(g.p("joint_m", 0.003))
     size = g.scale / n
-    i = np.floor(g.X * n).astype(np.int64)
-    j = np.floor(g.Y * n).astype(np.int64)
-    a = (g.X * n - i) * size
-    b = (g.Y * n - j) * size
+    i, j, a, b = _grid(g, n)
+    a, b = a * size, b * size
     d = _unit_inset(a, b, size, size, joint)
     key = _hash2(i, j, 4096)
     checker = g.col("checker", None)
@@ -758,10 +753,7 @@ def _p_weave(g: _Gen) -> Maps3:
     slub = float(g.p("slub", 0.1))
     weft_col = g.col("weft", None)
     gap_dark = float(g.p("gap_dark", 0.6))
-    i = np.floor(g.X * n).astype(np.int64)
-    j = np.floor(g.Y * n).astype(np.int64)
-    u = g.X * n - i
-    v = g.Y * n - j
+    i, j, u, v = _grid(g, n)
     warp_top = _weave_pattern(kind, i, j)
     tw = 1.0 + 0.35 * slub * g.table(n, "normal")
     tf = 1.0 + 0.35 * slub * g.table(n, "normal")
@@ -805,7 +797,7 @@ def _p_velvet(g: _Gen) -> Maps3:
 def _p_leather(g: _Gen) -> Maps3:
     """Leather: pebbled grain (rounded Worley cells between soft creases), a few long wrinkles
     and faint mottling."""
-    n = max(4, int(round(g.scale / float(g.p("grain_m", 0.003)))))
+    n = _per_tile(g, float(g.p("grain_m", 0.003)))
     f1, f2, ids, _, _ = g.cells(n, 1.0)
     pebble = np.clip(1.0 - f1 * f1 * 1.2, 0.0, 1.0)
     crease = 1.0 - _smooth(0.0, 0.35, f2 - f1)
@@ -854,7 +846,7 @@ def _p_carpet(g: _Gen) -> Maps3:
     style = str(g.p("style", "cut"))
     drift = g.noise(6, beta=2.5)
     if style == "loop":
-        cols = max(4, int(round(g.scale / float(g.p("loop_m", 0.006)))))
+        cols = _per_tile(g, float(g.p("loop_m", 0.006)))
         rows = cols
         x, y = g.X * cols, g.Y * rows
         u = x - np.floor(x)
@@ -867,7 +859,7 @@ def _p_carpet(g: _Gen) -> Maps3:
         berber = g.noise(3, beta=0.5, ky=60)
         tone = (0.6 + 0.4 * h) * (1.0 + 0.05 * drift + 0.08 * berber)
     else:
-        n = max(4, int(round(g.scale / float(g.p("tuft_m", 0.004)))))
+        n = _per_tile(g, float(g.p("tuft_m", 0.004)))
         f1, _, ids, _, _ = g.cells(n, 1.0)
         h = np.clip(1.0 - (f1 / 0.75) ** 2, 0.0, 1.0)
         tone = (0.65 + 0.35 * h) * (1.0 + 0.05 * drift + 0.06 * g.table(n * n, "normal")[ids])
@@ -882,7 +874,7 @@ def _p_rubber(g: _Gen) -> Maps3:
     fine = g.noise(200, beta=0.4)
     if style == "speckle":
         pal = g.cols("flecks", ["#d9d9d9", "#5a6b8c"])
-        n = max(4, int(round(g.scale / 0.004)))
+        n = _per_tile(g, 0.004)
         f1, _, ids, _, _ = g.cells(n, 1.0)
         on = g.table(n * n) < float(g.p("fleck_density", 0.15))
         which = g.rng.integers(0, len(pal), n * n)
@@ -907,6 +899,12 @@ def _motif_color(g: _Gen, default_shade: float) -> np.ndarray:
     return m if m is not None else g.base * default_shade
 
 
+def _motif(g: _Gen, mcol: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """The ground (base colour) with the motif colour ``mcol`` laid where ``m`` (coverage) is."""
+    full = (g.res, g.res, 3)
+    return _mix(np.broadcast_to(g.base, full), np.broadcast_to(mcol, full), m)
+
+
 def _p_wallpaper_stripes(g: _Gen) -> Maps3:
     """Wallpaper stripes (vertical): ``stripes`` pairs per tile, stripe share ``ratio``, an
     optional thin ``pinstripe`` along the stripe edge."""
@@ -916,7 +914,7 @@ def _p_wallpaper_stripes(g: _Gen) -> Maps3:
     f = _frac(g.X * n)
     e = 0.5 * n * g.px
     stripe = _smooth(-e, e, f) * _smooth(ratio + e, ratio - e, f)
-    col = _mix(np.broadcast_to(g.base, (g.res, g.res, 3)), np.broadcast_to(mcol, (g.res, g.res, 3)), stripe)
+    col = _motif(g, mcol, stripe)
     pin = g.col("pinstripe", None)
     if pin is not None:
         pw = float(g.p("pin_width", 0.03))
@@ -961,7 +959,7 @@ def _p_wallpaper_damask(g: _Gen) -> Maps3:
     shapes.append(np.sqrt((au - 1.0) ** 2 + v * v) - 0.05)  # dots at the cell sides
     f = np.minimum.reduce(shapes)
     m = _sdf_fill(f, aa)
-    col = _mix(np.broadcast_to(g.base, (g.res, g.res, 3)), np.broadcast_to(mcol, (g.res, g.res, 3)), m)
+    col = _motif(g, mcol, m)
     col = col * _paper(g)[..., None]
     flock = float(g.p("flock", 1.0))
     rough = g.rough + (0.12 * flock - 0.2 * (1 - flock)) * m
@@ -986,7 +984,7 @@ def _p_wallpaper_geometric(g: _Gen) -> Maps3:
     dot = np.sqrt((x - np.round(x)) ** 2 + (y - np.round(y)) ** 2)
     dots = _smooth(0.09 + aa, 0.09 - aa, dot)
     m = np.maximum(np.maximum(lines, inner_l), dots)
-    col = _mix(np.broadcast_to(g.base, (g.res, g.res, 3)), np.broadcast_to(mcol, (g.res, g.res, 3)), m)
+    col = _motif(g, mcol, m)
     col = col * _paper(g)[..., None]
     return col, g.rough - 0.25 * m, 0.00005 * m
 
@@ -1034,7 +1032,7 @@ def _p_wallpaper_floral(g: _Gen) -> Maps3:
 
 def _p_cork(g: _Gen) -> Maps3:
     """Cork: compressed granules of varying tone with dark pores."""
-    n = max(4, int(round(g.scale / float(g.p("granule_m", 0.003)))))
+    n = _per_tile(g, float(g.p("granule_m", 0.003)))
     f1, f2, ids, _, _ = g.cells(n, 1.0)
     tone = 1.0 + 0.22 * g.table(n * n, "normal")[ids]
     edge = _smooth(0.0, 0.1, f2 - f1)
@@ -1055,7 +1053,7 @@ def _p_grain(g: _Gen) -> Maps3:
     h = float(g.p("relief_m", 0.0001)) * fine
     gran = float(g.p("granular", 0.0))
     if gran > 0:
-        n = max(4, int(round(g.scale / float(g.p("granule_m", 0.004)))))
+        n = _per_tile(g, float(g.p("granule_m", 0.004)))
         f1, f2, ids, _, _ = g.cells(n, 1.0)
         bump = np.clip(1.0 - f1 * 1.2, 0.0, 1.0)
         tone = tone * (1.0 + gran * (0.35 * g.table(n * n, "normal")[ids] + 0.4 * (bump - 0.5)))
@@ -1128,8 +1126,6 @@ def generate(spec: TextureSpec, base_color: Sequence[float], roughness: float, r
     res = int(resolution)
     if res < 8 or res > 8192:
         raise ValueError(f"texture resolution must be in [8, 8192], got {resolution!r}")
-    if spec.pattern not in PATTERNS:
-        raise ValueError(f"unknown texture pattern {spec.pattern!r}; known: {', '.join(sorted(PATTERNS))}")
     g = _Gen(spec, np.asarray(base_color, dtype=F32)[:3], float(roughness), res, _seed_int(spec, seed))
     col, rough, height = PATTERNS[spec.pattern](g)
     col = np.broadcast_to(col, (res, res, 3))
@@ -1140,14 +1136,18 @@ def generate(spec: TextureSpec, base_color: Sequence[float], roughness: float, r
     return TextureMaps(np.ascontiguousarray(albedo), np.ascontiguousarray(rough_u8), normal, spec.scale_m)
 
 
+def flat_normal(res: int) -> np.ndarray:
+    """A ``res`` x ``res`` normal map of a flat surface (every texel (128, 128, 255))."""
+    return np.broadcast_to(np.array([128, 128, 255], dtype=np.uint8), (res, res, 3)).copy()
+
+
 def flat_maps(base_color: Sequence[float], roughness: float, resolution: int = 4, scale_m: float = 1.0) -> TextureMaps:
     """Uniform maps for an untextured material (no disk cache)."""
     res = int(resolution)
     rgb = linear_to_srgb_array(np.asarray(base_color, dtype=F32)[:3])
     albedo = np.broadcast_to(np.round(rgb * 255.0).astype(np.uint8), (res, res, 3)).copy()
     rough = np.full((res, res), int(round(min(1.0, max(0.0, roughness)) * 255)), dtype=np.uint8)
-    normal = np.broadcast_to(np.array([128, 128, 255], dtype=np.uint8), (res, res, 3)).copy()
-    return TextureMaps(albedo, rough, normal, scale_m)
+    return TextureMaps(albedo, rough, flat_normal(res), scale_m)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1177,11 +1177,15 @@ def _write_png_atomic(path: Path, array: np.ndarray) -> None:
     atomic_write(path, lambda fh: Image.fromarray(array).save(fh, format="PNG", compress_level=1))
 
 
-def _read_png(path: Path, channels: int) -> np.ndarray:
+def read_image(path: str | Path, channels: int, size: int | None = None) -> np.ndarray:
+    """An image file as ``uint8`` RGB (``channels`` 3) or grey (1), resized (Lanczos) to
+    ``size`` x ``size`` when given and different."""
     from PIL import Image
 
     with Image.open(path) as im:
         im = im.convert("RGB" if channels == 3 else "L")
+        if size is not None and im.size != (size, size):
+            im = im.resize((size, size), Image.Resampling.LANCZOS)
         return np.asarray(im, dtype=np.uint8).copy()
 
 
@@ -1197,7 +1201,7 @@ def cached_maps(key_payload: Mapping[str, Any], compute: Callable[[], TextureMap
     paths = {name: folder / f"{key}_{name}.png" for name in names}
     if all(p.exists() for p in paths.values()):
         try:
-            arrays = {name: _read_png(p, MAP_CHANNELS[name]) for name, p in paths.items()}
+            arrays = {name: read_image(p, MAP_CHANNELS[name]) for name, p in paths.items()}
             return TextureMaps(arrays["albedo"], arrays["roughness"], arrays["normal"], scale_m,
                                metallic=arrays.get("metallic"), height=arrays.get("height"),
                                paths={k: str(v) for k, v in paths.items()})
@@ -1210,8 +1214,8 @@ def cached_maps(key_payload: Mapping[str, Any], compute: Callable[[], TextureMap
             arr = getattr(maps, name)
             if arr is None:
                 continue
-            _write_png_atomic(folder / f"{key}_{name}.png", arr)
-            written[name] = str(folder / f"{key}_{name}.png")
+            _write_png_atomic(paths[name], arr)
+            written[name] = str(paths[name])
     except OSError as exc:  # read-only or full disk: still return the maps
         log.warning("cannot write texture cache %s: %s", folder, exc)
     return TextureMaps(maps.albedo, maps.roughness, maps.normal, scale_m, metallic=maps.metallic,
