@@ -112,7 +112,8 @@ def test_surface_levels_come_from_the_generators():
     assert all(lv.clearance_m and lv.clearance_m > 0.15 for lv in shelf[:-1]) and shelf[-1].clearance_m is None
     (top,) = catalog.surface_levels("coffee_table")
     assert top.z == pytest.approx(catalog.get("coffee_table").size_typical[2], abs=1e-3)
-    assert all(lv.z == pytest.approx(0.44, abs=0.08) for lv in catalog.surface_levels("sofa"))
+    seats = catalog.surface_levels("sofa")
+    assert seats and all(lv.z == pytest.approx(0.44, abs=0.08) for lv in seats)
 
 
 def test_pairs_and_placement_hints():

@@ -16,6 +16,8 @@ from worldsmith.assets.procedural import (
 from worldsmith.materials import resolve_pbr
 from worldsmith.scene import AssetRef, ObjectInstance
 
+from tests.assets._generator_helpers import assert_sound_and_sized, bounds, build, centre, draw
+
 SIX = ("table", "chair", "sofa", "bed", "bookshelf", "cabinet")
 PURE = {"table": (TableParams, build_table), "chair": (ChairParams, build_chair), "sofa": (SofaParams, build_sofa),
         "bed": (BedParams, build_bed), "bookshelf": (BookshelfParams, build_bookshelf),
@@ -24,29 +26,10 @@ MAPPED = sorted(n for n in catalog.names() if catalog.get(n).generator)
 N = 20
 
 
-def _size(info: catalog.CategoryInfo, rng: np.random.Generator) -> tuple[float, float, float]:
-    """Typical size for the first draws, then anything between the category's min and max."""
-    return tuple(round(float(rng.uniform(a, b)), 3) for a, b in zip(info.size_min, info.size_max))  # type: ignore
-
-
 def _samples(category: str, seed: int = 0):
-    info = catalog.get(category)
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(N):
-        size = info.size_typical if i < 3 else _size(info, rng)
-        out.append((sample_params(info.generator, category, rng, size), tuple(float(v) for v in size)))
-    return info.generator, out
-
-
-def _bounds(parts):
-    lo = np.min([p.mesh.bounds[0] for p in parts], axis=0)
-    hi = np.max([p.mesh.bounds[1] for p in parts], axis=0)
-    return lo, hi
-
-
-def _centre(part) -> np.ndarray:
-    return part.mesh.bounds.mean(axis=0)
+    """The generator's name and N (params, size) pairs: the typical size for the first draws, then
+    anything between the category's min and max."""
+    return catalog.get(category).generator, draw(category, N, seed, typical_first=3)
 
 
 def test_all_six_generators_are_registered():
@@ -84,13 +67,13 @@ def test_build_is_deterministic_bytewise(generator):
 
 @pytest.mark.parametrize("generator", SIX)
 def test_params_round_trip_and_defaults(generator):
-    cls, build = PURE[generator]
+    cls, build_pure = PURE[generator]
     size = catalog.get(generator).size_typical
     p = params_from_dict(cls, sample_params(generator, generator, np.random.default_rng(3), size))
     assert params_from_dict(cls, params_to_dict(p)) == p
     # tuples (as a scene stores lists) and unknown keys are accepted; {} builds the defaults
     assert params_from_dict(cls, {**params_to_dict(p), "not_a_field": (1, 2)}) == p
-    assert len(build(cls(), size)) > 3
+    assert len(build_pure(cls(), size)) > 3
     assert len(GENERATORS[generator]({}, size)) > 3
 
 
@@ -102,79 +85,82 @@ def test_sampled_meshes_are_sound_and_exactly_sized(category):
         assert len(raw) >= 2  # every asset is made of several named parts
         names = [p.name for p in raw]
         assert len(set(names)) == len(names), names
-        lo, hi = _bounds(raw)
-        # built at the size directly: the fit in build.py only nudges
-        np.testing.assert_allclose(hi - lo, size, atol=1e-3)
-        np.testing.assert_allclose([(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, lo[2]], 0.0, atol=1e-3)
+        assert_sound_and_sized(raw, size, where=category)  # built at the size directly: the fit in build.py only nudges
         for p in raw:
-            v = p.mesh.vertices
-            assert np.isfinite(v).all(), p.name
-            assert p.mesh.is_watertight and p.mesh.volume > 0, (category, p.name)
             assert isinstance(p.material, str) and p.material.strip()
         obj = ObjectInstance("obj_0", category, AssetRef("procedural", generator, params), (0, 0, 0), size)
         fitted = build_object_parts(obj)
-        lo, hi = _bounds(fitted)
+        lo, hi = bounds(fitted)
         np.testing.assert_allclose(hi - lo, size, atol=1e-6)
         assert abs(lo[2]) < 1e-9
+
+
+def _choices(params: dict) -> str:
+    """The discrete choices in ``params`` (styles, flags, materials), without the continuous numbers
+    that differ between any two draws anyway."""
+    return json.dumps({k: v for k, v in params.items() if k != "category" and (
+        isinstance(v, (str, bool)) or (isinstance(v, list) and all(isinstance(x, str) for x in v)))}, sort_keys=True)
 
 
 @pytest.mark.parametrize("category", MAPPED)
 def test_samples_vary_and_remember_their_category(category):
     _, samples = _samples(category, seed=11)
-    keys = {json.dumps({k: v for k, v in p.items()}, sort_keys=True) for p, _ in samples}
-    assert len(keys) >= N // 2
+    # variety in the choices themselves, and in what gets built: not only in the dimensions
+    assert len({_choices(p) for p, _ in samples}) >= N // 2
+    assert len({tuple(sorted(build(category, p, s))) for p, s in samples}) >= 2
     assert all(p["category"] == category for p, _ in samples)
 
 
-def _front_checks(generator: str, parts, size) -> None:
+def _front_checks(generator: str, params: dict, parts, size) -> None:
     w, d, h = size
     by = {p.name: p for p in parts}
     if generator == "chair":
         backs = [p for p in parts if p.name.startswith("back")]
-        seat_y = _centre(by["seat"])[1]
+        assert bool(backs) == (params["back_style"] != "none")  # only a backless (bar) stool has none
+        seat_y = centre(by["seat"])[1]
         for b in backs:
-            assert _centre(b)[1] < seat_y
+            assert centre(b)[1] < seat_y
         if backs:
             assert min(b.mesh.bounds[0][1] for b in backs) == pytest.approx(-d / 2, abs=1e-3)
     elif generator == "sofa":
-        assert _centre(by["back"])[1] < 0
+        assert centre(by["back"])[1] < 0
         for p in parts:
             if p.name.startswith("seat_cushion"):
-                assert _centre(p)[1] > _centre(by["back"])[1]
+                assert centre(p)[1] > centre(by["back"])[1]
             if p.name.startswith("back_cushion"):
-                assert _centre(p)[1] < 0
+                assert centre(p)[1] < 0
     elif generator == "bed":
         heads = [p for p in parts if p.name.startswith("headboard")]
-        assert heads and all(_centre(p)[1] < -d / 2 + 0.15 for p in heads)
+        assert heads and all(centre(p)[1] < -d / 2 + 0.15 for p in heads)
         pillows = [p for p in parts if p.name.startswith("pillow")]
-        assert pillows and all(_centre(p)[1] < _centre(by["duvet"])[1] for p in pillows)
+        assert pillows and all(centre(p)[1] < centre(by["duvet"])[1] for p in pillows)
     elif generator == "cabinet":
         handles = [p for p in parts if p.name.startswith("handle")]
         assert handles
         others = max(p.mesh.bounds[1][1] for p in parts if not p.name.startswith("handle"))
         for p in handles:
             assert p.mesh.bounds[1][1] == pytest.approx(d / 2, abs=1e-3)
-            assert _centre(p)[1] > others - 1e-9
+            assert centre(p)[1] > others - 1e-9
     elif generator == "bookshelf":
+        assert ("back" in by) == params["back_panel"]
         if "back" in by:
-            assert _centre(by["back"])[1] < -d / 2 + 0.02
+            assert centre(by["back"])[1] < -d / 2 + 0.02
     elif generator == "table":
         for p in parts:
             if p.name.startswith("handle"):
-                assert _centre(p)[1] > 0
+                assert centre(p)[1] > 0
 
 
 @pytest.mark.parametrize("category", MAPPED)
 def test_front_is_plus_y(category):
     generator, samples = _samples(category, seed=5)
     for params, size in samples:
-        _front_checks(generator, GENERATORS[generator](params, size), size)
+        _front_checks(generator, params, GENERATORS[generator](params, size), size)
 
 
 def _draw(category: str, n: int = 60, seed: int = 1) -> list[dict]:
-    info = catalog.get(category)
-    rng = np.random.default_rng(seed)
-    return [sample_params(info.generator, category, rng, _size(info, rng)) for _ in range(n)]
+    """``n`` sampled params at sizes spread over the category's range."""
+    return [p for p, _ in draw(category, n, seed)]
 
 
 def test_table_variety_and_category_styles():
@@ -249,30 +235,34 @@ def test_cabinet_variety_and_category_styles():
 
 
 def test_every_part_material_is_known_to_the_material_library():
+    assert resolve_pbr("no such material here").name == "default"  # how an unknown name shows
     seen = set()
     for category in MAPPED:
         generator, samples = _samples(category, seed=2)
         for params, size in samples[:8]:
             seen.update(p.material for p in GENERATORS[generator](params, size))
     unknown = sorted(m for m in seen if resolve_pbr(m).name == "default")
-    assert not unknown
+    assert len(seen) > 50 and not unknown
 
 
-def test_make_asset_uses_generators_and_fallbacks():
+def test_make_asset_uses_generators_and_fallbacks(monkeypatch):
     rng = np.random.default_rng(0)
-    for name in catalog.names():
+    for name in catalog.names():  # every category has a generator
         asset, size = make_asset(name, rng)
         info = catalog.get(name)
         assert size == tuple(info.size_typical)
-        if info.generator:
-            assert asset.source == "procedural" and asset.name == info.generator
-            assert asset.params["category"] == name
-        else:
-            assert asset.source == "fallback"
-            obj = ObjectInstance("obj_0", name, asset, (0, 0, 0), size)
-            parts = build_object_parts(obj)
-            assert len(parts) == 1
-            np.testing.assert_allclose(parts[0].mesh.extents, size)
+        assert asset.source == "procedural" and asset.name == info.generator
+        assert asset.params["category"] == name
+    # a category whose generator is not there gets a box of its size
+    monkeypatch.delitem(GENERATORS, "sofa")
+    asset, size = make_asset("sofa", rng, (2.0, 0.9, 0.8))
+    assert asset.source == "fallback" and size == (2.0, 0.9, 0.8)
+    monkeypatch.undo()
+    for name in catalog.names():
+        size = catalog.get(name).size_typical
+        parts = build_object_parts(ObjectInstance("obj_0", name, AssetRef("fallback", name), (0, 0, 0), size))
+        assert len(parts) == 1
+        np.testing.assert_allclose(parts[0].mesh.extents, size)
 
 
 def test_scene_json_round_trip_rebuilds_the_same_mesh():
@@ -285,9 +275,11 @@ def test_scene_json_round_trip_rebuilds_the_same_mesh():
         objs.append(ObjectInstance(f"obj_{i}", category, asset, (i, 0.0, 0.0), size))
     scene = Scene(objects=tuple(objs))
     again = loads(dumps(scene))
+    assert [o.id for o in again.objects] == [o.id for o in scene.objects]
     for a, b in zip(scene.objects, again.objects):
         pa, pb = build_object_parts(a), build_object_parts(b)
         assert [p.name for p in pa] == [p.name for p in pb]
         for x, y in zip(pa, pb):
             assert x.mesh.vertices.tobytes() == y.mesh.vertices.tobytes()
+            assert x.mesh.faces.tobytes() == y.mesh.faces.tobytes()
 

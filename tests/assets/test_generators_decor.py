@@ -14,6 +14,8 @@ from worldsmith.assets.procedural.screens import MonitorParams, TvParams, build_
 from worldsmith.assets.procedural.wall_decor import ClockParams, NeonSignParams, build_clock, build_neon_sign
 from worldsmith.assets.surfaces import SURFACES
 
+from tests.assets._generator_helpers import build, draw as _draw_range, hi, lo
+
 DECOR = ("painting", "poster", "mirror", "tv", "monitor", "clock", "whiteboard", "neon_sign", "curtain",
          "ceiling_light", "pendant_light", "chandelier", "ceiling_fan", "floor_lamp", "table_lamp", "potted_plant",
          "small_plant", "picture_frame")
@@ -22,35 +24,13 @@ CEILING = ("ceiling_light", "pendant_light", "chandelier", "ceiling_fan")
 SMALL = ("table_lamp", "small_plant", "picture_frame", "monitor")
 
 
-def _size(info: catalog.CategoryInfo, rng: np.random.Generator) -> tuple[float, float, float]:
-    return tuple(round(float(rng.uniform(a, b)), 3) for a, b in zip(info.size_min, info.size_max))  # type: ignore
-
-
 def _draw(category: str, n: int = 60, seed: int = 1) -> list[tuple[dict, tuple[float, float, float]]]:
     """``n`` sampled (params, size) pairs: the typical size first, then sizes anywhere in the prior."""
-    info = catalog.get(category)
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(n):
-        size = tuple(float(v) for v in info.size_typical) if i == 0 else _size(info, rng)
-        out.append((sample_params(category, category, rng, size), size))
-    return out
-
-
-def _build(category: str, params: dict, size) -> dict:
-    return {p.name: p for p in GENERATORS[category](params, size)}
-
-
-def _lo(part) -> np.ndarray:
-    return part.mesh.bounds[0]
-
-
-def _hi(part) -> np.ndarray:
-    return part.mesh.bounds[1]
+    return _draw_range(category, n, seed, typical_first=1)
 
 
 def _inside(inner, outer, tol: float = 1e-3) -> bool:
-    return bool(np.all(_lo(inner) >= _lo(outer) - tol) and np.all(_hi(inner) <= _hi(outer) + tol))
+    return bool(np.all(lo(inner) >= lo(outer) - tol) and np.all(hi(inner) <= hi(outer) + tol))
 
 
 def _front_area(part) -> float:
@@ -94,19 +74,19 @@ def test_defaults_build_and_triangle_budget(category):
 def test_wall_pieces_hang_with_their_back_on_the_wall(category):
     for params, size in _draw(category, 20, seed=5):
         w, d, h = size
-        parts = list(_build(category, params, size).values())
-        on_wall = [p for p in parts if abs(_lo(p)[1] + d / 2) < 1e-3]
+        parts = list(build(category, params, size).values())
+        on_wall = [p for p in parts if abs(lo(p)[1] + d / 2) < 1e-3]
         assert on_wall, category
         if category not in ("tv", "curtain"):  # framed pieces: a full-size back on the wall
-            span = np.max([_hi(p) - _lo(p) for p in on_wall], axis=0)
+            span = np.max([hi(p) - lo(p) for p in on_wall], axis=0)
             assert span[0] >= 0.8 * w and span[2] >= 0.8 * h, (category, span)
 
 
 @pytest.mark.parametrize("category", CEILING)
 def test_ceiling_pieces_reach_the_ceiling_with_a_canopy(category):
     for params, size in _draw(category, 20, seed=6):
-        parts = _build(category, params, size)
-        assert _hi(parts["canopy"])[2] == pytest.approx(size[2], abs=1e-3)
+        parts = build(category, params, size)
+        assert hi(parts["canopy"])[2] == pytest.approx(size[2], abs=1e-3)
 
 
 LIGHTS = ("ceiling_light", "pendant_light", "chandelier", "ceiling_fan", "floor_lamp", "table_lamp")
@@ -116,7 +96,7 @@ LIGHTS = ("ceiling_light", "pendant_light", "chandelier", "ceiling_fan", "floor_
 def test_lamp_bulbs_glow_inside_their_shades(category):
     checked = 0
     for params, size in _draw(category, 40, seed=7):
-        parts = _build(category, params, size)
+        parts = build(category, params, size)
         bulbs = [n for n in parts if n.startswith("bulb")]
         if category != "ceiling_fan" or params["light_kit"]:
             assert bulbs, (category, params)
@@ -144,13 +124,13 @@ def test_painting_variety_and_raised_paint():
     assert {p["composition"] for p, _ in draws} == {"bands", "grid", "circles", "landscape", "strokes", "stripes"}
     assert len({tuple(p["palette"]) for p, _ in draws}) >= 20
     for params, size in draws[:20]:
-        parts = _build("painting", params, size)
+        parts = build("painting", params, size)
         assert ("frame" in parts) == (params["edge"] != "gallery")
         paint = [p for n, p in parts.items() if n.startswith("paint_")]
         assert len(paint) >= 2 and len({p.material for p in paint}) >= 2
-        canvas_front = _hi(parts["canvas"])[1]
-        assert all(_hi(p)[1] > canvas_front for p in paint)  # raised on the canvas face (+Y)
-        assert max(_hi(p)[1] for p in parts.values()) == pytest.approx(size[1] / 2, abs=1e-3)
+        canvas_front = hi(parts["canvas"])[1]
+        assert all(hi(p)[1] > canvas_front for p in paint)  # raised on the canvas face (+Y)
+        assert max(hi(p)[1] for p in parts.values()) == pytest.approx(size[1] / 2, abs=1e-3)
 
 
 def test_poster_mounts_and_print():
@@ -158,15 +138,15 @@ def test_poster_mounts_and_print():
     assert {p["mount"] for p, _ in draws} == {"frame", "hanger", "clips", "pins"}
     assert {p["design"] for p, _ in draws} == {"title", "circle", "stripes", "tiles", "photo"}
     for params, size in draws[:30]:
-        parts = _build("poster", params, size)
+        parts = build("poster", params, size)
         prints = [p for n, p in parts.items() if n.startswith("print_")]
-        assert prints and all(_hi(p)[1] > _hi(parts["sheet"])[1] for p in prints)
+        assert prints and all(hi(p)[1] > hi(parts["sheet"])[1] for p in prints)
         if params["mount"] == "clips":
-            assert all(_hi(parts[f"clip_{i}"])[2] == pytest.approx(size[2]) for i in (0, 1))
+            assert all(hi(parts[f"clip_{i}"])[2] == pytest.approx(size[2]) for i in (0, 1))
         if params["mount"] == "pins":
             assert sum(n.startswith("pin_") for n in parts) == 4
         if params["mount"] == "hanger":
-            assert _lo(parts["rail_0"])[2] == 0.0 and _hi(parts["rail_1"])[2] == pytest.approx(size[2])
+            assert lo(parts["rail_0"])[2] == 0.0 and hi(parts["rail_1"])[2] == pytest.approx(size[2])
 
 
 def test_mirror_shapes_and_glass_facing_front():
@@ -174,18 +154,18 @@ def test_mirror_shapes_and_glass_facing_front():
     assert {p["shape"] for p, _ in draws} == {"rect", "round", "arch", "pill"}
     assert {p["frame_style"] for p, _ in draws} == {"wood", "metal", "none"}
     for params, size in draws[:30]:
-        parts = _build("mirror", params, size)
+        parts = build("mirror", params, size)
         glass = parts["glass"]
         assert glass.material == "mirror" and _front_area(glass) > 0.3 * size[0] * size[2]
-        assert _hi(glass)[1] > _hi(parts["backing"])[1]
+        assert hi(glass)[1] > hi(parts["backing"])[1]
         if params["frame_style"] == "none":
             assert "bevel" in parts and "frame" not in parts
         else:
             assert "frame" in parts
         if params["shape"] == "round":  # an ellipse: nothing in the corners
             v = glass.mesh.vertices
-            a, b = (_hi(glass)[0] - _lo(glass)[0]) / 2, (_hi(glass)[2] - _lo(glass)[2]) / 2
-            cz = (_hi(glass)[2] + _lo(glass)[2]) / 2
+            a, b = (hi(glass)[0] - lo(glass)[0]) / 2, (hi(glass)[2] - lo(glass)[2]) / 2
+            cz = (hi(glass)[2] + lo(glass)[2]) / 2
             assert np.all((v[:, 0] / a) ** 2 + ((v[:, 2] - cz) / b) ** 2 <= 1.0 + 1e-6)
 
 
@@ -196,13 +176,13 @@ def test_clock_face_marks_and_hands_read_from_the_front():
     assert {p["rim"] for p, _ in draws} == {True, False}
     assert {p["second_hand"] for p, _ in draws} == {True, False}
     for params, size in draws[:20]:
-        parts = _build("clock", params, size)
+        parts = build("clock", params, size)
         marks = parts["hour_marks"].mesh.split(only_watertight=False)
         assert len(marks) == (4 if params["marks"] == "quarters" else 12)
-        face_front = max(_hi(p)[1] for n, p in parts.items() if n in ("face", "body"))
+        face_front = max(hi(p)[1] for n, p in parts.items() if n in ("face", "body"))
         for hand in ("hour_hand", "minute_hand"):
-            assert _lo(parts[hand])[1] > face_front - 1e-6  # in front of the face
-        assert _hi(parts["centre_cap"])[1] == pytest.approx(size[1] / 2, abs=1e-6)
+            assert lo(parts[hand])[1] > face_front - 1e-6  # in front of the face
+        assert hi(parts["centre_cap"])[1] == pytest.approx(size[1] / 2, abs=1e-6)
     # the minute hand at 15 minutes points to the viewer's right: -X seen from the front (+Y)
     size = (0.35, 0.05, 0.35)
     parts = {p.name: p for p in build_clock(ClockParams(minute_deg=90.0, hour_deg=0.0), size)}
@@ -219,27 +199,28 @@ def test_whiteboard_tray_in_front_and_boards():
     assert {p["tray"] for p, _ in draws} == {True, False}
     for params, size in draws[:30]:
         w, d, h = size
-        parts = _build("whiteboard", params, size)
+        parts = build("whiteboard", params, size)
         assert parts["board"].material == params["board"]
+        assert ("tray" in parts) == params["tray"]
         if "tray" in parts:
             tray = parts["tray"]
-            assert _hi(tray)[1] == pytest.approx(d / 2, abs=1e-3) and _hi(tray)[2] < 0.2 * h
-            assert _hi(parts["board"])[1] < _hi(tray)[1]
+            assert hi(tray)[1] == pytest.approx(d / 2, abs=1e-3) and hi(tray)[2] < 0.2 * h
+            assert hi(parts["board"])[1] < hi(tray)[1]
             for n, p in parts.items():
                 if n.startswith(("marker", "chalk", "eraser")):
-                    assert _lo(p)[1] >= _hi(parts["board"])[1] - 1e-3 and _hi(p)[2] < 0.25 * h
+                    assert lo(p)[1] >= hi(parts["board"])[1] - 1e-3 and hi(p)[2] < 0.25 * h
 
 
 def test_neon_sign_glyphs_tubes_and_reading_direction():
     draws = _draw("neon_sign")
     assert {p["glyph"] for p, _ in draws} == {"heart", "star", "wave", "script", "bolt", "smile", "word"}
     for params, size in draws[:30]:
-        parts = _build("neon_sign", params, size)
+        parts = build("neon_sign", params, size)
         tubes = [p for n, p in parts.items() if n.startswith("tube_")]
         assert tubes and all(p.material.endswith(" neon light") for p in tubes)
-        board_front = _hi(parts["backboard"])[1]
-        assert all(_lo(p)[1] >= board_front - 1e-6 for p in tubes)
-        assert max(_hi(p)[1] for p in tubes) == pytest.approx(size[1] / 2, abs=1e-6)
+        board_front = hi(parts["backboard"])[1]
+        assert all(lo(p)[1] >= board_front - 1e-6 for p in tubes)
+        assert max(hi(p)[1] for p in tubes) == pytest.approx(size[1] / 2, abs=1e-6)
     # words read left to right from the front: the first letter is on the viewer's left (+X)
     parts = build_neon_sign(NeonSignParams(glyph="word", word="HI"), (0.8, 0.04, 0.4))
     tubes = [p for p in parts if p.name.startswith("tube_")]
@@ -252,16 +233,16 @@ def test_picture_frame_leans_back_on_its_strut():
     assert {p["mat"] for p, _ in draws} == {True, False}
     for params, size in draws[:30]:
         w, d, h = size
-        parts = _build("picture_frame", params, size)
+        parts = build("picture_frame", params, size)
         frame, strut, photo = parts["frame"], parts["strut"], parts["photo"]
         v = frame.mesh.vertices
         top, bottom = v[v[:, 2] > h - 0.01], v[v[:, 2] < 0.01]
         assert top[:, 1].mean() < bottom[:, 1].mean()  # leaning back
-        assert _lo(strut)[1] == pytest.approx(-d / 2, abs=1e-3) and _lo(strut)[2] == pytest.approx(0.0, abs=1e-3)
+        assert lo(strut)[1] == pytest.approx(-d / 2, abs=1e-3) and lo(strut)[2] == pytest.approx(0.0, abs=1e-3)
         assert strut.mesh.centroid[1] < frame.mesh.centroid[1]
         n = photo.mesh.face_normals[np.argmax(photo.mesh.area_faces)]
         assert abs(n[1]) > 0.8  # the photo's big faces look along Y (tilted a little)
-        assert max(_hi(p)[1] for n_, p in parts.items() if n_.startswith("print_")) > _hi(photo)[1] - 1e-3
+        assert max(hi(p)[1] for n_, p in parts.items() if n_.startswith("print_")) > hi(photo)[1] - 1e-3
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,21 +255,21 @@ def test_tv_screen_faces_front_inside_its_bezel():
     assert {p["style"] for p, _ in draws} == {"slim", "classic", "frame"}
     for params, size in draws[:30]:
         w, d, h = size
-        parts = _build("tv", params, size)
+        parts = build("tv", params, size)
         screen = parts["screen"]
         assert screen.material == "black screen"
         assert _front_area(screen) > 0.6 * w * h * 0.6
-        assert _hi(screen)[1] > d / 2 - 0.012
+        assert hi(screen)[1] > d / 2 - 0.012
         body = parts.get("bezel") or parts["frame"]
         assert _inside(screen, body)
-        assert _lo(parts["wall_bracket"])[1] == pytest.approx(-d / 2, abs=1e-3)  # the catalog hangs TVs
+        assert lo(parts["wall_bracket"])[1] == pytest.approx(-d / 2, abs=1e-3)  # the catalog hangs TVs
     # deep enough to stand: feet or a pedestal on the floor, the screen above them
     for mount in ("feet", "pedestal"):
         size = (1.2, 0.25, 0.8)
         parts = {p.name: p for p in build_tv(TvParams(mount=mount), size)}
         stand = [p for n, p in parts.items() if n.startswith(("foot", "stand"))]
-        assert stand and min(_lo(p)[2] for p in stand) == pytest.approx(0.0, abs=1e-6)
-        assert _lo(parts["screen"])[2] > 0.04 and "wall_bracket" not in parts
+        assert stand and min(lo(p)[2] for p in stand) == pytest.approx(0.0, abs=1e-6)
+        assert lo(parts["screen"])[2] > 0.04 and "wall_bracket" not in parts
 
 
 def test_monitor_supports_curves_and_portrait():
@@ -298,18 +279,18 @@ def test_monitor_supports_curves_and_portrait():
     assert {p["curved"] for p, _ in draws} == {True, False}
     for params, size in draws[:30]:
         w, d, h = size
-        parts = _build("monitor", params, size)
+        parts = build("monitor", params, size)
         screen = parts["screen"]
         assert screen.material == "black screen"
-        assert _hi(screen)[2] > 0.9 * h and _front_area(screen) > 0.0
+        assert hi(screen)[2] > 0.9 * h and _front_area(screen) > 0.0
         assert screen.mesh.centroid[1] > parts["back_housing"].mesh.centroid[1]
         support = parts.get("base") or parts["clamp"]
-        assert _lo(support)[2] == pytest.approx(0.0, abs=1e-6)
+        assert lo(support)[2] == pytest.approx(0.0, abs=1e-6)
     curved = {p.name: p for p in build_monitor(MonitorParams(curved=True), (0.85, 0.25, 0.45))}
     v = curved["screen"].mesh.vertices
     assert v[np.abs(v[:, 0]) > 0.35, 1].mean() > v[np.abs(v[:, 0]) < 0.05, 1].mean() + 0.01  # edges come forward
     tall = {p.name: p for p in build_monitor(MonitorParams(), (0.4, 0.2, 0.6))}
-    ext = _hi(tall["screen"]) - _lo(tall["screen"])
+    ext = hi(tall["screen"]) - lo(tall["screen"])
     assert ext[2] > ext[0]  # portrait
 
 
@@ -327,22 +308,22 @@ def test_curtain_rod_panels_and_tiebacks():
     assert any(p["sheer"] for p, _ in draws)
     for params, size in draws[:30]:
         w, d, h = size
-        parts = _build("curtain", params, size)
-        assert _hi(parts["rod"])[2] > 0.9 * h
-        assert _lo(parts["finial_0"])[0] == pytest.approx(-w / 2, abs=2e-3)
-        assert _hi(parts["finial_1"])[0] == pytest.approx(w / 2, abs=2e-3)
-        assert all(_lo(parts[f"bracket_{i}"])[1] == pytest.approx(-d / 2, abs=1e-3) for i in (0, 1))
+        parts = build("curtain", params, size)
+        assert hi(parts["rod"])[2] > 0.9 * h
+        assert lo(parts["finial_0"])[0] == pytest.approx(-w / 2, abs=2e-3)
+        assert hi(parts["finial_1"])[0] == pytest.approx(w / 2, abs=2e-3)
+        assert all(lo(parts[f"bracket_{i}"])[1] == pytest.approx(-d / 2, abs=1e-3) for i in (0, 1))
         panels = [p for n, p in parts.items() if n.startswith("panel_")]
         assert len(panels) == params["panels"]
         for k, panel in enumerate(panels):
-            assert _lo(panel)[2] == pytest.approx(0.0, abs=1e-3)  # hangs to the floor
-            assert _lo(panel)[1] > -d / 2 and _hi(panel)[1] - _lo(panel)[1] > 0.015  # pleated, off the wall
+            assert lo(panel)[2] == pytest.approx(0.0, abs=1e-3)  # hangs to the floor
+            assert lo(panel)[1] > -d / 2 and hi(panel)[1] - lo(panel)[1] > 0.015  # pleated, off the wall
             if params["tied"]:
                 assert f"tieback_{k}" in parts
                 v = panel.mesh.vertices
                 tie_z = parts[f"tieback_{k}"].mesh.centroid[2]
                 width = lambda z: np.ptp(v[np.abs(v[:, 2] - z) < 0.02, 0])  # noqa: E731
-                assert width(tie_z) < 0.8 * width(_hi(panel)[2])
+                assert width(tie_z) < 0.8 * width(hi(panel)[2])
         assert ("sheer" in parts) == (params["sheer"] and d >= 0.06)
 
 
@@ -355,7 +336,7 @@ def test_ceiling_light_styles():
     draws = _draw("ceiling_light")
     assert {p["style"] for p, _ in draws} == {"dome", "disc", "square", "semi_flush"}
     for params, size in draws[:20]:
-        parts = _build("ceiling_light", params, size)
+        parts = build("ceiling_light", params, size)
         assert parts["shade"].material == "warm light" and "bulb" in parts
 
 
@@ -364,11 +345,11 @@ def test_pendant_shades_and_suspensions():
     assert {p["shade"] for p, _ in draws} == {"cone", "dome", "bell", "globe", "drum", "cage"}
     assert {p["suspension"] for p, _ in draws} == {"cord", "rod", "chain"}
     for params, size in draws[:30]:
-        parts = _build("pendant_light", params, size)
+        parts = build("pendant_light", params, size)
         holder = parts.get("shade") or parts["cage"]
-        assert _lo(holder)[2] == pytest.approx(0.0, abs=1e-3)  # the shade hangs at the bottom
+        assert lo(holder)[2] == pytest.approx(0.0, abs=1e-3)  # the shade hangs at the bottom
         hanger = parts.get("cord") or parts.get("rod") or parts["chain"]
-        assert _hi(hanger)[2] > _hi(holder)[2] and _hi(hanger)[2] >= _lo(parts["canopy"])[2] - 1e-3
+        assert hi(hanger)[2] > hi(holder)[2] and hi(hanger)[2] >= lo(parts["canopy"])[2] - 1e-3
 
 
 def test_chandelier_arms_and_bulbs():
@@ -376,7 +357,7 @@ def test_chandelier_arms_and_bulbs():
     assert {p["style"] for p, _ in draws} == {"candle", "shaded", "crystal", "sputnik"}
     assert {p["tiers"] for p, _ in draws} == {1, 2}
     for params, size in draws[:30]:
-        parts = _build("chandelier", params, size)
+        parts = build("chandelier", params, size)
         bulbs = [n for n in parts if n.startswith("bulb_")]
         if params["style"] == "sputnik":
             assert len(bulbs) == params["arms"] and "rods" in parts
@@ -395,7 +376,7 @@ def test_ceiling_fan_blades_spread_round_the_motor():
     assert {p["blade_shape"] for p, _ in draws} == {"paddle", "tapered", "leaf"}
     assert {p["light_kit"] for p, _ in draws} == {True, False}
     for params, size in draws[:30]:
-        parts = _build("ceiling_fan", params, size)
+        parts = build("ceiling_fan", params, size)
         blades = [p for n, p in parts.items() if n.startswith("blade_") and n != "blade_irons"]
         assert len(blades) == params["blades"]
         motor = parts["motor_housing"]
@@ -404,7 +385,7 @@ def test_ceiling_fan_blades_spread_round_the_motor():
                         for b in blades)
         gaps = np.diff(angles + [angles[0] + 360])
         assert np.allclose(gaps, 360 / len(blades), atol=10)  # evenly round the hub (boxes may stretch a little)
-        assert all(_lo(b)[2] > _lo(motor)[2] - 0.01 and _hi(b)[2] < _hi(motor)[2] for b in blades)
+        assert all(lo(b)[2] > lo(motor)[2] - 0.01 and hi(b)[2] < hi(motor)[2] for b in blades)
         assert ("shade" in parts) == params["light_kit"]
 
 
@@ -413,9 +394,9 @@ def test_floor_lamp_styles():
     assert {p["style"] for p, _ in draws} == {"column", "arc", "tripod", "torchiere"}
     for params, size in draws[:40]:
         w, d, h = size
-        parts = _build("floor_lamp", params, size)
+        parts = build("floor_lamp", params, size)
         feet = parts.get("base") or parts["legs"]
-        assert _lo(feet)[2] == pytest.approx(0.0, abs=1e-6)
+        assert lo(feet)[2] == pytest.approx(0.0, abs=1e-6)
         if params["style"] == "arc" and "pole" in parts and w > 0.45:
             assert parts["shade"].mesh.centroid[0] - feet.mesh.centroid[0] > 0.25 * w
         if params["style"] == "tripod":
@@ -427,9 +408,9 @@ def test_table_lamp_bases_and_desk_lamp():
     assert {p["base"] for p, _ in draws} == {"vase", "column", "gourd", "candlestick", "desk"}
     assert {p["shade"] for p, _ in draws} == {"drum", "empire", "bell"}
     for params, size in draws[:30]:
-        parts = _build("table_lamp", params, size)
-        assert min(_lo(parts[n])[2] for n in ("base", "plinth") if n in parts) == pytest.approx(0.0, abs=1e-6)
-        assert _hi(parts["shade"])[2] > 0.8 * size[2]
+        parts = build("table_lamp", params, size)
+        assert min(lo(parts[n])[2] for n in ("base", "plinth") if n in parts) == pytest.approx(0.0, abs=1e-6)
+        assert hi(parts["shade"])[2] > 0.8 * size[2]
     desk = {p.name: p for p in build_table_lamp(TableLampParams(base="desk"), (0.3, 0.3, 0.5))}
     assert {"arm_0", "arm_1", "shade", "bulb"} <= set(desk) and _inside(desk["bulb"], desk["shade"])
     assert desk["shade"].mesh.centroid[1] > desk["base"].mesh.centroid[1]  # the head reaches out to the front
@@ -456,15 +437,15 @@ def test_plants_species_pots_and_foliage(category):
     assert len(pots) >= 5
     for params, size in draws[:40]:
         w, d, h = size
-        parts = _build(category, params, size)
+        parts = build(category, params, size)
         pot, soil = parts["pot"], parts["soil"]
         assert soil.material == "potting soil"
         assert np.allclose(pot.mesh.bounds.mean(axis=0)[:2], 0.0, atol=1e-3)  # centred
-        assert _hi(soil)[2] <= _hi(pot)[2] + 0.01
-        assert _lo(pot)[2] == pytest.approx(0.0, abs=1e-6) or "stand" in parts
+        assert hi(soil)[2] <= hi(pot)[2] + 0.01
+        assert lo(pot)[2] == pytest.approx(0.0, abs=1e-6) or "stand" in parts
         foliage = [p for n, p in parts.items() if n not in ("pot", "soil", "saucer", "stand", "basket_bands")]
         assert SPECIES_PARTS[params["species"]] <= {p.name for p in foliage}
-        assert max(_hi(p)[2] for p in foliage) == pytest.approx(h, abs=1e-3)  # the plant is the top
+        assert max(hi(p)[2] for p in foliage) == pytest.approx(h, abs=1e-3)  # the plant is the top
         leafy = [p for p in foliage if p.name in ("leaves", "fronds", "canopy", "rosettes")]
         assert all(p.material == "green leaves" for p in leafy)
 

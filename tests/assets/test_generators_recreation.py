@@ -10,57 +10,37 @@ from scipy.sparse.csgraph import connected_components
 
 from worldsmith.assets import catalog
 from worldsmith.assets.build import GENERATORS
-from worldsmith.assets.procedural import sample_params
 from worldsmith.assets.surfaces import SURFACES
+
+from tests.assets._generator_helpers import assert_sound_and_sized, build, max_triangles, centre, draw, size_corners
 
 CATEGORIES = ("piano", "pool_table", "arcade_machine", "treadmill", "weight_bench", "dumbbell_rack", "yoga_mat", "rug",
               "easel", "mannequin", "bicycle", "guitar", "dumbbell", "workbench")
 
 
-def _draw(category: str, n: int = 60, seed: int = 1) -> list[tuple[dict, tuple[float, float, float]]]:
-    """``n`` (params, size) pairs, sizes uniform between the category's min and max."""
-    info = catalog.get(category)
-    rng = np.random.default_rng(seed)
-    out = []
-    for _ in range(n):
-        size = tuple(round(float(rng.uniform(a, b)), 3) for a, b in zip(info.size_min, info.size_max))
-        out.append((sample_params(info.generator, category, rng, size), size))
-    return out
-
-
-def _build(category: str, params: dict, size) -> dict:
-    return {p.name: p for p in GENERATORS[catalog.get(category).generator](params, size)}
-
-
 def _typical(category: str, seed: int = 0, **overrides):
-    info = catalog.get(category)
-    size = info.size_typical
-    params = {**sample_params(info.generator, category, np.random.default_rng(seed), size), **overrides}
-    return params, size, _build(category, params, size)
+    (params, size), = draw(category, 1, seed, typical_first=1)
+    params = {**params, **overrides}
+    return params, size, build(category, params, size)
 
 
-def _centre(part) -> np.ndarray:
-    return part.mesh.bounds.mean(axis=0)
+def _pieces(mesh) -> list[np.ndarray]:
+    """The vertices of each connected piece of a merged mesh (pieces joined by shared vertices)."""
+    f = mesh.faces
+    n = len(mesh.vertices)
+    rows = np.concatenate([f[:, 0], f[:, 1], f[:, 2]])
+    cols = np.concatenate([f[:, 1], f[:, 2], f[:, 0]])
+    count, labels = connected_components(coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)), directed=False)
+    return [mesh.vertices[labels == k] for k in range(count)]
 
 
 def _components(mesh) -> int:
-    f = mesh.faces
-    n = len(mesh.vertices)
-    rows = np.concatenate([f[:, 0], f[:, 1], f[:, 2]])
-    cols = np.concatenate([f[:, 1], f[:, 2], f[:, 0]])
-    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    return int(connected_components(graph, directed=False)[0])
+    return len(_pieces(mesh))
 
 
 def _piece_centres(mesh) -> np.ndarray:
-    """Centres of the connected pieces of a merged mesh."""
-    f = mesh.faces
-    n = len(mesh.vertices)
-    rows = np.concatenate([f[:, 0], f[:, 1], f[:, 2]])
-    cols = np.concatenate([f[:, 1], f[:, 2], f[:, 0]])
-    _, labels = connected_components(coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)), directed=False)
-    v = mesh.vertices
-    return np.array([(v[labels == k].min(axis=0) + v[labels == k].max(axis=0)) / 2 for k in range(labels.max() + 1)])
+    """Centres of the bounding boxes of the connected pieces of a merged mesh."""
+    return np.array([(v.min(axis=0) + v.max(axis=0)) / 2 for v in _pieces(mesh)])
 
 
 def test_all_recreation_generators_are_registered():
@@ -73,7 +53,7 @@ def test_all_recreation_generators_are_registered():
 
 
 def test_piano_variety():
-    ps = [p for p, _ in _draw("piano")]
+    ps = [p for p, _ in draw("piano")]
     assert {p["style"] for p in ps} == {"upright", "console", "digital", "grand"}
     assert {p["lid_open"] for p in ps if p["style"] == "grand"} == {True, False}
     assert {p["key_count"] for p in ps if p["style"] == "digital"} >= {88, 76}
@@ -84,12 +64,12 @@ def test_piano_variety():
                                         ("digital", (1.35, 0.5, 0.95)), ("grand", (1.5, 1.5, 1.3))])
 def test_piano_keyboard_is_at_the_front_in_the_real_pattern(style, size):
     params = {"style": style, "key_count": 88}
-    parts = _build("piano", params, size)
+    parts = build("piano", params, size)
     w, d, h = size
     white, black = parts["white_keys"], parts["black_keys"]
     assert _components(white.mesh) == 52 and _components(black.mesh) == 36
     # keys at the front (+Y), black keys raised above the white ones
-    assert _centre(white)[1] > 0.15 * d / 2
+    assert centre(white)[1] > 0.15 * d / 2
     assert white.mesh.bounds[1][1] > max(q.mesh.bounds[1][1] for n, q in parts.items()
                                          if n not in ("white_keys", "black_keys", "key_slip", "keybed") and
                                          not n.startswith(("arm_", "cheek_", "toe_block", "leg_", "foot_", "bracket_",
@@ -114,15 +94,15 @@ def test_piano_keyboard_is_at_the_front_in_the_real_pattern(style, size):
 
 @pytest.mark.parametrize("keys,whites,blacks", [(76, 45, 31), (61, 36, 25)])
 def test_digital_piano_key_counts(keys, whites, blacks):
-    parts = _build("piano", {"style": "digital", "key_count": keys}, (1.2, 0.5, 0.95))
+    parts = build("piano", {"style": "digital", "key_count": keys}, (1.2, 0.5, 0.95))
     assert _components(parts["white_keys"].mesh) == whites
     assert _components(parts["black_keys"].mesh) == blacks
 
 
 def test_grand_piano_case_tail_legs_and_lid():
     size = (1.5, 1.6, 1.4)
-    opened = _build("piano", {"style": "grand", "lid_open": True}, size)
-    closed = _build("piano", {"style": "grand", "lid_open": False}, (1.5, 1.6, 1.02))
+    opened = build("piano", {"style": "grand", "lid_open": True}, size)
+    closed = build("piano", {"style": "grand", "lid_open": False}, (1.5, 1.6, 1.02))
     for parts in (opened, closed):
         assert sum(n.startswith("leg_") for n in parts) == 3
         case = parts["case"].mesh
@@ -149,14 +129,14 @@ def test_upright_piano_top_is_a_surface():
     params, size, parts = _typical("piano", style="upright")
     (top,) = piano_surfaces(params, size)
     assert top.z == pytest.approx(size[2]) and top.clearance_m is None
-    assert _centre(parts["pedal_0"])[1] > _centre(parts["case"])[1]
+    assert centre(parts["pedal_0"])[1] > centre(parts["case"])[1]
 
 
 # ---------------------------------------------------------------------------------------------------- pool table
 
 
 def test_pool_table_variety():
-    ps = [p for p, _ in _draw("pool_table")]
+    ps = [p for p, _ in draw("pool_table")]
     assert {p["base"] for p in ps} == {"legs", "pedestal", "plinth"}
     assert {p["leg_count"] for p in ps} == {4, 6, 8}
     assert {p["balls"] for p in ps} == {True, False}
@@ -166,7 +146,7 @@ def test_pool_table_variety():
 def test_pool_table_pockets_cushions_and_playing_area():
     params, size, parts = _typical("pool_table", balls=True, base="legs", leg_count=6)
     w, d, h = size
-    pockets = np.array([_centre(parts[f"pocket_{i}"]) for i in range(6)])
+    pockets = np.array([centre(parts[f"pocket_{i}"]) for i in range(6)])
     assert "pocket_6" not in parts
     corners = pockets[np.abs(pockets[:, 0]) > 0.3 * w]
     sides = pockets[np.abs(pockets[:, 0]) < 1e-6]
@@ -188,21 +168,21 @@ def test_pool_table_pockets_cushions_and_playing_area():
 
 
 def test_arcade_machine_variety_and_front():
-    draws = _draw("arcade_machine")
+    draws = draw("arcade_machine")
     assert {p["style"] for p, _ in draws} == {"classic", "modern", "candy"}
     assert {p["players"] for p, _ in draws} == {1, 2}
     for params, size in draws[:15]:
-        parts = _build("arcade_machine", params, size)
+        parts = build("arcade_machine", params, size)
         w, d, h = size
         for name in ("control_panel", "joystick", "buttons", "screen", "marquee", "coin_door"):
             assert name in parts
-        assert _centre(parts["joystick"])[1] > 0.2 * d / 2
-        assert _centre(parts["control_panel"])[1] > _centre(parts["screen"])[1]
+        assert centre(parts["joystick"])[1] > 0.2 * d / 2
+        assert centre(parts["control_panel"])[1] > centre(parts["screen"])[1]
         assert _components(parts["joystick"].mesh) == params["players"]
         assert _components(parts["buttons"].mesh) == params["players"] * params["buttons_per_player"]
         # the back is flat against the wall, the screen above the controls
         assert parts["side_0"].mesh.bounds[0][1] == pytest.approx(-d / 2)
-        assert _centre(parts["screen"])[2] > _centre(parts["control_panel"])[2]
+        assert centre(parts["screen"])[2] > centre(parts["control_panel"])[2]
         assert parts["screen"].material == "black screen"
 
 
@@ -210,45 +190,48 @@ def test_arcade_machine_variety_and_front():
 
 
 def test_treadmill_console_at_the_back_belt_towards_plus_y():
-    draws = _draw("treadmill", 30)
+    draws = draw("treadmill", 30)
     assert {p["style"] for p, _ in draws} == {"home", "commercial"}
     assert {p["handrails"] for p, _ in draws} == {"long", "short"}
     for params, size in draws[:10]:
-        parts = _build("treadmill", params, size)
+        parts = build("treadmill", params, size)
         w, d, h = size
-        assert _centre(parts["console"])[1] < 0 and _centre(parts["motor_hood"])[1] < -0.3 * d / 2
+        assert centre(parts["console"])[1] < 0 and centre(parts["motor_hood"])[1] < -0.3 * d / 2
         assert parts["rear_cap"].mesh.bounds[1][1] == pytest.approx(d / 2)
         assert parts["console"].mesh.bounds[1][2] == pytest.approx(h)
         # the screen is on the console's user side (+Y) and the belt runs out to the free end
-        assert _centre(parts["screen"])[1] > _centre(parts["console"])[1]
+        assert centre(parts["screen"])[1] > centre(parts["console"])[1]
         assert parts["belt"].mesh.bounds[1][1] > 0.8 * d / 2
         assert {"handrail_0", "handrail_1", "upright_0", "upright_1"} <= set(parts)
         assert SURFACES["treadmill"](params, size) == []
 
 
 def test_weight_bench_variety_and_structure():
-    draws = _draw("weight_bench")
+    draws = draw("weight_bench")
     assert {p["style"] for p, _ in draws} == {"flat", "incline", "adjustable"}
     assert {p["rack"] for p, _ in draws} == {True, False}
     assert {p["leg_developer"] for p, _ in draws} == {True, False}
     for params, size in draws:
-        parts = _build("weight_bench", params, size)
+        parts = build("weight_bench", params, size)
         w, d, h = size
         (seat,) = SURFACES["weight_bench"](params, size)
         assert parts["seat_pad"].mesh.bounds[1][2] == pytest.approx(seat.z)
         if params["rack"] and h > 0.6:
             assert parts["rack_upright_0"].mesh.bounds[1][2] == pytest.approx(h)
-            assert _centre(parts["rack_upright_0"])[1] < -0.3 * d / 2  # rack at the head end
+            assert centre(parts["rack_upright_0"])[1] < -0.3 * d / 2  # rack at the head end
         back = parts["back_pad"].mesh
-        if back.bounds[1][2] > seat.z + 0.05:  # an incline rises towards the head end (-Y)
+        inclined = back.bounds[1][2] > seat.z + 0.05
+        if params["style"] != "adjustable":  # flat lies flat, incline rises; adjustable may do either
+            assert inclined == (params["style"] == "incline")
+        if inclined:  # an incline rises towards the head end (-Y)
             top = back.vertices[back.vertices[:, 2].argmax()]
-            assert top[1] < _centre(parts["seat_pad"])[1]
+            assert top[1] < centre(parts["seat_pad"])[1]
         if params["leg_developer"]:
-            assert _centre(parts["roller_0_0"])[1] > _centre(parts["seat_pad"])[1]
+            assert centre(parts["roller_0_0"])[1] > centre(parts["seat_pad"])[1]
 
 
 def test_dumbbell_rack_holds_pairs_heavier_below():
-    draws = _draw("dumbbell_rack")
+    draws = draw("dumbbell_rack")
     assert {p["tiers"] for p, _ in draws} == {2, 3}
     assert {p["holder"] for p, _ in draws} == {"tray", "bars"}
     assert {p["dumbbell_style"] for p, _ in draws} == {"hex", "round", "plate"}
@@ -259,16 +242,16 @@ def test_dumbbell_rack_holds_pairs_heavier_below():
     # bottom heads are bigger than top heads
     assert (lows[1][2] - lows[0][2]) > (highs[1][2] - highs[0][2])
     # each dumbbell lies front to back
-    piece = _piece_centres(parts["handles"].mesh)
-    assert len(piece) >= 4
+    extents = np.array([np.ptp(v, axis=0) for v in _pieces(parts["handles"].mesh)])
+    assert len(extents) >= 4 and np.all(extents[:, 1] > 2 * extents[:, 0])
     assert SURFACES["dumbbell_rack"](params, size) == []
 
 
 def test_dumbbell_styles_and_heads_at_both_ends():
-    draws = _draw("dumbbell")
+    draws = draw("dumbbell")
     assert {p["style"] for p, _ in draws} == {"hex", "round", "plate"}
     for params, size in draws[:20]:
-        parts = _build("dumbbell", params, size)
+        parts = build("dumbbell", params, size)
         w, d, h = size
         heads = parts["heads"].mesh
         assert _components(heads) >= 2
@@ -280,11 +263,11 @@ def test_dumbbell_styles_and_heads_at_both_ends():
 
 
 def test_yoga_mat_is_flat_and_long_along_y():
-    draws = _draw("yoga_mat")
+    draws = draw("yoga_mat")
     assert {p["pattern"] for p, _ in draws} == {"plain", "lines", "border", "ribbed"}
     assert any(p["underside_colour"] != p["colour"] for p, _ in draws)
     for params, size in draws[:10]:
-        parts = _build("yoga_mat", params, size)
+        parts = build("yoga_mat", params, size)
         assert max(q.mesh.bounds[1][2] for q in parts.values()) == pytest.approx(size[2])
         assert parts["mat"].mesh.extents[1] > parts["mat"].mesh.extents[0]
         assert SURFACES["yoga_mat"](params, size) == []
@@ -294,13 +277,13 @@ def test_yoga_mat_is_flat_and_long_along_y():
 
 
 def test_rug_shapes_patterns_and_fringe():
-    draws = _draw("rug", 80)
+    draws = draw("rug", 80)
     assert {p["shape"] for p, _ in draws} == {"rectangle", "round"}
     assert {p["pattern"] for p, _ in draws} == {"plain", "stripes", "bands", "medallion"}
     assert {p["fringe"] for p, _ in draws if p["shape"] == "rectangle"} == {True, False}
     assert not any(p["fringe"] for p, _ in draws if p["shape"] == "round")
     for params, size in draws:
-        parts = _build("rug", params, size)
+        parts = build("rug", params, size)
         w, d, h = size
         assert "backing" in parts
         if "fringe" in parts:  # strands hang off the short ends only
@@ -323,12 +306,12 @@ def test_rug_shapes_patterns_and_fringe():
 
 
 def test_easel_styles_and_canvas_on_the_ledge_facing_front():
-    draws = _draw("easel")
+    draws = draw("easel")
     assert {p["style"] for p, _ in draws} == {"a_frame", "tripod", "h_frame"}
     assert {p["canvas"] for p, _ in draws} == {True, False}
     assert {p["landscape"] for p, _ in draws} == {True, False}
     for params, size in draws[:20]:
-        parts = _build("easel", params, size)
+        parts = build("easel", params, size)
         if "canvas" not in parts:
             continue
         canvas, ledge = parts["canvas"].mesh, parts["ledge"].mesh
@@ -343,37 +326,37 @@ def test_easel_styles_and_canvas_on_the_ledge_facing_front():
                 if len(near):
                     assert near[:, 1].max() < front, n
         if "back_leg" in parts:
-            assert _centre(parts["back_leg"])[1] < _centre(parts["canvas"])[1]
+            assert centre(parts["back_leg"])[1] < centre(parts["canvas"])[1]
 
 
 def test_mannequin_styles_and_front():
-    draws = _draw("mannequin")
+    draws = draw("mannequin")
     assert {p["style"] for p, _ in draws} == {"dress_form", "full_body"}
     assert {p["figure"] for p, _ in draws} == {"female", "male"}
     assert {p["base"] for p, _ in draws if p["style"] == "dress_form"} == {"tripod", "round", "star"}
     for params, size in draws[:20]:
-        parts = _build("mannequin", params, size)
+        parts = build("mannequin", params, size)
         front = [q for n, q in parts.items() if n.startswith(("bust_", "chest"))]
         assert len(front) == (2 if params["figure"] == "female" else 1)
-        assert all(_centre(q)[1] > 0.02 for q in front)
+        assert all(centre(q)[1] > 0.02 for q in front)
         if params["style"] == "dress_form":
             assert parts["neck_cap"].mesh.bounds[1][2] == pytest.approx(size[2])
             assert parts["torso"].mesh.bounds[0][2] > 0.6
         else:
             assert parts["head"].mesh.bounds[1][2] == pytest.approx(size[2])
-            assert all(_centre(parts[f"foot_{i}"])[1] > _centre(parts[f"shin_{i}"])[1] for i in (0, 1))
+            assert all(centre(parts[f"foot_{i}"])[1] > centre(parts[f"shin_{i}"])[1] for i in (0, 1))
 
 
 def test_guitar_stands_upright_strings_to_the_front():
-    draws = _draw("guitar")
+    draws = draw("guitar")
     assert {p["style"] for p, _ in draws} == {"acoustic", "electric"}
     for params, size in draws[:20]:
-        parts = _build("guitar", params, size)
+        parts = build("guitar", params, size)
         w, d, h = size
         assert parts["headstock"].mesh.bounds[1][2] > h - 0.03  # its length is the height
-        assert _centre(parts["body"])[2] < 0.4 * h
+        assert centre(parts["body"])[2] < 0.4 * h
         assert parts["strings"].mesh.bounds[1][1] > d / 2 - 0.004
-        assert _centre(parts["stand_post"])[1] < _centre(parts["body"])[1]
+        assert centre(parts["stand_post"])[1] < centre(parts["body"])[1]
         assert ("sound_hole" in parts) == (params["style"] == "acoustic")
         assert ("pickups" in parts) == (params["style"] == "electric")
         assert _components(parts["frets"].mesh) >= 12
@@ -385,23 +368,23 @@ def test_guitar_stands_upright_strings_to_the_front():
 
 
 def test_bicycle_long_axis_x_front_wheel_plus_x():
-    draws = _draw("bicycle")
+    draws = draw("bicycle")
     assert {p["style"] for p, _ in draws} == {"road", "city", "mountain", "fixie"}
     assert {p["frame"] for p, _ in draws} == {"diamond", "step_through"}
     assert {p["bars"] for p, _ in draws} == {"drop", "flat", "riser", "swept"}
     for key in ("fenders", "rack", "basket", "kickstand"):
         assert {p[key] for p, _ in draws} == {True, False}
     for params, size in draws[:20]:
-        parts = _build("bicycle", params, size)
+        parts = build("bicycle", params, size)
         w, d, h = size
         rear, front = parts["rear_wheel_tyre"].mesh, parts["front_wheel_tyre"].mesh
         assert rear.bounds[0][0] == pytest.approx(-w / 2, abs=1e-6)
         assert front.bounds[1][0] == pytest.approx(w / 2, abs=1e-6)
         assert rear.bounds[0][2] == pytest.approx(0.0, abs=1e-6) and front.bounds[0][2] == pytest.approx(0.0, abs=1e-6)
-        assert _centre(parts["fork"])[0] > 0 and _centre(parts["saddle"])[0] < _centre(parts["handlebar"])[0]
+        assert centre(parts["fork"])[0] > 0 and centre(parts["saddle"])[0] < centre(parts["handlebar"])[0]
         bar = [parts["handlebar"].mesh] + [parts[n].mesh for n in ("grips", "brake_hoods") if n in parts]
         assert min(m.bounds[0][1] for m in bar) == pytest.approx(-d / 2, abs=2e-3)
-        assert _centre(parts["chainring"])[1] < 0  # drive side
+        assert centre(parts["chainring"])[1] < 0  # drive side
         assert _components(parts["front_wheel_spokes"].mesh) == params["spokes"]
 
 
@@ -409,13 +392,13 @@ def test_bicycle_long_axis_x_front_wheel_plus_x():
 
 
 def test_workbench_variety_surfaces_and_front():
-    draws = _draw("workbench")
+    draws = draw("workbench")
     assert {p["frame"] for p, _ in draws} == {"wood", "steel"}
     assert {p["back"] for p, _ in draws} == {"none", "pegboard", "riser"}
     for key in ("shelf", "vise", "casters"):
         assert {p[key] for p, _ in draws} == {True, False}
     for params, size in draws[:30]:
-        parts = _build("workbench", params, size)
+        parts = build("workbench", params, size)
         w, d, h = size
         surfaces = SURFACES["workbench"](params, size)
         names = [s.name for s in surfaces]
@@ -426,20 +409,19 @@ def test_workbench_variety_surfaces_and_front():
             assert shelf.z < top.z
             assert shelf.clearance_m == pytest.approx(top.z - parts["top"].mesh.extents[2] - shelf.z)
         if "vise_jaw" in parts:
-            assert _centre(parts["vise_jaw"])[1] > _centre(parts["top"])[1]
+            assert centre(parts["vise_jaw"])[1] > centre(parts["top"])[1]
             assert parts["vise_handle"].mesh.bounds[1][1] == pytest.approx(d / 2)
         if "pegboard" in parts:
             assert parts["pegboard"].mesh.bounds[0][1] == pytest.approx(-d / 2) and top.z < h
         if "riser_shelf" in parts:
             assert surfaces[-1].name == "riser_shelf" and surfaces[-1].z == pytest.approx(h)
-        nd = sum(n.startswith("drawer_") and n[7:].isdigit() for n in parts)
-        assert nd in (0, params["drawers"])
+        assert sum(n.startswith("drawer_") and n[7:].isdigit() for n in parts) == params["drawers"]
 
 
 def test_no_surfaces_on_things_nothing_is_put_on():
     for c in ("arcade_machine", "treadmill", "dumbbell_rack", "yoga_mat", "rug", "easel", "mannequin", "bicycle",
               "guitar", "dumbbell"):
-        for params, size in _draw(c, 5):
+        for params, size in draw(c, 5):
             assert SURFACES[c](params, size) == []
 
 
@@ -447,40 +429,14 @@ def test_no_surfaces_on_things_nothing_is_put_on():
 
 
 @pytest.mark.parametrize("category", CATEGORIES)
-def test_build_is_fast_and_light_at_typical_size(category):
-    import time
-
+def test_light_at_typical_size(category):
     info = catalog.get(category)
-    size = info.size_typical
-    rng = np.random.default_rng(3)
-    times, tris = [], []
-    for _ in range(10):
-        params = sample_params(info.generator, category, rng, size)
-        best = 1e9
-        for _ in range(3):  # best of three: other test workers load the machine
-            t = time.perf_counter()
-            parts = GENERATORS[info.generator](params, size)
-            best = min(best, time.perf_counter() - t)
-        times.append(best)
-        tris.append(sum(len(p.mesh.faces) for p in parts))
-    assert np.median(times) < 0.1  # a few ms to ~20 ms on an idle machine
-    assert max(tris) < (2000 if info.support == "object" else 8000)
+    triangles = max_triangles(category, draw(category, 10, seed=3, size=info.size_typical))
+    assert triangles < (2000 if info.support == "object" else 8000)
 
 
 @pytest.mark.parametrize("category", CATEGORIES)
 def test_exact_size_at_the_corners_of_the_size_range(category):
-    info = catalog.get(category)
-    lo_, hi_ = info.size_min, info.size_max
-    corners = [lo_, hi_, (lo_[0], hi_[1], lo_[2]), (hi_[0], lo_[1], hi_[2]), (lo_[0], lo_[1], hi_[2]),
-               (hi_[0], hi_[1], lo_[2])]
-    rng = np.random.default_rng(5)
-    for size in corners:
-        for _ in range(6):
-            params = sample_params(info.generator, category, rng, size)
-            parts = GENERATORS[info.generator](params, tuple(size))
-            lo = np.min([p.mesh.bounds[0] for p in parts], axis=0)
-            hi = np.max([p.mesh.bounds[1] for p in parts], axis=0)
-            np.testing.assert_allclose(hi - lo, size, atol=1e-3)
-            np.testing.assert_allclose([(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, lo[2]], 0.0, atol=1e-3)
-            for p in parts:
-                assert p.mesh.is_watertight and p.mesh.volume > 0, (category, p.name, size)
+    for size in size_corners(category):
+        for params, size in draw(category, 6, seed=5, size=size):
+            assert_sound_and_sized(GENERATORS[category](params, size), size, where=(category, size))

@@ -4,60 +4,27 @@ cover determinism, exact size, watertight parts and surfaces for every registere
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
 
 from worldsmith.assets import catalog
 from worldsmith.assets.build import GENERATORS
-from worldsmith.assets.procedural import sample_params
 from worldsmith.assets.surfaces import SURFACES
+
+from tests.assets._generator_helpers import AxisRays, build, centre, draw, values
 
 SMALL = ("book", "magazine", "vase", "mug", "cup", "glass", "plate", "bowl", "bottle", "wine_bottle", "jar", "laptop",
          "keyboard", "pillow", "candle", "towel", "box", "toy", "paint_can", "shoe", "folded_clothes", "speaker")
 
 
-def _size(info: catalog.CategoryInfo, rng: np.random.Generator) -> tuple[float, float, float]:
-    return tuple(round(float(rng.uniform(a, b)), 3) for a, b in zip(info.size_min, info.size_max))  # type: ignore
-
-
-def _draw(category: str, n: int = 60, seed: int = 1) -> list[tuple[dict, tuple[float, float, float]]]:
-    """``n`` (params, size) pairs, sizes drawn between the category's min and max."""
-    info = catalog.get(category)
-    rng = np.random.default_rng(seed)
-    out = []
-    for _ in range(n):
-        size = _size(info, rng)
-        out.append((sample_params(category, category, rng, size), size))
-    return out
-
-
 def _typical(category: str, seed: int = 0) -> tuple[dict, tuple[float, float, float]]:
-    size = tuple(float(v) for v in catalog.get(category).size_typical)
-    return sample_params(category, category, np.random.default_rng(seed), size), size  # type: ignore
-
-
-def _build(category: str, params: dict, size) -> dict:
-    return {p.name: p for p in GENERATORS[category](params, size)}
-
-
-def _centre(part) -> np.ndarray:
-    return part.mesh.bounds.mean(axis=0)
+    return draw(category, 1, seed, typical_first=1)[0]
 
 
 def _hits_along_y(part, x: float, z: float) -> np.ndarray:
-    """y of the crossings of the line through (x, z) parallel to Y with the part's surface."""
-    from worldsmith.assets.parts import Part
-    from worldsmith.assets.primitives import raw_mesh as _mesh
-    from worldsmith.assets.procedural.tableware import _hits_z
-
-    swapped = _mesh(part.mesh.vertices[:, [0, 2, 1]], part.mesh.faces)
-    return _hits_z([Part("p", swapped, "")], x, z)
-
-
-def _values(samples, key) -> set:
-    return {p[key] for p, _ in samples}
+    """y of the crossings of the line through (x, z) parallel to Y with the part's surface (sorted)."""
+    return AxisRays([part.mesh], axis=1).hits(x, z)
 
 
 def test_every_small_category_has_its_own_generator():
@@ -68,74 +35,67 @@ def test_every_small_category_has_its_own_generator():
 
 
 @pytest.mark.parametrize("category", SMALL)
-def test_light_and_fast(category):
-    """< 1.5k triangles for any sampled size; median build well under 50 ms at the typical size."""
-    for params, size in _draw(category, 30, seed=4):
+def test_light(category):
+    """< 1.5k triangles for any sampled size (build times: bench/assets.py)."""
+    for params, size in draw(category, 30, seed=4):
         assert sum(len(p.mesh.faces) for p in GENERATORS[category](params, size)) < 1500
-    params, size = _typical(category)
-    times = []
-    for _ in range(7):
-        t = time.perf_counter()
-        GENERATORS[category](params, size)
-        times.append(time.perf_counter() - t)
-    assert float(np.median(times)) < 0.05
 
 
 @pytest.mark.parametrize("category", SMALL)
 def test_stands_on_its_bottom(category):
-    """Every sample touches z = 0 with something near its footprint centre (no floating parts)."""
-    for params, size in _draw(category, 20, seed=6):
+    """Every sample reaches down to z = 0, where the surface it is put on is."""
+    for params, size in draw(category, 20, seed=6):
         parts = GENERATORS[category](params, size)
-        lo = min(float(p.mesh.bounds[0][2]) for p in parts)
-        assert lo == pytest.approx(0.0, abs=1e-6)
+        bottom = min(float(p.mesh.bounds[0][2]) for p in parts)
+        assert bottom == pytest.approx(0.0, abs=1e-6)
 
 
 # --- tableware ----------------------------------------------------------------------------------
 
 
 def test_vase_variety_and_flowers():
-    s = _draw("vase")
-    assert _values(s, "shape") == {"cylinder", "flared", "bulb", "amphora", "bud", "cone"}
-    assert _values(s, "flowers") == {True, False}
-    assert _values(s, "base") == {"foot", "stand"}
+    s = draw("vase")
+    assert values(s, "shape") == {"cylinder", "flared", "bulb", "amphora", "bud", "cone"}
+    assert values(s, "flowers") == {True, False}
+    assert values(s, "base") == {"foot", "stand"}
     for params, size in s:
-        parts = _build("vase", params, size)
+        parts = build("vase", params, size)
         assert "body" in parts
         if params["flowers"]:
             body_top = parts["body"].mesh.bounds[1][2]
             assert parts["flowers"].mesh.bounds[1][2] == pytest.approx(size[2], abs=1e-6)
-            assert _centre(parts["flowers"])[2] > body_top
+            assert centre(parts["flowers"])[2] > body_top
             assert parts["stems"].material == "green leaves"
         else:
             assert parts["body"].mesh.bounds[1][2] == pytest.approx(size[2], abs=1e-6)
 
 
 def test_mug_handle_sticks_out_along_the_long_side():
-    s = _draw("mug")
-    assert _values(s, "shape") == {"straight", "tapered", "barrel", "bell"}
-    assert _values(s, "handle_shape") == {"round", "square", "ear"}
-    assert _values(s, "dipped") == {True, False} and _values(s, "enamel_rim") == {True, False}
+    s = draw("mug")
+    assert values(s, "shape") == {"straight", "tapered", "barrel", "bell"}
+    assert values(s, "handle_shape") == {"round", "square", "ear"}
+    assert values(s, "dipped") == {True, False} and values(s, "enamel_rim") == {True, False}
     for params, size in s:
-        parts = _build("mug", params, size)
+        parts = build("mug", params, size)
         w, d, _ = size
         handle, body = parts["handle"], parts["body"]
         axis = 1 if d > w else 0
         assert handle.mesh.bounds[1][axis] == pytest.approx(size[axis] / 2.0, abs=1e-6)
-        assert _centre(handle)[axis] > _centre(body)[axis] + 0.01
-        assert abs(_centre(handle)[1 - axis]) < 0.005
+        assert centre(handle)[axis] > centre(body)[axis] + 0.01
+        assert abs(centre(handle)[1 - axis]) < 0.005
 
 
 def test_cup_styles_saucers_and_handles():
-    s = _draw("cup", 80)
-    assert _values(s, "style") == {"teacup", "espresso", "takeaway", "handleless"}
-    assert _values(s, "saucer") == {True, False}
+    s = draw("cup", 80)
+    assert values(s, "style") == {"teacup", "espresso", "takeaway", "handleless"}
+    assert values(s, "saucer") == {True, False}
     for params, size in s:
-        parts = _build("cup", params, size)
+        parts = build("cup", params, size)
         if params["style"] == "takeaway":
             assert {"body", "lid"} <= set(parts) and "handle" not in parts
             assert parts["lid"].mesh.bounds[1][2] == pytest.approx(size[2], abs=1e-6)
         if params["style"] in ("teacup", "espresso"):
-            assert _centre(parts["handle"])[0] > _centre(parts["body"])[0]
+            assert centre(parts["handle"])[0] > centre(parts["body"])[0]
         if params["saucer"]:
             saucer, body = parts["saucer"], parts["body"]
             assert saucer.mesh.bounds[0][2] == pytest.approx(0.0, abs=1e-9)
@@ -145,12 +105,12 @@ def test_cup_styles_saucers_and_handles():
 
 
 def test_glass_tumblers_and_stemmed_glasses():
-    s = _draw("glass", 80)
-    assert _values(s, "style") == {"tumbler", "stemmed"}
-    assert _values(s, "drink") == {"none", "amber", "ice"}
+    s = draw("glass", 80)
+    assert values(s, "style") == {"tumbler", "stemmed"}
+    assert values(s, "drink") == {"none", "amber", "ice"}
     assert {p["bowl_shape"] for p, _ in s if p["style"] == "stemmed"} >= {"wine", "flute"}
     for params, size in s:
-        parts = _build("glass", params, size)
+        parts = build("glass", params, size)
         if params["style"] == "stemmed":
             stem, bowl = parts["stem"], parts["bowl"]
             assert np.ptp(stem.mesh.vertices[:, 0]) < 0.3 * size[0]  # a slender stem
@@ -161,12 +121,13 @@ def test_glass_tumblers_and_stemmed_glasses():
 
 
 def test_plate_profiles_stacks_and_well_surface():
-    s = _draw("plate")
-    assert _values(s, "style") == {"rimmed", "coupe", "deep"}
+    s = draw("plate")
+    assert values(s, "style") == {"rimmed", "coupe", "deep"}
     assert max(p["stack"] for p, _ in s) > 1
     for params, size in s:
-        parts = _build("plate", params, size)
+        parts = build("plate", params, size)
         plates = [p for n, p in parts.items() if n.startswith("plate")]
+        assert len(plates) == params["stack"]
         (surface,) = SURFACES["plate"](params, size)
         assert 0.0 < surface.z < size[2]
         assert surface.clearance_m is None
@@ -176,53 +137,52 @@ def test_plate_profiles_stacks_and_well_surface():
 
 
 def test_bowl_is_hollow():
-    from worldsmith.assets.procedural.tableware import _hits_z
-
-    s = _draw("bowl")
-    assert _values(s, "shape") == {"round", "conical", "footed", "straight", "wide"}
+    s = draw("bowl")
+    assert values(s, "shape") == {"round", "conical", "footed", "straight", "wide"}
     assert any(p["fruit"] for p, _ in s)
     for params, size in s[:20]:
-        parts = _build("bowl", params, size)
-        hits = _hits_z([parts["bowl"]], 0.0, 0.0)
+        parts = build("bowl", params, size)
+        rays = AxisRays([parts["bowl"].mesh])
+        hits = rays.hits(0.0, 0.0)
         assert hits.max() < 0.35 * size[2]  # the inside floor is low: the bowl is open
-        rim = _hits_z([parts["bowl"]], 0.0, 0.97 * size[1] / 2.0)
+        rim = rays.hits(0.0, 0.97 * size[1] / 2.0)
         assert rim.size and rim.max() > 0.6 * size[2]
 
 
 def test_bottles_and_wine_bottles_are_capped():
-    s = _draw("bottle")
-    assert _values(s, "shape") == {"water", "beer", "sports", "flask", "oil"}
+    s = draw("bottle")
+    assert values(s, "shape") == {"water", "beer", "sports", "flask", "oil"}
     for params, size in s:
-        parts = _build("bottle", params, size)
+        parts = build("bottle", params, size)
         top = max(parts[n].mesh.bounds[1][2] for n in ("cap", "cap_loop") if n in parts)
         assert top == pytest.approx(size[2], abs=1e-6)
         assert np.ptp(parts["cap"].mesh.vertices[:, 0]) < size[0]
-    s = _draw("wine_bottle")
-    assert _values(s, "shape") == {"bordeaux", "burgundy", "hock", "champagne"}
-    assert _values(s, "capsule") == {True, False}
+    s = draw("wine_bottle")
+    assert values(s, "shape") == {"bordeaux", "burgundy", "hock", "champagne"}
+    assert values(s, "capsule") == {True, False}
     for params, size in s:
-        parts = _build("wine_bottle", params, size)
+        parts = build("wine_bottle", params, size)
         top = parts["capsule"] if params["capsule"] else parts["cork"]
         assert top.mesh.bounds[1][2] == pytest.approx(size[2], abs=1e-6)
-        assert "label" in parts and _centre(parts["label"])[2] < 0.5 * size[2]
+        assert "label" in parts and centre(parts["label"])[2] < 0.5 * size[2]
 
 
 def test_jar_lids_sit_on_top():
-    s = _draw("jar")
-    assert _values(s, "shape") == {"mason", "canister", "apothecary", "round"}
-    assert _values(s, "lid_style") == {"screw", "wood", "glass_knob", "cork"}
+    s = draw("jar")
+    assert values(s, "shape") == {"mason", "canister", "apothecary", "round"}
+    assert values(s, "lid_style") == {"screw", "wood", "glass_knob", "cork"}
     for params, size in s:
-        parts = _build("jar", params, size)
+        parts = build("jar", params, size)
         assert parts["lid"].mesh.bounds[1][2] == pytest.approx(size[2], abs=1e-6)
         assert parts["lid"].mesh.bounds[0][2] > 0.5 * size[2]
 
 
 def test_candle_styles_wax_wick_and_flame():
-    s = _draw("candle", 80)
-    assert _values(s, "style") == {"pillar", "taper", "votive", "jar"}
-    assert _values(s, "lit") == {True, False}
+    s = draw("candle", 80)
+    assert values(s, "style") == {"pillar", "taper", "votive", "jar"}
+    assert values(s, "lit") == {True, False}
     for params, size in s:
-        parts = _build("candle", params, size)
+        parts = build("candle", params, size)
         assert parts["wax"].material == "candle wax" and "wick" in parts
         if params["lit"]:
             flame = parts["flame"]
@@ -237,24 +197,24 @@ def test_candle_styles_wax_wick_and_flame():
 
 
 def test_book_stands_upright_with_its_spine_at_plus_y():
-    s = _draw("book")
-    assert _values(s, "binding") == {"hardcover", "paperback"}
+    s = draw("book")
+    assert values(s, "binding") == {"hardcover", "paperback"}
     assert any(p["spine_bands"] for p, _ in s)
     size = catalog.get("book").size_typical
     assert size[0] < size[1] < size[2]  # thickness along X: books stand upright
     for params, size in s:
-        parts = _build("book", params, size)
+        parts = build("book", params, size)
         spine, pages = parts["spine"], parts["pages"]
         assert spine.mesh.bounds[1][1] == pytest.approx(size[1] / 2.0, abs=2e-3)
-        assert _centre(spine)[1] > _centre(pages)[1]
+        assert centre(spine)[1] > centre(pages)[1]
         assert pages.material.endswith("paper")
-        xs = sorted(_centre(parts[f"cover_{i}"])[0] for i in (0, 1))
-        assert xs[0] < _centre(pages)[0] < xs[1]  # the boards on the +-X faces
+        xs = sorted(centre(parts[f"cover_{i}"])[0] for i in (0, 1))
+        assert xs[0] < centre(pages)[0] < xs[1]  # the boards on the +-X faces
 
 
 def test_magazine_stack_top_surface():
-    s = _draw("magazine")
-    assert _values(s, "kind") == {"magazine", "newspaper"}
+    s = draw("magazine")
+    assert values(s, "kind") == {"magazine", "newspaper"}
     assert max(p["count"] for p, _ in s) > 1
     for params, size in s:
         (top,) = SURFACES["magazine"](params, size)
@@ -262,60 +222,63 @@ def test_magazine_stack_top_surface():
 
 
 def test_laptop_screen_faces_plus_y_and_hinge_is_at_the_back():
-    for params, size in _draw("laptop"):
-        parts = _build("laptop", params, size)
+    opened = 0
+    for params, size in draw("laptop"):
+        parts = build("laptop", params, size)
         assert parts["screen"].material == "black screen"
         if size[2] <= 0.045:  # closed
             assert "keys" not in parts
             continue
+        opened += 1
         base, lid, screen = parts["base"], parts["lid"], parts["screen"]
-        assert _centre(lid)[1] < _centre(base)[1]  # the lid rises from the back
+        assert centre(lid)[1] < centre(base)[1]  # the lid rises from the back
         # looking from the user's side (+Y) at the middle of the screen, the screen is what one sees
-        c = _centre(screen)
+        c = centre(screen)
         lid_hits = _hits_along_y(lid, c[0], c[2])
         screen_hits = _hits_along_y(screen, c[0], c[2])
         assert screen_hits.size and screen_hits.max() > lid_hits.max()
-        assert _centre(parts["trackpad"])[1] > _centre(parts["keys"])[1]
-        assert _centre(parts["spacebar"])[1] > _centre(parts["keys"])[1]
+        assert centre(parts["trackpad"])[1] > centre(parts["keys"])[1]
+        assert centre(parts["spacebar"])[1] > centre(parts["keys"])[1]
         assert lid.mesh.bounds[1][2] > 0.8 * size[2]
+    assert opened >= 30
     params, _ = _typical("laptop")
-    closed = _build("laptop", params, (0.32, 0.22, 0.02))
+    closed = build("laptop", params, (0.32, 0.22, 0.02))
     assert "keys" not in closed and "screen" in closed
     (lid,) = SURFACES["laptop"](params, (0.32, 0.22, 0.02))
     assert lid.z == pytest.approx(0.02) and lid.name == "lid"
 
 
 def test_keyboard_layouts_and_front_row():
-    s = _draw("keyboard")
-    assert _values(s, "layout") == {"full", "tkl", "compact"}
-    assert _values(s, "key_style") == {"low", "tall"}
+    s = draw("keyboard")
+    assert values(s, "layout") == {"full", "tkl", "compact"}
+    assert values(s, "key_style") == {"low", "tall"}
     counts = {}
     for params, size in s:
-        parts = _build("keyboard", params, size)
+        parts = build("keyboard", params, size)
         keys, space = parts["keys"], parts["spacebar"]
-        assert _centre(space)[1] > _centre(keys)[1]  # the space bar row is the front (+Y) row
+        assert centre(space)[1] > centre(keys)[1]  # the space bar row is the front (+Y) row
         assert np.ptp(space.mesh.vertices[:, 0]) > 4.0 * np.ptp(space.mesh.vertices[:, 1])
         counts.setdefault(params["layout"], set()).add(len(keys.mesh.faces) // 12)
         if "wrist_rest" in parts:
-            assert _centre(parts["wrist_rest"])[1] > _centre(keys)[1]
+            assert centre(parts["wrist_rest"])[1] > centre(keys)[1]
     assert max(counts["compact"]) < min(counts["tkl"]) < min(counts["full"])
 
 
 def test_speaker_drivers_face_plus_y():
-    s = _draw("speaker", 80)
-    assert _values(s, "style") == {"box", "tower", "cylinder", "pill"}
+    s = draw("speaker", 80)
+    assert values(s, "style") == {"box", "tower", "cylinder", "pill"}
     for params, size in s:
-        parts = _build("speaker", params, size)
+        parts = build("speaker", params, size)
         style = params["style"]
         if style in ("box", "tower"):
             cab = parts["cabinet"]
             drivers = [p for n, p in parts.items() if n.startswith(("woofer", "tweeter"))]
             assert len(drivers) >= (3 if style == "tower" else 2)
             for p in drivers:
-                assert _centre(p)[1] > _centre(cab)[1]
+                assert centre(p)[1] > centre(cab)[1]
                 assert p.mesh.bounds[1][1] > cab.mesh.bounds[1][1]
             woofers = [p for n, p in parts.items() if n.startswith("woofer")]
-            assert _centre(parts["tweeter"])[2] > max(_centre(p)[2] for p in woofers)
+            assert centre(parts["tweeter"])[2] > max(centre(p)[2] for p in woofers)
         else:
             assert "grille" in parts
         if "grille" in parts and style in ("box", "tower"):
@@ -326,25 +289,25 @@ def test_speaker_drivers_face_plus_y():
 
 
 def test_pillow_styles_and_puff():
-    s = _draw("pillow", 150)
-    assert _values(s, "style") == {"knife", "boxed", "round", "bolster"}
-    assert _values(s, "piping") == {True, False} and _values(s, "tufted") == {True, False}
+    s = draw("pillow", 150)
+    assert values(s, "style") == {"knife", "boxed", "round", "bolster"}
+    assert values(s, "piping") == {True, False} and values(s, "tufted") == {True, False}
     for params, size in s:
-        parts = _build("pillow", params, size)
+        parts = build("pillow", params, size)
         if params["style"] == "bolster" and size[0] > 1.2 * size[2]:
             assert "cushion" in parts
             continue
         front, back = parts["front"], parts["back"]
-        assert _centre(front)[1] > 0.0 > _centre(back)[1]
+        assert centre(front)[1] > 0.0 > centre(back)[1]
         # puffy: thickest in the middle, thin at the seam
         assert front.mesh.bounds[1][1] > 0.3 * size[1]
 
 
 def test_towels_stacked_or_rolled():
-    s = _draw("towel")
-    assert _values(s, "style") == {"stack", "rolled"}
+    s = draw("towel")
+    assert values(s, "style") == {"stack", "rolled"}
     for params, size in s:
-        parts = _build("towel", params, size)
+        parts = build("towel", params, size)
         if params["style"] == "stack":
             towels = [p for n, p in sorted(parts.items()) if n.startswith("towel_")]
             zs = [float(p.mesh.bounds[0][2]) for p in towels]
@@ -357,12 +320,12 @@ def test_towels_stacked_or_rolled():
 
 
 def test_folded_clothes_stack_of_different_colours():
-    s = _draw("folded_clothes")
+    s = draw("folded_clothes")
     kinds = set().union(*(set(p["garments"]) for p, _ in s))
     assert kinds == {"tshirt", "shirt", "sweater", "jeans"}
     assert {len(p["garments"]) for p, _ in s} >= {2, 3, 4, 5}
     for params, size in s:
-        parts = _build("folded_clothes", params, size)
+        parts = build("folded_clothes", params, size)
         garments = [parts[f"garment_{i}"] for i in range(len(params["garments"]))]
         assert 2 <= len(garments) <= 5
         assert len({g.material for g in garments}) == len(garments)
@@ -373,17 +336,17 @@ def test_folded_clothes_stack_of_different_colours():
 
 
 def test_shoes_come_in_pairs_toes_at_plus_y():
-    s = _draw("shoe", 80)
-    assert _values(s, "style") == {"sneaker", "dress", "loafer", "boot"}
+    s = draw("shoe", 80)
+    assert values(s, "style") == {"sneaker", "dress", "loafer", "boot"}
     for params, size in s:
-        parts = _build("shoe", params, size)
+        parts = build("shoe", params, size)
         uppers = [p for n, p in parts.items() if n.startswith("upper")]
         assert len(uppers) == (2 if size[0] >= 0.15 else 1)
         if len(uppers) == 2:
-            assert sorted(_centre(p)[0] for p in uppers)[0] < 0.0 < sorted(_centre(p)[0] for p in uppers)[1]
+            assert sorted(centre(p)[0] for p in uppers)[0] < 0.0 < sorted(centre(p)[0] for p in uppers)[1]
         for n, p in parts.items():
             if n.startswith("opening"):  # the foot goes in at the back (-Y)
-                assert _centre(p)[1] < 0.0
+                assert centre(p)[1] < 0.0
             if n.startswith("shaft"):
                 assert p.mesh.bounds[1][2] == pytest.approx(size[2], abs=1e-6)
 
@@ -392,10 +355,10 @@ def test_shoes_come_in_pairs_toes_at_plus_y():
 
 
 def test_box_styles_and_top_surfaces():
-    s = _draw("box")
-    assert _values(s, "style") == {"closed", "open", "storage", "crate"}
+    s = draw("box")
+    assert values(s, "style") == {"closed", "open", "storage", "crate"}
     for params, size in s:
-        parts = _build("box", params, size)
+        parts = build("box", params, size)
         surfaces = SURFACES["box"](params, size)
         if params["style"] in ("closed", "storage"):
             (top,) = surfaces
@@ -409,31 +372,31 @@ def test_box_styles_and_top_surfaces():
 
 
 def test_toy_kinds():
-    s = _draw("toy", 150)
-    assert _values(s, "kind") == {"car", "teddy", "blocks", "ball", "robot", "rings", "duck"}
+    s = draw("toy", 150)
+    assert values(s, "kind") == {"car", "teddy", "blocks", "ball", "robot", "rings", "duck"}
     for params, size in s:
-        parts = _build("toy", params, size)
+        parts = build("toy", params, size)
         kind = params["kind"]
         if kind == "teddy":
-            assert _centre(parts["head"])[2] > _centre(parts["body"])[2]
-            assert _centre(parts["muzzle"])[1] > _centre(parts["head"])[1]  # it faces +Y
+            assert centre(parts["head"])[2] > centre(parts["body"])[2]
+            assert centre(parts["muzzle"])[1] > centre(parts["head"])[1]  # it faces +Y
         elif kind == "car":
             assert len(parts["wheels"].mesh.split(only_watertight=False)) == 4
             assert parts["wheels"].mesh.bounds[0][2] == pytest.approx(0.0, abs=1e-6)
         elif kind == "blocks":
             assert sum(n.startswith("block_") for n in parts) >= 3
         elif kind == "duck":
-            assert _centre(parts["beak"])[1] > _centre(parts["body"])[1]
+            assert centre(parts["beak"])[1] > centre(parts["body"])[1]
         elif kind == "rings":
-            zs = [_centre(parts[n])[2] for n in sorted(parts) if n.startswith("ring_")]
+            zs = [centre(parts[n])[2] for n in sorted(parts) if n.startswith("ring_")]
             assert zs == sorted(zs)
 
 
 def test_paint_can_bail_and_lid():
-    s = _draw("paint_can")
-    assert _values(s, "open") == {True, False} and _values(s, "bail_up") == {True, False}
+    s = draw("paint_can")
+    assert values(s, "open") == {True, False} and values(s, "bail_up") == {True, False}
     for params, size in s:
-        parts = _build("paint_can", params, size)
+        parts = build("paint_can", params, size)
         assert ("paint" in parts) == params["open"] and ("lid" in parts) != params["open"]
         bail = parts["bail"]
         if params["bail_up"]:
