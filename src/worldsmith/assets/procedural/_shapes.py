@@ -3,10 +3,15 @@ whose name starts with an underscore)."""
 
 from __future__ import annotations
 
+import math
+from typing import Sequence
+
 import numpy as np
 import trimesh
 
-from ..primitives import lathe, raw_mesh, rounded_box, transformed
+from ..parts import Part
+from ..primitives import lathe, prism, raw_mesh, rounded_box, transformed
+from ..surfaces import Surface
 
 
 def frame_matrix(p0, p1) -> np.ndarray:
@@ -70,16 +75,8 @@ def tube(p0, p1, r: float, sections: int = 8) -> trimesh.Trimesh:
 
 
 # ---------------------------------------------------------------------------------------------
-# lofts, sweeps, revolved loops, sheets and transforms (first written for the decor modules:
-# wall_decor, lighting, screens, curtain, plants)
+# lofts, sweeps, revolved loops, sheets and transforms
 # ---------------------------------------------------------------------------------------------
-
-import math  # noqa: E402
-from typing import Sequence  # noqa: E402
-
-from ..parts import Part  # noqa: E402
-from ..primitives import prism  # noqa: E402
-from ..surfaces import Surface  # noqa: E402
 
 
 def closed_mesh(vertices: np.ndarray, faces: np.ndarray) -> trimesh.Trimesh:
@@ -259,7 +256,7 @@ def fit_exact(parts: list[Part], size: tuple[float, float, float]) -> list[Part]
 
 
 def no_surfaces(params: object, size: tuple[float, float, float]) -> list[Surface]:
-    """Support surfaces of a generator whose objects hold nothing (lamps, wall decor, plants)."""
+    """Support surfaces of a generator whose objects hold nothing (lamps, wall decor, plants, tableware...)."""
     return []
 
 
