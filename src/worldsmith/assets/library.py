@@ -58,7 +58,8 @@ folder's absolute path, a content fingerprint (over every imported asset's mesh 
 metadata) and a summary of its assets (metadata and normalized size, so listing and retrieval never
 reparse meshes). Re-adding the same folder updates its entry; another folder under a taken name is
 refused unless ``force``. Writes are atomic and serialized by a lock file. The config directory is
-``$WORLDSMITH_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/worldsmith``, else ``~/.config/worldsmith``.
+:func:`worldsmith.scene.paths.config_dir` (``$WORLDSMITH_CONFIG_DIR``, else
+``$XDG_CONFIG_HOME/worldsmith``, else ``~/.config/worldsmith``).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from ..scene.files import atomic_write
 from ..scene.errors import WorldsmithError
+from ..scene.paths import config_dir
 from . import catalog
 from .candidates import Candidate
 from .meshimport import (
@@ -218,19 +220,18 @@ class AddReport:
 # directories
 
 
-def config_dir() -> Path:
-    """``$WORLDSMITH_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/worldsmith``, else ``~/.config/worldsmith``."""
-    env = os.environ.get("WORLDSMITH_CONFIG_DIR")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    if xdg:
-        return Path(xdg).expanduser() / "worldsmith"
-    return Path.home() / ".config" / "worldsmith"
-
-
 def registry_path() -> Path:
     return config_dir() / "libraries.json"
+
+
+def _library_folder(folder: str | Path) -> Path:
+    """``folder`` made absolute; it must be an existing folder."""
+    base = Path(folder).expanduser().resolve()
+    if not base.exists():
+        raise LibraryError(base, None, "does not exist")
+    if not base.is_dir():
+        raise LibraryError(base, None, "is a file; expected a folder of meshes")
+    return base
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,11 +477,7 @@ def _pick_mesh(folder: Path, uid: str) -> Path | None:
 def scan_library(folder: str | Path) -> ScanResult:
     """Read every metadata file of ``folder``: the assets it describes and the problems found
     (bad metadata, meshes without metadata, unsupported mesh formats). Reads no mesh."""
-    base = Path(folder).expanduser().resolve()
-    if not base.exists():
-        raise LibraryError(base, None, "does not exist")
-    if not base.is_dir():
-        raise LibraryError(base, None, "is a file; expected a folder of meshes")
+    base = _library_folder(folder)
     assets: list[AssetMeta] = []
     problems: list[Problem] = []
     claimed: set[Path] = set()
@@ -764,12 +761,7 @@ def add_library(folder: str | Path, name: str | None = None, *, force: bool = Fa
     Raises :class:`LibraryImportError` (with every problem) when no asset imports, and
     :class:`LibraryError` for a taken name (unless ``force``) or a missing folder. Assets that fail
     are listed in the report's ``skipped``."""
-    base = Path(folder).expanduser()
-    if not base.exists():
-        raise LibraryError(base, None, "does not exist")
-    if not base.is_dir():
-        raise LibraryError(base, None, "is a file; expected a folder of meshes")
-    base = base.resolve()
+    base = _library_folder(folder)
     name = _check_library_name(name if name is not None else default_library_name(base))
     _check_name_free(load_registry(), name, base, force)  # fail fast, before importing
     imported, problems, notes = import_library(base, name, progress=progress)
@@ -842,7 +834,7 @@ def asset_mesh(asset: LibraryAsset | str) -> NormalizedMesh:
 def library_parts(name: str) -> list[Any]:
     """Parts (:class:`~worldsmith.assets.parts.Part`) of library asset ``"<library>/<id>"`` in its
     normalized frame (metres, Z up, front +Y, origin at the bottom centre)."""
-    return asset_mesh(find_asset(name)).to_parts()
+    return asset_mesh(name).to_parts()
 
 
 __all__ = ["AddReport", "AssetMeta", "INDEX_NAMES", "Library", "LibraryAsset", "LibraryError", "LibraryImportError",

@@ -32,8 +32,8 @@ material names), keyed by the SHA-256 of the mesh file (with the ``.mtl`` files 
 the external buffers and images a .gltf names) and of the :class:`ImportSpec`; a later load of the same file with the same spec reads the cache
 without parsing the mesh. Cache files are written atomically (temporary file + ``os.replace``).
 
-The cache directory is ``$WORLDSMITH_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/worldsmith``, else
-``~/.cache/worldsmith``.
+The cache directory is :func:`worldsmith.scene.paths.cache_dir` (``$WORLDSMITH_CACHE_DIR`` if set,
+else ``$XDG_CACHE_HOME/worldsmith``, else ``~/.cache/worldsmith``).
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ import io
 import json
 import logging
 import math
-import os
 import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -54,6 +53,7 @@ import numpy as np
 
 from ..scene.files import atomic_write_bytes
 from ..scene.errors import WorldsmithError
+from ..scene.paths import cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -89,17 +89,6 @@ class MeshImportError(WorldsmithError):
 
 # ---------------------------------------------------------------------------------------------
 # directories
-
-
-def cache_dir() -> Path:
-    """``$WORLDSMITH_CACHE_DIR``, else ``$XDG_CACHE_HOME/worldsmith``, else ``~/.cache/worldsmith``."""
-    env = os.environ.get("WORLDSMITH_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg).expanduser() / "worldsmith"
-    return Path.home() / ".cache" / "worldsmith"
 
 
 def mesh_cache_dir() -> Path:

@@ -31,8 +31,8 @@ that:
 Embedding cache
 ---------------
 Candidate embeddings are cached per candidate set (``procedural``, ``library-<name>``) in
-``$WORLDSMITH_CACHE_DIR/embeddings/`` (default ``$XDG_CACHE_HOME/worldsmith`` or
-``~/.cache/worldsmith``) as ``<set>-<digest>.npz``, the digest being a hash of the model id and the
+``<cache dir>/embeddings/`` (:func:`worldsmith.scene.paths.cache_dir`: ``$WORLDSMITH_CACHE_DIR``,
+else ``$XDG_CACHE_HOME/worldsmith``, else ``~/.cache/worldsmith``) as ``<set>-<digest>.npz``, the digest being a hash of the model id and the
 exact phrase texts; a changed text gives a new digest (older files of the same set are removed).
 Files are written atomically (temporary file + ``os.replace``). An unwritable cache folder only
 costs speed (logged once).
@@ -61,6 +61,7 @@ from typing import Iterable, Protocol, Sequence
 import numpy as np
 
 from ..scene.files import atomic_write_bytes
+from ..scene.paths import cache_dir
 from . import catalog
 from .candidates import Candidate
 
@@ -300,16 +301,6 @@ def default_embedder() -> Embedder:
 # the embedding cache
 
 
-def cache_dir() -> Path:
-    """``$WORLDSMITH_CACHE_DIR``, else ``$XDG_CACHE_HOME/worldsmith``, else ``~/.cache/worldsmith``."""
-    env = os.environ.get("WORLDSMITH_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "worldsmith"
-
-
 def _safe_set_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "set"
 
@@ -466,6 +457,18 @@ class Match:
         return self.candidate.category
 
 
+def support_kind(support: str | None) -> str | None:
+    """The support type a ``support`` argument names: ``floor``, ``wall``, ``ceiling`` or
+    ``object``, also in the ``wall:<id>`` / ``object:<id>`` forms; None stays None. Anything else
+    is a ValueError."""
+    if support is None:
+        return None
+    kind = support.split(":", 1)[0]
+    if kind not in catalog.SUPPORT_TYPES:
+        raise ValueError(f"support must be one of {catalog.SUPPORT_TYPES} (optionally ':<id>'), got {support!r}")
+    return kind
+
+
 def size_ratio(requested: Sequence[float | None], size: Sequence[float]) -> float:
     """How far apart two sizes are on their largest dimensions (>= 1; 1 = same). Unknown (None or
     non-positive) requested entries are ignored; nothing known gives 1."""
@@ -586,10 +589,7 @@ class Retriever:
         :data:`SIZE_RATIO_LIMIT` times off by :data:`SIZE_PENALTY` (they stay in the list with
         ``size_ok=False``).
         """
-        if support is not None:
-            support = support.split(":", 1)[0]
-            if support not in catalog.SUPPORT_TYPES:
-                raise ValueError(f"support must be one of {catalog.SUPPORT_TYPES}, got {support!r}")
+        support = support_kind(support)
         if not self.candidates or not text.strip():
             return []
         sims = self.similarities(text)
@@ -632,16 +632,9 @@ def default_retriever(include_libraries: bool = True) -> Retriever:
     library (``worldsmith.assets.library.library_candidates()``)."""
     if not include_libraries:
         return procedural_retriever()
-    cands = procedural_candidates()
-    extra: list[Candidate] = []
-    try:
-        from . import library
-    except ImportError as exc:
-        if exc.name not in (f"{__package__}.library", "library"):
-            raise
-        log.debug("no asset library module yet; procedural candidates only")
-    else:
-        extra = list(library.library_candidates())
+    from .library import library_candidates
+
+    extra = library_candidates()
     if not extra:
         return procedural_retriever()
-    return Retriever(cands + extra)
+    return Retriever(procedural_candidates() + extra)

@@ -49,13 +49,13 @@ import hashlib
 import json
 import logging
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from ..scene import paths
 from ..scene.files import atomic_write
 from .colors import F32, hex_srgb, linear_to_srgb_array, srgb_to_linear_array
 
@@ -1155,14 +1155,8 @@ def flat_maps(base_color: Sequence[float], roughness: float, resolution: int = 4
 
 
 def cache_dir() -> Path:
-    """Where texture PNGs are cached: ``$WORLDSMITH_CACHE_DIR/textures``, else
-    ``$XDG_CACHE_HOME/worldsmith/textures``, else ``~/.cache/worldsmith/textures``."""
-    root = os.environ.get("WORLDSMITH_CACHE_DIR")
-    if root:
-        return Path(root).expanduser() / "textures"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "worldsmith" / "textures"
+    """Where texture PNGs are cached: ``textures/`` under :func:`worldsmith.scene.paths.cache_dir`."""
+    return paths.cache_dir() / "textures"
 
 
 def cache_key(payload: Mapping[str, Any]) -> str:
