@@ -225,12 +225,21 @@ def test_show_builds_the_cells_it_renders(env, tmp_path, monkeypatch):
     result = invoke("assets", "show", "chairs", "--out", str(tmp_path / "c.png"), "--n", "5", "--seed", "1")
     assert result.exit_code == 0, result.output
     assert len(seen["cells"]) == 5 and (tmp_path / "c.png").is_file()
+    sizes = []
     for label, parts in seen["cells"]:
         lo = np.min([p.mesh.bounds[0] for p in parts], axis=0)
         hi = np.max([p.mesh.bounds[1] for p in parts], axis=0)
         size = hi - lo
         assert np.all(size >= np.array(info.size_min) - 1e-6) and np.all(size <= np.array(info.size_max) + 1e-6)
-        assert label.endswith(" m")
+        # the label is the size of what is drawn, bottom centre at the origin
+        assert label.endswith(" m") and [float(v) for v in label[:-2].split(" x ")] == pytest.approx(size, abs=0.006)
+        assert lo[2] == pytest.approx(0.0, abs=1e-9) and np.allclose((lo + hi)[:2] / 2, 0.0, atol=1e-9)
+        assert len(parts) > 1  # the chair generator's parts, not a fallback box
+        sizes.append(tuple(np.round(size, 6)))
+    assert len(set(sizes)) == 5  # sampled, not five copies of one size
+    first = [label for label, _ in seen["cells"]]
+    assert invoke("assets", "show", "chairs", "--out", str(tmp_path / "c.png"), "--n", "5", "--seed", "1").exit_code == 0
+    assert [label for label, _ in seen["cells"]] == first  # the seed decides the samples
 
     lib = make_library(tmp_path / "lib")
     assert invoke("assets", "add", str(lib), "--name", "mine").exit_code == 0

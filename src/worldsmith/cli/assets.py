@@ -4,68 +4,28 @@ Exit codes follow ``worldsmith``'s: 0 ok, 2 bad input (a one-line error, never a
 ``assets add`` imports nothing it exits 2 and lists every problem (one line when there is one);
 when some assets fail, it imports the others and prints each skipped one with its reason.
 
-This module imports nothing from :mod:`worldsmith.cli.main` (which imports it), so it carries its
-own small error wrapper with the same behaviour.
+Errors go through :func:`worldsmith.cli.errors.handles_errors`, shared with ``worldsmith``'s other
+commands.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import math
-import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape as _esc
 from rich.table import Table
 
 from ..scene import WorldsmithError
+from .errors import err, handles_errors
 
 assets_app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                          help="Asset catalog and user mesh libraries: list, add, remove, show.")
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {_esc(message)}", soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def _handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ..assets.library import LibraryImportError
-
-        try:
-            return fn(*args, **kwargs)
-        except LibraryImportError as exc:
-            if len(exc.problems) > 1:
-                err.print(f"[bold red]error:[/] {_esc(str(exc))}", soft_wrap=True)
-                for p in exc.problems:
-                    err.print(f"  {p}", markup=False, soft_wrap=True)
-                raise typer.Exit(2)
-            _fail(_one_line(exc))
-        except WorldsmithError as exc:
-            _fail(_one_line(exc))
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
-            _fail(f"{exc}")
-
-    return wrapper
-
-
-def _one_line(exc: Exception) -> str:
-    text = str(exc)
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def _fmt_size(size: Any) -> str:
@@ -76,18 +36,8 @@ def _fmt_size(size: Any) -> str:
 # list
 
 
-def _material_count() -> int:
-    """How many materials the material library offers (builtin plus registered texture folders)."""
-    from .. import materials
-
-    lib = getattr(materials, "library", None)
-    if callable(lib):
-        return len(lib())
-    return len(getattr(materials, "PALETTE", ()))
-
-
 @assets_app.command("list")
-@_handles_errors
+@handles_errors
 def list_cmd(
     category: Optional[str] = typer.Option(None, "--category", "-c",
                                            help="Only this category (a catalog name, synonym or library label)."),
@@ -108,7 +58,9 @@ def list_cmd(
             close = catalog.suggest(category)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise WorldsmithError(f"unknown category {category!r}: no catalog category or library asset has it{hint}")
-    n_materials = _material_count()
+    from ..materials import library as material_library
+
+    n_materials = len(material_library())  # builtin plus registered texture folders
     n_libs = len(load_registry())
     if as_json:
         doc = {
@@ -148,7 +100,7 @@ def list_cmd(
 
 
 @assets_app.command("add")
-@_handles_errors
+@handles_errors
 def add_cmd(
     folder: Path = typer.Argument(..., help="A folder of GLB/glTF/OBJ meshes with metadata (index, sidecars or "
                                             "objathor annotations)."),
@@ -179,7 +131,7 @@ def add_cmd(
 
 
 @assets_app.command("remove")
-@_handles_errors
+@handles_errors
 def remove_cmd(name: str = typer.Argument(..., help="A registered library name.")) -> None:
     """Unregister a library (its files and cached meshes are left alone)."""
     from ..assets.library import remove_library
@@ -192,57 +144,45 @@ def remove_cmd(name: str = typer.Argument(..., help="A registered library name."
 # show
 
 
-def _turned(parts: list[Any], yaw_deg: float) -> list[Any]:
-    import numpy as np
-
-    from ..assets.parts import Part
-
-    t = math.radians(yaw_deg)
-    m = np.eye(4)
-    m[:2, :2] = [[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]]
-    turned = []
-    for p in parts:
-        mesh = p.mesh.copy()
-        mesh.apply_transform(m)
-        turned.append(Part(p.name, mesh, p.material))
-    return turned
-
-
 def library_cells(name: str, n: int) -> list[tuple[str, list[Any]]]:
     """A turntable of a library asset: ``n`` yaw angles evenly around, parts in the local frame."""
     from ..assets.library import asset_mesh, find_asset
+    from ..assets.parts import Part
+    from ..assets.primitives import rotation_z, transformed
 
     asset = find_asset(name)
     parts = asset_mesh(asset).to_parts()
-    return [(f"{asset.id} {360.0 * k / n:.0f} deg", _turned(parts, 360.0 * k / n)) for k in range(n)]
+    cells = []
+    for k in range(n):
+        turn = rotation_z(360.0 * k / n)
+        cells.append((f"{asset.id} {360.0 * k / n:.0f} deg",
+                      [Part(p.name, transformed(p.mesh, turn), p.material) for p in parts]))
+    return cells
 
 
 def category_cells(category: str, n: int, seed: int) -> list[tuple[str, list[Any]]]:
     """``n`` samples of a catalog category: sizes drawn uniformly between its min and max sizes,
-    generator params sampled for each (a fallback box for categories without a generator)."""
+    each built as a scene object of that size would be (:func:`~worldsmith.assets.make_asset`:
+    generator params sampled, or a fallback box for categories without a generator)."""
     import numpy as np
 
-    from ..assets import catalog
-    from ..assets.build import GENERATORS, fallback_parts, fit_parts
-    from ..assets.procedural import sample_params
+    from ..assets import build_object_parts, catalog, make_asset
+    from ..scene import ObjectInstance
 
     info = catalog.get(category)
     rng = np.random.default_rng(seed)
     cells = []
     for _ in range(n):
-        size = tuple(float(rng.uniform(lo, hi)) if hi > lo else float(lo)
-                     for lo, hi in zip(info.size_min, info.size_max))
-        if info.generator and info.generator in GENERATORS:
-            params = sample_params(info.generator, category, rng, size)  # type: ignore[arg-type]
-            parts = GENERATORS[info.generator](params, size)  # type: ignore[arg-type]
-        else:
-            parts = fallback_parts(size)  # type: ignore[arg-type]
-        cells.append((f"{size[0]:.2f} x {size[1]:.2f} x {size[2]:.2f} m", fit_parts(parts, size)))  # type: ignore
+        drawn = tuple(float(rng.uniform(lo, hi)) if hi > lo else float(lo)
+                      for lo, hi in zip(info.size_min, info.size_max))
+        ref, size = make_asset(category, rng, drawn)  # type: ignore[arg-type]
+        parts = build_object_parts(ObjectInstance("sample", category, ref, (0.0, 0.0, 0.0), size))
+        cells.append((f"{size[0]:.2f} x {size[1]:.2f} x {size[2]:.2f} m", parts))
     return cells
 
 
 @assets_app.command("show")
-@_handles_errors
+@handles_errors
 def show_cmd(
     name: str = typer.Argument(..., help="A catalog category (or synonym), or a library asset '<library>/<id>'."),
     out_path: Path = typer.Option(..., "--out", "-o", help="Output PNG file."),
@@ -274,14 +214,7 @@ def show_cmd(
         from ..render.sketch import contact_sheet
     except ImportError as exc:
         raise WorldsmithError(f"the contact-sheet renderer (worldsmith.render.sketch) is not available: {exc}") from None
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f".{out_path.stem}.tmp{out_path.suffix}")
-    try:
-        written = Path(contact_sheet(cells, tmp, cell_px=cell_px))
-        os.replace(written, out_path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    contact_sheet(cells, out_path, cell_px=cell_px)  # makes the folder; writes atomically
     out.print(f"wrote {_esc(str(out_path))} ({len(cells)} samples of {_esc(what)})")
 
 

@@ -5,47 +5,28 @@ Exit codes: 0 ok; 1 the result fails validation; 2 bad input (a one-line error, 
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Optional
 
 import typer
 from rich.console import Console
 
 from ..scene import WorldsmithError
 from .assets import assets_app
+from .errors import err, handles_errors
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Worldsmith: text prompt -> simulation-ready 3D indoor scenes.")
 app.add_typer(assets_app, name="assets")
-err = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)
 
 ENV_DEFAULTS = {"PYOPENGL_PLATFORM": "egl", "MUJOCO_GL": "egl", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
 
-def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the package's errors (and unreadable files) into a one-line message and exit 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except WorldsmithError as exc:
-            _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        except (FileNotFoundError, IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-            _fail(f"{exc}")
-
-    return wrapper
 
 
 def _read_text(path: Path, what: str) -> str:

@@ -1,0 +1,60 @@
+"""One-line errors for every ``worldsmith`` command: user mistakes exit 2 with ``error: ...`` on
+stderr, never a traceback.
+
+Its own module so that :mod:`worldsmith.cli.main` and the sub-command modules it imports
+(:mod:`worldsmith.cli.assets`) share it without importing each other.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from ..scene import WorldsmithError
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: file problems a user causes (a wrong path, a folder for a file, a binary file for text)
+USER_FILE_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError, UnicodeDecodeError)
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type name when the message is empty)."""
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``error: <message>`` (markup in the message is printed as is) and exit ``code``."""
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the package's errors (and unreadable files) into a one-line message and exit 2. An
+    error that carries several ``problems`` (``LibraryImportError``) prints its message and then
+    each problem on its own line."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except WorldsmithError as exc:
+            problems = tuple(getattr(exc, "problems", ()) or ())
+            if len(problems) > 1:
+                err.print(f"[bold red]error:[/] {escape(first_line(exc))}", soft_wrap=True)
+                for p in problems:
+                    err.print(f"  {p}", markup=False, soft_wrap=True)
+                raise typer.Exit(2)
+            fail(first_line(exc))
+        except USER_FILE_ERRORS as exc:
+            fail(str(exc))
+
+    return wrapper
+
+
+__all__ = ["USER_FILE_ERRORS", "err", "fail", "first_line", "handles_errors"]
