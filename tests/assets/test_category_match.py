@@ -76,6 +76,11 @@ def test_head_noun_fallback_when_similarity_is_low(text, category):
     m = match_category(text)
     assert m.score < SIMILAR_THRESHOLD
     assert (m.category, m.kind) == (category, "similar") and "head noun" in m.note
+    # the score is the text's similarity to that category (not a placeholder)
+    r = procedural_retriever()
+    sims = r.similarities(text)
+    assert m.score == pytest.approx(float(sims[[c.category for c in r.candidates].index(category)]), abs=1e-6)
+    assert m.score > 0.2
 
 
 def test_no_catalog_head_noun_means_a_proxy():

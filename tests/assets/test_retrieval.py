@@ -380,6 +380,10 @@ def test_support_filter_changes_the_answer(retriever):
 def test_support_filter_rejects_unknown_support(retriever):
     with pytest.raises(ValueError, match="support"):
         retriever.query("sofa", support="roof")
+    assert [R.support_kind(s) for s in (None, "floor", "wall:wall_2", "object:desk_0#1")] == [
+        None, "floor", "wall", "object"]
+    with pytest.raises(ValueError, match="roof"):
+        R.support_kind("roof:r_0")
 
 
 def test_size_ratio():
@@ -434,11 +438,18 @@ def test_library_candidates_share_the_code_path(retriever, tmp_path):
     assert names == ["library-demo", "procedural"]
 
 
-def test_default_retriever():
+def test_default_retriever(monkeypatch, tmp_path):
+    from worldsmith.assets import library
+
     assert R.default_retriever(include_libraries=False) is R.procedural_retriever()
+    monkeypatch.setenv("WORLDSMITH_CONFIG_DIR", str(tmp_path / "config"))  # no library registered
+    assert R.default_retriever() is R.procedural_retriever()
+    harp = Candidate("library:demo/harp_01", "library", "harp", "concert harp", "floor", (0.9, 0.6, 1.8),
+                     library="demo", asset_id="harp_01")
+    monkeypatch.setattr(library, "library_candidates", lambda names=None: [harp])
     r = R.default_retriever()
-    keys = {c.key for c in r.candidates}
-    assert {f"procedural:{n}" for n in catalog.names()} <= keys
+    assert [c.key for c in r.candidates] == [c.key for c in R.procedural_candidates()] + [harp.key]
+    assert R.default_retriever(include_libraries=False) is R.procedural_retriever()
 
 
 def test_procedural_candidates():

@@ -298,6 +298,12 @@ def test_changed_metadata_or_mesh_misses_the_cache(lib):
     b = M.load_normalized(meta.file, M.ImportSpec(up="+y", unit_scale=0.02))
     assert a.key != b.key and not b.from_cache
     assert b.size[2] == pytest.approx(2 * a.size[2])
+    # the same path and spec with other mesh content: a new key, parsed again, the new size
+    table, _ = table_model()
+    write_glb(Path(meta.file), table, to_yup_front_pz, unit=0.01)
+    c = M.load_normalized(meta.file, meta.spec)
+    assert c.key != a.key and not c.from_cache
+    assert np.allclose(c.size, (1.2, 0.8, 0.75), atol=MM)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,6 +404,10 @@ def test_nothing_importable_raises_one_line_error(env):
         L.add_library(root)
     with pytest.raises(L.LibraryError, match="does not exist"):
         L.add_library(env / "nope")
+    with pytest.raises(L.LibraryError, match="is a file"):
+        L.add_library(root / "a.glb")
+    with pytest.raises(L.LibraryError, match="is a file"):
+        L.scan_library(root / "a.glb")
 
 
 def test_index_errors_name_the_entry(env):

@@ -8,12 +8,13 @@ import sys
 import numpy as np
 import pytest
 import trimesh
-from PIL import Image
+from PIL import Image, ImageDraw
 from shapely.geometry import MultiPoint, Point
 
 from worldsmith.assets.parts import Part
 from worldsmith.materials import resolve_pbr
-from worldsmith.render.sketch import contact_sheet, linear_to_srgb, render_parts, view_basis
+from worldsmith.materials.colors import linear_to_srgb_array
+from worldsmith.render.sketch import _fit_label, contact_sheet, render_parts, view_basis
 
 BG = (250, 250, 250)
 
@@ -133,8 +134,13 @@ def test_empty_parts_give_a_blank_image():
 
 
 def test_linear_to_srgb():
+    # the transfer function the renderer encodes with (the material library's, in float64)
+    def linear_to_srgb(c):
+        return linear_to_srgb_array(c, dtype=np.float64)
+
     assert linear_to_srgb(0.0) == 0.0 and linear_to_srgb(1.0) == pytest.approx(1.0)
     assert linear_to_srgb(0.214) == pytest.approx(0.5, abs=0.01)
+    assert linear_to_srgb(np.array([-0.5, 2.0])).tolist() == [0.0, pytest.approx(1.0)]  # clipped
 
 
 @pytest.mark.parametrize("n, cols, grid", [(5, None, (3, 2)), (5, 2, (2, 3)), (1, None, (1, 1)), (4, 9, (4, 1))])
@@ -155,10 +161,23 @@ def test_contact_sheet_size_is_the_grid(tmp_path, n, cols, grid):
 
 
 def test_contact_sheet_long_labels_and_errors(tmp_path):
-    out = contact_sheet([("a very long label " * 10, [box()])], tmp_path / "s.png", cell_px=96)
-    assert out.exists()
+    long = "a very long label " * 10
+    out = contact_sheet([(long, [box()])], tmp_path / "s.png", cell_px=96)
+    with Image.open(out) as im:
+        assert im.size == (96, 96)
+    # a label too wide for its cell is cut with "..." to fit; a short one is kept as it is
+    from worldsmith.render.plan import _font
+
+    draw, font = ImageDraw.Draw(Image.new("RGB", (8, 8))), _font("regular", 12)
+    cut = _fit_label(draw, long, 88, font)
+    assert cut.endswith("...") and long.startswith(cut[:-3]) and len(cut) < len(long)
+    assert draw.textlength(cut, font=font) <= 88
+    assert _fit_label(draw, "short", 88, font) == "short"
     with pytest.raises(ValueError):
         contact_sheet([], tmp_path / "e.png")
+    with pytest.raises(ValueError, match="cell_px"):
+        contact_sheet([("x", [box()])], tmp_path / "e.png", cell_px=16)
+    assert not (tmp_path / "e.png").exists()
 
 
 def test_sketch_is_light_to_import():

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import catalog
-from .retrieval import Retriever, normalize, procedural_retriever, words
+from .retrieval import Retriever, normalize, procedural_retriever, support_kind, words
 
 log = logging.getLogger(__name__)
 
@@ -224,15 +224,6 @@ def proxy_name(text: str) -> str:
     return label[:64]
 
 
-def _support_kind(support: str | None) -> str | None:
-    if support is None:
-        return None
-    kind = support.split(":", 1)[0]
-    if kind not in catalog.SUPPORT_TYPES:
-        raise ValueError(f"support must be one of {catalog.SUPPORT_TYPES} (optionally ':<id>'), got {support!r}")
-    return kind
-
-
 def match_category(text: str, context: str | None = None, support: str | None = None,
                    retriever: Retriever | None = None) -> CategoryMatch:
     """Resolve ``text`` to a catalog category or a labelled proxy (see the module doc).
@@ -246,7 +237,7 @@ def match_category(text: str, context: str | None = None, support: str | None = 
         raise ValueError(f"expected a non-empty object description, got {text!r}")
     query = text
     text = text.strip()
-    sup = _support_kind(support)
+    sup = support_kind(support)
     core = normalize(text)
 
     # 1. ambiguous words, then names and synonyms (no model needed)
@@ -271,7 +262,7 @@ def match_category(text: str, context: str | None = None, support: str | None = 
 
     # 3. text similarity over the procedural candidates (the support filter applies)
     r = retriever if retriever is not None else procedural_retriever()
-    ranked = r.query(text, support=sup, k=5)
+    ranked = r.query(text, support=sup, k=None)  # every candidate of that support, best first
     if ranked and ranked[0].similarity >= SIMILAR_THRESHOLD:
         best = ranked[0]
         c = best.candidate
@@ -282,7 +273,7 @@ def match_category(text: str, context: str | None = None, support: str | None = 
                              tuple(m.category for m in ranked[1:4]))
     head = _head_noun(core)
     if head is not None and (sup is None or catalog.get(head).support == sup):
-        sim = next((m.similarity for m in r.query(text, support=sup, k=None) if m.category == head), 0.0)
+        sim = next((m.similarity for m in ranked if m.category == head), 0.0)
         note = f"'{text}' is not a catalog name; using its head noun's category {head}"
         return _info_match(query, head, "similar", note, float(sim), tuple(m.category for m in ranked[:3]))
 

@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from ..scene.files import atomic_write
 from ..materials import resolve_pbr
+from ..materials.colors import linear_to_srgb_array
 
 if TYPE_CHECKING:  # parts are duck-typed (name, mesh, material): importing assets would load every generator
     from ..assets.parts import Part
@@ -42,12 +43,6 @@ LIGHT_DIR = np.array([0.35, 0.75, 0.9]) / np.linalg.norm([0.35, 0.75, 0.9])
 AMBIENT = 0.38
 DIFFUSE = 0.62
 SUPERSAMPLE = 2
-
-
-def linear_to_srgb(c: np.ndarray) -> np.ndarray:
-    """The sRGB transfer function, element-wise on values in [0, 1]."""
-    c = np.clip(np.asarray(c, dtype=float), 0.0, 1.0)
-    return np.where(c <= 0.0031308, 12.92 * c, 1.055 * np.power(c, 1.0 / 2.4) - 0.055)
 
 
 def view_basis(yaw_deg: float, elev_deg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -177,7 +172,7 @@ def render_parts(parts: Sequence["Part"], size_px: int = 256, yaw_deg: float = 3
         py = big / 2 - (sy - (lo_y + hi_y) / 2) * scale
         # flat Lambert shading in linear light, encoded as sRGB per triangle
         shade = AMBIENT + DIFFUSE * np.clip(nrm @ LIGHT_DIR, 0.0, 1.0)
-        srgb = linear_to_srgb(np.clip(col * shade[:, None] + emit, 0.0, 1.0))
+        srgb = linear_to_srgb_array(col * shade[:, None] + emit, dtype=np.float64)
         opaque = alpha >= 0.99
         zbuf = np.full(big * big, -np.inf)
         ids = np.flatnonzero(opaque)
@@ -207,14 +202,6 @@ def render_parts(parts: Sequence["Part"], size_px: int = 256, yaw_deg: float = 3
 # ---------------------------------------------------------------------------------------------
 # contact sheets
 
-@lru_cache(maxsize=None)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """DejaVu Sans at ``size`` px when it can be found, else Pillow's built-in font."""
-    from .plan import _font as plan_font
-
-    return plan_font("regular", size)
-
-
 def _fit_label(draw: ImageDraw.ImageDraw, text: str, width: int, font) -> str:
     if draw.textlength(text, font=font) <= width:
         return text
@@ -240,8 +227,10 @@ def contact_sheet(cells: Sequence[tuple[str, Sequence["Part"]]], path: str | os.
     rows = math.ceil(n / cols)
     sheet = Image.new("RGB", (cols * cell_px, rows * cell_px), tuple(background))
     draw = ImageDraw.Draw(sheet)
+    from .plan import _font  # the plan's fonts (DejaVu Sans, else Pillow's); lazy: plan loads shapely
+
     font_px = max(9, round(cell_px * 0.055))
-    font = _font(font_px)
+    font = _font("regular", font_px)
     label_h = font_px + 6
     art = cell_px - label_h
     for k, (label, parts) in enumerate(cells):
@@ -258,4 +247,4 @@ def contact_sheet(cells: Sequence[tuple[str, Sequence["Part"]]], path: str | os.
     return atomic_write(path, lambda fh: sheet.save(fh, format=fmt))
 
 
-__all__ = ["contact_sheet", "linear_to_srgb", "render_parts", "view_basis"]
+__all__ = ["contact_sheet", "render_parts", "view_basis"]
