@@ -40,7 +40,7 @@ def test_round_trip_and_determinism():
     text = dumps(s)
     assert loads(text) == s
     assert dumps(loads(text)) == text
-    assert json.loads(text)["schema_version"] == 2
+    assert json.loads(text)["schema_version"] == 3
 
 
 def test_polygon_is_stored_counter_clockwise_keeping_first_vertex():
@@ -83,7 +83,7 @@ def test_unknown_keys_are_rejected_with_their_path(mutate, path):
      'rooms["room_0"].polygon', "simple polygon"),
     (lambda d: d["rooms"]["room_0"].update(height=0.5), 'rooms["room_0"].height', ">= 1.5"),
     (lambda d: d["lights"]["light_0"].update(lumens=100.0), 'lights["light_0"].watts', "exactly one"),
-    (lambda d: d.update(schema_version=99), "schema_version", "supported versions 1, 2"),
+    (lambda d: d.update(schema_version=99), "schema_version", "supported versions 1, 2, 3"),
     (lambda d: d["material_choices"]["oak planks"].update(score=1.5), 'material_choices["oak planks"].score', "<= 1"),
     (lambda d: d["material_choices"]["red brick"].update(tint=[2, 0, 0]), 'material_choices["red brick"].tint',
      "linear RGB"),
@@ -101,14 +101,36 @@ def test_invalid_values_name_path_expected_and_received(mutate, path, expected):
     assert str(info.value).startswith(path + ": expected ")
 
 
-def test_version_1_files_migrate_to_version_2():
+def test_version_1_files_migrate_to_the_current_version():
     d = scene_to_dict(sample_scene())
     d["schema_version"] = 1
     del d["material_choices"]
+    for obj in d["objects"].values():
+        del obj["placement"]
     old = scene_from_dict(d)
     assert old.material_choices == {}
     assert old.objects == sample_scene().objects and old.rooms == sample_scene().rooms
-    assert json.loads(dumps(old))["schema_version"] == 2
+    assert json.loads(dumps(old))["schema_version"] == 3
+
+
+def test_version_2_objects_migrate_with_an_empty_placement():
+    d = scene_to_dict(sample_scene())
+    d["schema_version"] = 2
+    for obj in d["objects"].values():
+        del obj["placement"]
+    old = scene_from_dict(d)
+    assert all(o.placement == () for o in old.objects)
+    assert old.objects == sample_scene().objects
+
+
+def test_placement_constraints_round_trip_and_are_checked():
+    s = sample_scene()
+    obj = dataclasses.replace(s.objects[0], placement=({"kind": "facing", "target": "wall_1"},
+                                                       {"kind": "row", "group": "x", "index": 1, "count": 3}))
+    s2 = dataclasses.replace(s, objects=(obj,) + s.objects[1:])
+    assert loads(dumps(s2)) == s2
+    with pytest.raises(SceneValidationError, match="kind"):
+        dataclasses.replace(s.objects[0], placement=({"target": "wall_1"},))
 
 
 def test_malformed_json_is_a_schema_error():

@@ -1,14 +1,15 @@
 """JSON codec for scenes: ``schema_version``, strict decoding, migrations.
 
-Layout of a document (version 2)::
+Layout of a document (version 3)::
 
     {"schema_version": 1, "prompt": "...", "seed": 0,
      "rooms":   {"room_0":  {"name", "polygon", "height", "wall_thickness", "openings": {id: {...}}, "materials"}},
-     "objects": {"sofa_0":  {"category", "asset", "position", "size", "yaw_deg", "support", "attributes"}},
+     "objects": {"sofa_0":  {"category", "asset", "position", "size", "yaw_deg", "support", "attributes", "placement"}},
      "lights":  {"light_0": {"kind", "position", "watts", "lumens", "kelvin", "rgb", ...}},
      "material_choices": {"dark green velvet wallpaper": {"material", "score", "tint"}}}
 
-Version history: 1 had no ``material_choices`` (migrated by adding an empty table).
+Version history: 1 had no ``material_choices`` (migrated by adding an empty table); 2 had no
+objects' ``placement`` (migrated as empty: placed directly).
 
 Collections are JSON objects keyed by id, in scene order. Every field is written, so a file is
 self-describing; decoding rejects unknown keys and names their path. Encoding is deterministic:
@@ -25,7 +26,7 @@ from typing import Any, Callable, Mapping
 from .errors import SceneValidationError, SchemaError
 from .model import AssetRef, Attributes, Light, MaterialChoice, ObjectInstance, Opening, Room, Scene
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v1_to_v2(data: dict) -> dict:
@@ -33,8 +34,17 @@ def _v1_to_v2(data: dict) -> dict:
     return {**data, "material_choices": {}}
 
 
+def _v2_to_v3(data: dict) -> dict:
+    """Version 3 keeps each object's placement constraints; a version-2 object was placed directly."""
+    objects = data.get("objects")
+    if isinstance(objects, Mapping):
+        data = {**data, "objects": {k: {**v, "placement": []} if isinstance(v, Mapping) else v
+                                    for k, v in objects.items()}}
+    return data
+
+
 #: ``MIGRATIONS[v]`` upgrades a version-``v`` document (a dict) to version ``v + 1``.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2, 2: _v2_to_v3}
 SUPPORTED_VERSIONS = tuple(sorted(set(MIGRATIONS) | {SCHEMA_VERSION}))
 
 

@@ -337,6 +337,9 @@ class ObjectInstance:
     yaw_deg: float = 0.0
     support: str = "floor"
     attributes: Attributes = field(default_factory=Attributes)
+    #: the placement request that put it here, kept so it can be re-solved and checked: one JSON
+    #: map per constraint, ``{"kind": "facing", "target": "tv_0"}`` (:mod:`worldsmith.layout.constraints`)
+    placement: tuple = ()
 
     def __post_init__(self) -> None:
         check_id(self.id, "id")
@@ -351,6 +354,15 @@ class ObjectInstance:
                 "support", "'floor', 'ceiling', 'wall:<id>' or 'object:<id>[#surface]'", self.support)
         if not isinstance(self.attributes, Attributes):
             raise SceneValidationError("attributes", "an Attributes", self.attributes)
+        if not isinstance(self.placement, (list, tuple)):
+            raise SceneValidationError("placement", "a list of constraint maps", self.placement)
+        placement = []
+        for i, c in enumerate(self.placement):
+            m = _check_json_map(c, f"placement[{i}]")
+            if not isinstance(m.get("kind"), str):
+                raise SceneValidationError(f"placement[{i}].kind", "a constraint kind", m.get("kind"))
+            placement.append(m)
+        _set(self, "placement", tuple(placement))
 
     @property
     def support_kind(self) -> str:
