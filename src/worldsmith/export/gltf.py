@@ -59,6 +59,8 @@ so the same scene gives the same bytes.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import hashlib
 import logging
 import math
@@ -179,8 +181,14 @@ class _MaterialTable:
         maps = None
         if self._texture_px and getattr(pbr, "texture", None):
             from ..materials import texture_maps
+            from ..materials.maps import texture_map_files
 
-            maps = texture_maps(pbr, resolution=self._texture_px)
+            found = texture_map_files(pbr, resolution=self._texture_px)
+            if found is not None and "metallic" not in found[0] and metallic == 0.0:
+                # every map is embedded from its cached file as is: nothing to decode
+                maps = SimpleNamespace(paths=found[0], scale_m=found[1], metallic=None)
+            else:
+                maps = texture_maps(pbr, resolution=self._texture_px)
         values = (tuple(rgba), metallic, roughness, None if maps is None else pbr.texture)
         base = description if color is None else f"{description} ({_color_label(color)})"
         name, n = base, 1

@@ -16,7 +16,8 @@ from .colors import F32, linear_to_srgb_array, srgb_to_linear_array
 from .errors import UnknownMaterialError
 from .library import Material, get
 from .resolve import PBR, MaterialMatch, resolve_material
-from .textures import DEFAULT_RESOLUTION, TextureMaps, cached_maps, flat_maps, flat_normal, generate, read_image
+from .textures import (DEFAULT_RESOLUTION, TextureMaps, cached_maps, cached_paths, flat_maps, flat_normal, generate,
+                       read_image)
 
 
 def _pick(target: Any) -> tuple[Material, tuple[float, float, float]]:
@@ -58,6 +59,29 @@ def _folder_maps(mat: Material, color: Sequence[float], res: int) -> TextureMaps
     return TextureMaps(albedo, rough, normal, mat.scale_m, metallic=metal, height=height)
 
 
+def _request(material: Any, res: int, seed: int):
+    """(cache payload, compute, tile size, map names) of a textured material, or None."""
+    mat, color = _pick(material)
+    if not mat.textured:
+        return None
+    rgb = [round(float(c), 6) for c in color]
+    if mat.texture is not None:
+        spec = mat.texture
+        payload = {"kind": "procedural", "spec": spec.to_dict(), "color": rgb, "roughness": mat.roughness,
+                   "seed": int(seed), "resolution": res}
+        return payload, (lambda: generate(spec, rgb, mat.roughness, res, seed)), spec.scale_m, \
+            ("albedo", "roughness", "normal")
+    stats = []
+    for kind, path in mat.files:
+        p = Path(path)
+        st = p.stat()
+        stats.append([kind, str(p), st.st_size, st.st_mtime_ns])
+    names = ["albedo", "roughness", "normal"] + [k for k, f in (("metallic", "metalness"), ("height", "displacement"))
+                                                   if f in mat.file_map]
+    payload = {"kind": "folder", "files": stats, "color": rgb, "resolution": res}
+    return payload, (lambda: _folder_maps(mat, rgb, res)), mat.scale_m, tuple(names)
+
+
 def texture_maps(material: Material | MaterialMatch | PBR | str, resolution: int = DEFAULT_RESOLUTION,
                  seed: int = 0) -> TextureMaps:
     """Albedo (sRGB), roughness and OpenGL normal maps of ``material`` at ``resolution``.
@@ -68,22 +92,26 @@ def texture_maps(material: Material | MaterialMatch | PBR | str, resolution: int
     seed) and cached as PNGs (``TextureMaps.paths``); folder materials are resized from their
     files (and cached the same way). Untextured materials give small uniform maps (4 x 4) with
     no files: check ``Material.textured`` first when that matters."""
-    mat, color = _pick(material)
-    res = int(resolution)
-    if not mat.textured:
+    request = _request(material, int(resolution), seed)
+    if request is None:
+        mat, color = _pick(material)
         return flat_maps(color, mat.roughness, 4, mat.scale_m)
-    rgb = [round(float(c), 6) for c in color]
-    if mat.texture is not None:
-        spec = mat.texture
-        payload = {"kind": "procedural", "spec": spec.to_dict(), "color": rgb, "roughness": mat.roughness,
-                   "seed": int(seed), "resolution": res}
-        return cached_maps(payload, lambda: generate(spec, rgb, mat.roughness, res, seed), spec.scale_m)
-    stats = []
-    for kind, path in mat.files:
-        p = Path(path)
-        st = p.stat()
-        stats.append([kind, str(p), st.st_size, st.st_mtime_ns])
-    names = ["albedo", "roughness", "normal"] + [k for k, f in (("metallic", "metalness"), ("height", "displacement"))
-                                                   if f in mat.file_map]
-    payload = {"kind": "folder", "files": stats, "color": rgb, "resolution": res}
-    return cached_maps(payload, lambda: _folder_maps(mat, rgb, res), mat.scale_m, names=names)
+    payload, compute, scale_m, names = request
+    return cached_maps(payload, compute, scale_m, names=names)
+
+
+def texture_map_files(material: Material | MaterialMatch | PBR | str, resolution: int = DEFAULT_RESOLUTION,
+                      seed: int = 0) -> tuple[dict[str, str], float] | None:
+    """The cached PNG files of ``material``'s maps (generated first when missing) and the tile
+    size in metres, without decoding any image: for writers that embed the files as they are.
+    None for an untextured material or when the cache cannot be written."""
+    request = _request(material, int(resolution), seed)
+    if request is None:
+        return None
+    payload, compute, scale_m, names = request
+    files = cached_paths(payload, names)
+    if files is None:
+        files = dict(cached_maps(payload, compute, scale_m, names=names).paths)
+        if set(files) < set(names):
+            return None
+    return files, scale_m

@@ -1186,6 +1186,14 @@ def read_image(path: str | Path, channels: int, size: int | None = None) -> np.n
 MAP_CHANNELS = {"albedo": 3, "roughness": 1, "normal": 3, "metallic": 1, "height": 1}
 
 
+def cached_paths(key_payload: Mapping[str, Any], names: Sequence[str]) -> dict[str, str] | None:
+    """The cached PNG files of the maps named by ``key_payload`` when all exist, else None."""
+    key = cache_key(key_payload)
+    folder = cache_dir() / key[:2]
+    files = {name: folder / f"{key}_{name}.png" for name in names}
+    return {k: str(v) for k, v in files.items()} if all(p.exists() for p in files.values()) else None
+
+
 def cached_maps(key_payload: Mapping[str, Any], compute: Callable[[], TextureMaps], scale_m: float,
                 names: Sequence[str] = ("albedo", "roughness", "normal")) -> TextureMaps:
     """Load the maps named by ``key_payload`` from the disk cache, or ``compute`` and store them.
