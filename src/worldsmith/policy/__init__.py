@@ -1,0 +1,1 @@
+"""Policies: how scenes get built (offline planner, VLM policy, scripted policy)."""

@@ -1,0 +1,1 @@
+"""The offline planner: prompt understanding, room design from knowledge files, DSL planning."""
