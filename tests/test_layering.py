@@ -20,7 +20,7 @@ ALLOWED = {
     "dsl": {"scene", "assets", "materials", "layout"},
     "render": {"scene", "assets", "materials"},
     "export": {"scene", "assets", "materials"},
-    "metrics": {"scene", "assets", "materials"},
+    "metrics": {"scene", "assets", "materials", "layout"},
     "policy": {"scene", "assets", "materials", "layout", "dsl", "render", "metrics"},
     "pipeline": {"scene", "assets", "materials", "layout", "dsl", "render", "export", "metrics", "policy"},
     "cli": {"scene", "assets", "materials", "layout", "dsl", "render", "export", "metrics", "policy", "pipeline",

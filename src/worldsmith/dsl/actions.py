@@ -51,8 +51,20 @@ class AddObject:
 
 @dataclass(frozen=True)
 class Place:
+    """Place one object by its constraints: resolved exactly when they are all direct (at / yaw /
+    height / against with a fixed position), else solved (:func:`worldsmith.layout.solver.solve_place`)."""
+
     id: str
     constraints: tuple[Constraint, ...]
+
+
+@dataclass(frozen=True)
+class PlaceGroup:
+    """Place several objects in one solve (a row, a grid, chairs around a table): ``constraints[i]``
+    are the constraints of ``ids[i]``."""
+
+    ids: tuple[str, ...]
+    constraints: tuple[tuple[Constraint, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -85,4 +97,5 @@ class Remove:
     id: str
 
 
-Action = CreateRoom | AddOpening | SetMaterial | AddObject | Place | AddLight | Move | Rotate | Resize | Remove
+Action = (CreateRoom | AddOpening | SetMaterial | AddObject | Place | PlaceGroup | AddLight | Move | Rotate | Resize
+          | Remove)

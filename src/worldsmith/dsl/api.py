@@ -18,6 +18,7 @@ import math
 from typing import Any, Sequence
 
 from ..assets import catalog, make_asset
+from ..layout import constraints as K
 from ..layout.constraints import Against, At, Height, Yaw
 from ..scene import Attributes, Light, Scene, SceneValidationError
 from ..scene.geometry import polygon_bounds
@@ -89,6 +90,11 @@ class ProgramContext:
         else:
             raise _bad(f"{name} must be an object handle (from add()) or an object id, got {handle!r}")
         if object_id not in self.scene.object_map:
+            miss = next((u for u in reversed(self.report.unplaced) if u.get("id") == object_id), None)
+            if miss is not None:
+                raise DSLError("E_CONFLICT", f"{object_id} was not placed ({miss.get('constraint') or 'no room'}: "
+                               f"{miss.get('reason')}), so it is not in the scene",
+                               hint="add a smaller one, place it elsewhere, or leave it out")
             known = ", ".join(o.id for o in self.scene.objects[:20]) or "none yet"
             raise DSLError("E_CONFLICT", f"no object {object_id!r} in the scene", hint=f"objects: {known}")
         return object_id
@@ -272,32 +278,226 @@ class ProgramContext:
         return f"{category}_{n}"
 
     def place(self, obj: Any, at: Any = None, yaw: float | None = None, against: str | None = None,
-              height: float | None = None) -> None:
-        """Place an object. ``at=(x, y)`` puts its bottom centre there; ``yaw`` sets its heading in
-        degrees; ``against="wall_2"`` puts its back on that wall facing into the room (then ``at``
-        may be a fraction 0..1 along the wall, or a point projected onto it); ``height`` sets the
-        bottom height of a wall-mounted object. Example: place(sofa, against="wall_0", at=0.4)."""
-        object_id = self._id(obj)
-        constraints: list[Any] = []
+              height: float | None = None, corner: Any = None, center: bool | None = None, facing: Any = None,
+              same_yaw_as: Any = None, next_to: Any = None, side: str | None = None, in_front_of: Any = None,
+              behind: Any = None, distance: float | None = None, between: Any = None, around: Any = None,
+              center_aligned_with: Any = None, row: bool | None = None, grid: Any = None, spacing: Any = None,
+              near: Any = None, far_from: Any = None, under: str | None = None, on_wall: str | None = None,
+              on_ceiling: bool | None = None) -> None:
+        """Place an object (or a list of objects, placed together) by an absolute pose and/or by
+        relations to walls, windows and other objects.
+
+        **Absolute** (exact, even where it collides; the validator reports what it breaks):
+        ``at=(x, y)`` puts its bottom centre there; ``yaw`` sets its heading in degrees (0 faces +Y,
+        90 faces -X, 180 faces -Y, 270 faces +X); ``against="wall_2", at=0.4`` puts its back on
+        the wall at 40 % of the wall's length (``at=(x, y)``: that point projected onto the wall),
+        facing into the room; ``height`` is the bottom height of a wall-mounted object. With
+        ``at=(x, y)`` plus relations, the point is kept and ``facing`` / ``same_yaw_as`` turn it.
+
+        **Relations** are solved: the solver picks the spot (any heading, not only multiples of
+        90 degrees) and never breaks a hard rule: inside the room, no overlap with anything (a
+        chair may tuck under a table top, a stool under a counter, only where it fits), door swings
+        and a door-width clearance on both sides of every door kept free, windows with a low sill
+        not blocked by anything taller than the sill, a 0.6 m wide walkway from every door to the
+        front of every object that needs access (beds, desks, sofas, wardrobes, appliances), and
+        no isolated pockets of floor. Among the spots that keep them it takes the one satisfying
+        the most relations, then the tidiest. An object it cannot place is removed (with what
+        rests on it) and listed in the report's ``unplaced`` with the constraint that failed;
+        using its handle afterwards is an E_CONFLICT error. Each relation is satisfied by the test
+        given here, and the report lists each one's result:
+
+        - ``against="wall_2"`` or ``"any_wall"`` (without ``at``): back within 0.05 m of the wall,
+          facing into the room, within the wall's length. Alone it takes the middle of the free
+          stretch of wall (on an empty wall: exactly the middle); ``"any_wall"`` picks the wall.
+        - ``corner=True`` (or ``corner=3``, a polygon vertex index): two adjacent sides within
+          0.05 m of the two walls meeting at an inner corner.
+        - ``center=True``: in the open floor, every side at least 0.5 m from the walls.
+        - ``facing=tv`` / ``facing="wall_1"`` / ``facing="center"``: the ray from its centre along
+          its front hits the object's footprint / reaches that wall before any other / passes
+          within 0.5 m of the room's centre.
+        - ``same_yaw_as=desk``: the same heading, within 10 degrees.
+        - ``next_to=bed`` (``side="left"`` or ``"right"``, as seen by someone standing in the
+          target facing its front; omitted: either side): footprints at most 0.3 m apart, beside
+          the target's width and within its depth.
+        - ``in_front_of=sofa`` / ``behind=sofa`` (``distance=`` the footprint gap, default 0.6 m;
+          satisfied within +- 0.35 m): centre on the target's front (back) side and within its
+          width + 0.2 m sideways. It faces the target when in front (a chair at a desk, a TV stand
+          before a sofa), keeps the target's heading when behind.
+        - ``between=(sofa, tv)``: centre within 0.3 m of the line joining their centres, in its
+          middle 80 %; it lies square with the first one.
+        - ``around=table``: at the table's edge (footprint gap <= 0.3 m) and facing it (the front
+          ray hits the table). A list of chairs is spread evenly round the table: the long sides
+          first, alternating, evenly along each; equal angles round a round table. A single chair
+          takes the free spot farthest from the chairs already there.
+        - ``center_aligned_with=sofa``: its centre within 0.1 m of the sofa's front axis (the line
+          through the sofa's centre along its front): a TV across from a sofa, a rug under a bed.
+        - ``row=True`` (a list; ``spacing=`` the gap between neighbours, default 0.3 m): side by side
+          in one straight line in list order, the same heading, gaps within 0.05 m of ``spacing``.
+          Other keywords place the row as a whole (``against``, ``facing``, ``center`` ...).
+        - ``grid=(rows, cols)`` (a list, filling rows first; row 0 is the front row, i.e. the one
+          the members face towards, columns run left to right; ``spacing=(dx, dy)`` the gaps
+          between columns and between rows, default (0.4, 0.6)): the same heading, neighbours'
+          gaps within 0.05 m. Classrooms, offices, theatres.
+        - ``near=sofa``: footprints at most 0.8 m apart. ``far_from=tv``: at least 2 m apart (or
+          within 5 % of the farthest the room allows).
+        - ``under="window_0"``: back against the window's wall, centre within the window's width,
+          top no higher than the sill (+1 cm): a desk, a radiator, a low cabinet.
+        - ``on_wall="wall_1"`` or ``"any_wall"`` (``height=`` the bottom height; default the
+          catalog's mount height): hung on the wall, clear of doors, windows, other wall objects
+          and of tall furniture in front of that stretch.
+        - ``on_ceiling=True``: hung from the ceiling, spread over the room away from other ceiling
+          objects.
+
+        Relations combine (``against="wall_0", facing=tv``; ``next_to=bed, against="wall_3"``).
+        Without a relation saying where, catalog habits decide: wardrobes, beds and bookshelves go
+        against a wall, plants and floor lamps into corners, dining tables into the open floor,
+        desks near a window. A list with the same keywords and no row / grid / around places each
+        object in turn.
+
+        Examples: place(tv_stand, against="wall_1"); place(sofa, against="any_wall", facing=tv);
+        place(coffee_table, in_front_of=sofa, distance=0.45); place(rug, between=(sofa, tv_stand));
+        place(lamp, next_to=sofa, side="left"); place(nightstand, next_to=bed, side="right",
+        against="wall_3"); place(table, center=True); place([c1, c2, c3, c4], around=table);
+        place(desks, grid=(3, 4), facing="wall_2", spacing=(0.5, 1.3)); place(chair,
+        in_front_of=desk, distance=0.1); place(plant, corner=True); place(tv, on_wall="wall_1",
+        center_aligned_with=sofa); place(lamp, on_ceiling=True); place(sofa, at=(2.0, 1.0),
+        yaw=90)."""
+        group = isinstance(obj, (list, tuple))
+        if group:
+            if not obj:
+                raise _bad("place() got an empty list of objects")
+            ids = [self._id(o) for o in obj]
+            if len(set(ids)) != len(ids):
+                raise _bad("an object appears twice in the list")
+        else:
+            ids = [self._id(obj)]
+        common: list[Any] = []
         if against is not None:
-            wall = self._wall(against)
-            along = 0.5
+            wall = "any_wall" if against == "any_wall" else self._wall(against)
             if at is not None and not isinstance(at, (list, tuple)):
-                along = _number(at, "at", 0.0, 1.0)
+                if wall == "any_wall":
+                    raise _bad('against="any_wall" takes no at= (the solver picks the wall)')
+                common.append(Against(wall, _number(at, "at", 0.0, 1.0)))
             elif at is not None:
+                if wall == "any_wall":
+                    raise _bad('against="any_wall" takes no at= (the solver picks the wall)')
                 x, y = _point(at, "at")
-                constraints.append(At(x, y))
-            constraints.append(Against(wall, along))
+                common.append(At(x, y))
+                common.append(Against(wall, 0.5))
+            else:
+                common.append(Against(wall, None))
         elif at is not None:
             x, y = _point(at, "at")
-            constraints.append(At(x, y))
+            common.append(At(x, y))
         if yaw is not None:
-            constraints.append(Yaw(_number(yaw, "yaw", -3600.0, 3600.0)))
-        if height is not None:
-            constraints.append(Height(_number(height, "height", 0.0, 50.0)))
-        if not constraints:
-            raise _bad("place() needs at least one of at=, yaw=, against=, height=")
-        self._do(A.Place(object_id, tuple(constraints)))
+            common.append(Yaw(_number(yaw, "yaw", -3600.0, 3600.0)))
+        if height is not None and on_wall is None:
+            common.append(Height(_number(height, "height", 0.0, 50.0)))
+        if corner is not None and corner is not False:
+            if corner is True:
+                common.append(K.Corner(None))
+            elif isinstance(corner, int) and not isinstance(corner, bool) and corner >= 0:
+                common.append(K.Corner(corner))
+            else:
+                raise _bad(f"corner must be True or a polygon vertex index, got {corner!r}")
+        if center is not None and center is not False:
+            if center is not True:
+                raise _bad(f"center must be True, got {center!r}")
+            common.append(K.Center())
+        if facing is not None:
+            common.append(K.Facing(self._target(facing, "facing", walls=True, center=True)))
+        if same_yaw_as is not None:
+            common.append(K.SameYawAs(self._id(same_yaw_as, "same_yaw_as")))
+        if side is not None and next_to is None:
+            raise _bad("side= goes with next_to=", hint='place(lamp, next_to=sofa, side="left")')
+        if next_to is not None:
+            if side is not None and side not in ("left", "right"):
+                raise _bad(f"side must be 'left' or 'right', got {side!r}")
+            common.append(K.NextTo(self._id(next_to, "next_to"), side))
+        if distance is not None and in_front_of is None and behind is None:
+            raise _bad("distance= goes with in_front_of= or behind=")
+        dist = None if distance is None else _number(distance, "distance", 0.0, 20.0)
+        if in_front_of is not None:
+            common.append(K.InFrontOf(self._id(in_front_of, "in_front_of"), dist))
+        if behind is not None:
+            common.append(K.Behind(self._id(behind, "behind"), dist))
+        if between is not None:
+            if not isinstance(between, (list, tuple)) or len(between) != 2:
+                raise _bad(f"between must be a pair of objects, got {between!r}", hint="between=(sofa, tv)")
+            a, b = self._id(between[0], "between[0]"), self._id(between[1], "between[1]")
+            if a == b:
+                raise _bad("between= needs two different objects")
+            common.append(K.Between(a, b))
+        if center_aligned_with is not None:
+            common.append(K.CenterAlignedWith(self._id(center_aligned_with, "center_aligned_with")))
+        if near is not None:
+            common.append(K.Near(self._id(near, "near")))
+        if far_from is not None:
+            common.append(K.FarFrom(self._id(far_from, "far_from")))
+        if under is not None:
+            windows = [o.id for _, o in self.scene.openings() if o.kind == "window"]
+            if under not in windows:
+                raise _bad(f"under= takes a window id, got {under!r}",
+                           hint="windows: " + (", ".join(windows) or "none"))
+            common.append(K.Under(under))
+        if on_wall is not None:
+            wall = "any_wall" if on_wall == "any_wall" else self._wall(on_wall)
+            common.append(K.OnWall(wall, None if height is None else _number(height, "height", 0.0, 50.0)))
+        if on_ceiling is not None and on_ceiling is not False:
+            if on_ceiling is not True:
+                raise _bad(f"on_ceiling must be True, got {on_ceiling!r}")
+            common.append(K.OnCeiling())
+        formations = [k for k, v in (("around", around), ("row", row), ("grid", grid))
+                      if v is not None and v is not False]
+        if len(formations) > 1:
+            raise _bad(f"choose one of around=, row=, grid= (got {', '.join(formations)})")
+        if spacing is not None and not (row or grid is not None):
+            raise _bad("spacing= goes with row= or grid=")
+        per: list[list[Any]] = [list(common) for _ in ids]
+        n = len(ids)
+        if around is not None:
+            table = self._id(around, "around")
+            if table in ids:
+                raise _bad("an object cannot go around itself")
+            for i in range(n):
+                per[i].append(K.Around(table, i, n))
+        elif row is not None and row is not False:
+            if row is not True:
+                raise _bad(f"row must be True, got {row!r}")
+            gap = 0.3 if spacing is None else _number(spacing, "spacing", 0.0, 10.0)
+            for i in range(n):
+                per[i].append(K.Row(ids[0], i, n, gap))
+        elif grid is not None:
+            if not isinstance(grid, (list, tuple)) or len(grid) != 2 or not all(
+                    isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in grid):
+                raise _bad(f"grid must be (rows, cols) with whole numbers >= 1, got {grid!r}")
+            rows, cols = grid
+            if n > rows * cols:
+                raise _bad(f"{n} objects do not fit a {rows} x {cols} grid")
+            gaps = (0.4, 0.6) if spacing is None else _point(spacing, "spacing")
+            if min(gaps) < 0:
+                raise _bad("spacing must not be negative")
+            for i in range(n):
+                per[i].append(K.Grid(ids[0], i, rows, cols, (float(gaps[0]), float(gaps[1]))))
+        for i, oid in enumerate(ids):
+            for c in per[i]:
+                if oid in K.targets(c):
+                    raise _bad(f"{oid} cannot be placed relative to itself")
+        if not per[0]:
+            raise _bad("place() needs at least one of at=, yaw=, against=, height= or a relation",
+                       hint="see place()'s keywords: against, corner, center, facing, next_to, around, ...")
+        if group:
+            self._do(A.PlaceGroup(tuple(ids), tuple(tuple(p) for p in per)))
+        else:
+            self._do(A.Place(ids[0], tuple(per[0])))
+
+    def _target(self, value: Any, name: str, walls: bool = False, center: bool = False) -> str:
+        """An object id from a handle / id, or (when allowed) a wall id or "center"."""
+        if isinstance(value, str) and center and value in ("center", "centre"):
+            return "center"
+        if isinstance(value, str) and walls and value.startswith("wall_"):
+            return self._wall(value)
+        return self._id(value, name)
 
     def move(self, obj: Any, dx: float = 0.0, dy: float = 0.0, dz: float = 0.0, to: Any = None) -> None:
         """Move an object by (``dx``, ``dy``, ``dz``) metres, or ``to=(x, y)``. Objects resting on it
@@ -334,6 +534,71 @@ class ProgramContext:
     def remove(self, obj: Any) -> None:
         """Remove an object (and whatever rests on it). Example: remove(tv)."""
         self._do(A.Remove(self._id(obj)))
+
+    def fill(self, target: Any, items: Sequence[str] | None = None, count: int | None = None,
+             density: float | None = None, surface: int | None = None) -> list[Handle]:
+        """Put small objects on ``target`` (a table, desk, shelf, bed, sofa, counter, nightstand...)
+        and return their handles. ``items``: small-object categories ("book", "mug", "plate",
+        "vase", "candle", "laptop", "monitor", "pillow", "table_lamp", ...), used in the order given,
+        then mixed. ``count``: how many in all; ``density``: the share (0..1) of the surface area, or
+        of each shelf level's length, to cover. With items but neither: one of each (on shelves:
+        rows covering 60 % of each level). With no arguments at all: the furniture's usual dressing
+        (pillows at the head of a bed, cushions on a sofa, a monitor with a keyboard in front of it
+        at the back of a desk, a lamp on a nightstand, a plate and glass at every chair of a dining
+        table, books on every bookshelf level, appliances along a kitchen counter). ``surface``
+        picks one shelf level (0 = lowest); default: every level of a shelf, else the top(s).
+        Items stand inside the surface with a margin, never overlap each other or anything already
+        there, and fit under the shelf above (too tall ones shrink or are skipped and reported).
+        Books stand upright side by side along shelves; on tables things are spread and turned.
+        The handles can be filled too (a mug on a plate). Examples: fill(table, ["book", "mug",
+        "candle"], count=4); fill(shelf, ["book"], density=0.8); fill(bed);
+        plates = fill(table, ["plate"], count=2); fill(plates[0], ["mug"])."""
+        from ..layout.fill import FillError, plan_fill_result
+
+        target_id = self._id(target, "target")
+        if isinstance(items, str):
+            items = [items]
+        if items is not None and not isinstance(items, (list, tuple)):
+            raise _bad(f"items must be a list of categories, got {items!r}", hint='fill(table, ["book", "mug"])')
+        if count is not None and (isinstance(count, bool) or not isinstance(count, (int, float))
+                                  or not float(count).is_integer()):
+            raise _bad(f"count must be a whole number, got {count!r}")
+        on_target = sum(1 for o in self.scene.objects if o.support_target == target_id)
+        rng = derive_rng(self.seed, "fill", target_id, on_target)
+        try:
+            result = plan_fill_result(self.scene, target_id, None if items is None else list(items),
+                                      None if count is None else int(count), density, surface, rng=rng)
+        except FillError as exc:
+            raise _bad(f"fill(): {exc}", hint=exc.hint) from None
+        handles = []
+        for item in result.items:
+            object_id = self._next_id(item.category)
+            ref, final = make_asset(item.category, derive_rng(self.seed, "asset", object_id), item.size)
+            if ref.source == "fallback":
+                self.fallbacks.append(object_id)
+            index = item.surface if (item.surface != 0 or surface is not None) else None
+            self._do(A.AddObject(object_id, item.category, ref, final, Attributes(), target_id, index))
+            self._do(A.Place(object_id, (At(item.x, item.y), Yaw(item.yaw_deg))))
+            handles.append(Handle(object_id))
+        for skip in result.skipped:
+            self.report.unplaced.append({"id": None, "category": skip.category, "on": target_id,
+                                         "surface": skip.surface, "constraint": "fill", "reason": skip.reason})
+        return handles
+
+    def add_to_wall(self, wall: str, category: str, color: Any = None, style: str | None = None,
+                    material: str | None = None, size: Sequence[float] | None = None, width: float | None = None,
+                    depth: float | None = None, height: float | None = None, asset: str | None = None) -> Handle:
+        """Add an object of ``category`` and put it against ``wall`` in one step; returns its
+        handle. Wall objects (painting, tv, mirror, wall_shelf, whiteboard) hang on the wall at their
+        usual mount height; floor objects (bookshelf, wardrobe, dresser, sofa) stand with their
+        back against it, facing into the room. Takes add()'s looks and size keywords (``height``
+        is the object's own height). Example: add_to_wall("wall_1", "painting", color="blue");
+        shelf = add_to_wall("wall_0", "bookshelf")."""
+        wall_id = self._wall(wall)
+        handle = self.add(category, color=color, style=style, material=material, size=size, width=width,
+                          depth=depth, height=height, asset=asset)
+        self.place(handle, against=wall_id)
+        return handle
 
     def light(self, kind: str = "ceiling", at: Sequence[float] | None = None, watts: float | None = None,
               lumens: float | None = None, kelvin: float | None = None, color: Any = None,

@@ -14,6 +14,7 @@ from typing import Iterable
 import numpy as np
 
 from ..assets import object_transform
+from ..layout.constraints import is_direct, to_dict
 from ..layout.resolve import PlacementError, default_pose, normalize_yaw, resolve_place, support_problem
 from ..materials import resolve_material
 from ..scene import MaterialChoice, ObjectInstance, Opening, Room, Scene, SceneValidationError
@@ -37,7 +38,11 @@ class ApplyReport:
     moved: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     lights: list[str] = field(default_factory=list)
+    #: objects the solver could not place (removed from the scene with what rests on them):
+    #: {"id", "category", "constraint", "reason"}
     unplaced: list[dict] = field(default_factory=list)
+    #: the requested relations of solved placements: {"object", "relation", "satisfied", "detail"}
+    relations: list[dict] = field(default_factory=list)
 
     def merge(self, other: "ApplyReport") -> None:
         for f in dataclasses.fields(self):
@@ -224,12 +229,55 @@ def _add_object(scene: Scene, a: A.AddObject, report: ApplyReport) -> Scene:
 
 def _place(scene: Scene, a: A.Place, report: ApplyReport) -> Scene:
     old = _object(scene, a.id)
+    if not is_direct(a.constraints):
+        return _solve(scene, (a.id,), (a.constraints,), report)
     try:
         new = resolve_place(scene, old, a.constraints)
     except PlacementError as exc:
         raise _conflict(str(exc), exc.hint) from None
+    new = dataclasses.replace(new, placement=tuple(to_dict(c) for c in a.constraints))
     report.placed.append(a.id)
     return _keep_supported(scene, old, new)
+
+
+def _place_group(scene: Scene, a: A.PlaceGroup, report: ApplyReport) -> Scene:
+    if len(a.ids) != len(a.constraints) or not a.ids:
+        raise DSLError("E_BAD_ARGUMENT", "a group placement needs one constraint tuple per object")
+    if len(set(a.ids)) != len(a.ids):
+        raise DSLError("E_BAD_ARGUMENT", "an object appears twice in one placement")
+    for oid in a.ids:
+        _object(scene, oid)
+    return _solve(scene, a.ids, a.constraints, report)
+
+
+def _solve(scene: Scene, ids: tuple[str, ...], constraints: tuple, report: ApplyReport) -> Scene:
+    """Solve a placement (:func:`worldsmith.layout.solver.solve_place`, rng from the scene seed,
+    "layout" and the first object's id); objects it cannot place are removed with what rests on
+    them and listed in ``report.unplaced``."""
+    from ..layout.solver import solve_place
+    from ..scene.rng import derive_rng
+
+    try:
+        outcome = solve_place(scene, ids, constraints, derive_rng(scene.seed, "layout", ids[0]))
+    except PlacementError as exc:
+        raise _conflict(str(exc), exc.hint) from None
+    current = scene
+    for oid, new in outcome.placed.items():
+        old = current.object(oid)
+        current = _replace_objects(current, _carry(current, old, new))
+    gone: set[str] = set()
+    for oid in ids:
+        if oid in outcome.unplaced:
+            obj = scene.object(oid)
+            gone |= {oid} | {o.id for o in _dependents(current, oid)}
+            report.unplaced.append({"id": oid, "category": obj.category,
+                                    "constraint": outcome.failed.get(oid, ""), "reason": outcome.unplaced[oid]})
+    if gone:
+        current = _rebuild(current, objects=tuple(o for o in current.objects if o.id not in gone))
+    report.placed.extend(oid for oid in ids if oid in outcome.placed)
+    report.placed.extend(oid for oid in outcome.placed if oid not in ids)
+    report.relations.extend(outcome.relations)
+    return current
 
 
 def _add_light(scene: Scene, a: A.AddLight, report: ApplyReport) -> Scene:
@@ -293,6 +341,7 @@ _HANDLERS = {
     A.SetMaterial: _set_material,
     A.AddObject: _add_object,
     A.Place: _place,
+    A.PlaceGroup: _place_group,
     A.AddLight: _add_light,
     A.Move: _move,
     A.Rotate: _rotate,
