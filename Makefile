@@ -9,11 +9,12 @@ STAMPS  := .stamps
 APT_PACKAGES := fonts-dejavu-core
 EXTRAS  := dev
 DEMO_OUT ?= out/demo
+DEMO_PROMPT ?= a cozy living room with a sofa facing the TV, a coffee table on a rug and a reading corner
 
 .PHONY: demo test install apt clean bench contact-sheet help
 
 help:
-	@echo "make demo   - install what is missing, then build a sample scene (see the output folder it prints)"
+	@echo "make demo   - install what is missing, then generate a room from a sample prompt (DEMO_PROMPT=...)"
 	@echo "make test   - install what is missing, then run the test suite"
 	@echo "make bench  - benchmarks (tables on stdout, JSON and contact sheets in bench/results/)"
 	@echo "make contact-sheet - bench/results/contact_sheet.png: one sample of every asset category"
@@ -40,8 +41,8 @@ $(STAMPS)/venv: pyproject.toml | $(BIN)/python
 install: $(STAMPS)/apt $(STAMPS)/venv
 
 demo: install
-	$(BIN)/worldsmith exec examples/living_room.py --out $(DEMO_OUT) --seed 0
-	@echo "demo output: $(abspath $(DEMO_OUT)) (open plan.png, load scene.glb in any glTF viewer)"
+	$(BIN)/worldsmith generate "$(DEMO_PROMPT)" --out $(DEMO_OUT) --seed 0
+	@echo "demo output: $(abspath $(DEMO_OUT)) (open plan.png, load scene.glb in any glTF viewer; report.json explains it)"
 
 # pytest exits 5 when it collected no tests: that fails here, never passes silently.
 test: install
@@ -49,6 +50,9 @@ test: install
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 bench: install
+	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/layout.py
+	$(BIN)/python bench/layout_scaling.py
 	$(BIN)/python bench/exec_examples.py
 	$(BIN)/python bench/assets.py
 

@@ -24,6 +24,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 app.add_typer(assets_app, name="assets")
 out = Console(highlight=False, soft_wrap=True)
 
+VALIDATION_KEYS = ("collisions", "out_of_bounds", "blocked_openings", "unsupported")
 ENV_DEFAULTS = {"PYOPENGL_PLATFORM": "egl", "MUJOCO_GL": "egl", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
 
@@ -86,13 +87,81 @@ def _print_summary(report: dict, out_dir: Path) -> None:
         out.print(f"fallback boxes (no mesh available): {', '.join(fallbacks)}")
     for sub in report.get("substitutions", []):
         out.print(f"[yellow]substituted[/] {sub['object']}: {sub['note']}")
-    problems = {k: v for k, v in metrics.items() if v}
+    problems = {k: v for k, v in metrics.items() if k in VALIDATION_KEYS and v}
     if problems:
         for key, items in problems.items():
             out.print(f"[yellow]{key}[/]: {len(items)}")
     else:
         out.print("[green]validation passed[/]: no collisions, nothing out of bounds, openings clear, all supported")
-    out.print(f"files: scene.json scene.glb program.py report.json plan.png in {out_dir}")
+    for nav in metrics.get("navigability", []):
+        out.print(f"navigable: {nav['ratio']:.1%} of the free floor of {nav['room']} is one connected area")
+    files = sorted(p.name for p in out_dir.iterdir() if p.is_file())
+    out.print(f"files: {' '.join(files)} in {out_dir}")
+
+
+@app.command("generate")
+@handles_errors
+def generate_cmd(
+    prompt: Optional[str] = typer.Argument(None, help="What to build, e.g. \"a cozy bedroom with a double bed\"."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Output folder (one room), or the batch's parent folder."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed: the same prompt and seed give the same scene."),
+    planner: str = typer.Option("offline", "--planner", help="Policy that writes the programs (offline: no network)."),
+    temperature: float = typer.Option(1.0, "--temperature", min=0.0, max=3.0,
+                                      help="How adventurous the sampled design is (0: most typical)."),
+    prompts: Optional[Path] = typer.Option(None, "--prompts", help="A JSONL file of {\"id\", \"prompt\"} records: "
+                                           "generate each into OUT/<id>."),
+    seeds: int = typer.Option(1, "--seeds", min=1, max=100, help="Batch: seeds 0..N-1 per prompt (folders <id>_s<seed>)."),
+) -> None:
+    """Build a furnished, lit room from a text prompt: scene.json, scene.glb, plan.png, program.py,
+    trajectory.jsonl and report.json (with prompt fidelity)."""
+    from ..pipeline.generate import generate
+
+    if prompts is not None:
+        if prompt is not None:
+            raise WorldsmithError("give a PROMPT or --prompts FILE, not both")
+        _generate_batch(prompts, out_dir, range(seed, seed + seeds), planner, temperature)
+        return
+    if prompt is None:
+        raise WorldsmithError('give a PROMPT (e.g. worldsmith generate "a small kitchen" --out out/k) or --prompts FILE')
+    with err.status("planning") as status:
+        outcome = generate(prompt, out_dir, seed=seed, planner=planner, temperature=temperature,
+                           progress=lambda stage: status.update(f"{stage}..."))
+    _print_summary(outcome.report, outcome.out_dir)
+    fid = outcome.report["prompt_fidelity"]
+    rel = outcome.report["relations"]
+    out.print(f"prompt fidelity: {fid['satisfied']}/{fid['total']} requirements; "
+              f"relations kept: {rel['satisfied']}/{rel['checked']}")
+    for row in fid["requirements"]:
+        if not row["satisfied"]:
+            out.print(f"[yellow]unmet[/] {row['kind']} {row['key']}: {row['detail']}")
+    for note in outcome.report["explanations"]:
+        what = note.get("item") or note.get("object") or note.get("stage")
+        out.print(f"[yellow]{note.get('action')}[/] {what}: {note.get('reason')}")
+    if not outcome.ok:
+        raise typer.Exit(1)
+
+
+def _generate_batch(prompts: Path, out_dir: Path, seeds, planner: str, temperature: float) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from ..pipeline.generate import generate_batch, read_prompts
+
+    total = len(read_prompts(prompts)) * len(seeds)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err) as bar:
+        task = bar.add_task("generating", total=total)
+        rows = generate_batch(prompts, out_dir, seeds=list(seeds), planner=planner, temperature=temperature,
+                              on_done=lambda row: bar.update(task, advance=1, description=row["folder"]))
+    table = Table(title=f"{len(rows)} scenes in {out_dir}")
+    for col in ("folder", "seconds", "objects", "categories", "problems", "fidelity", "relations", "navigability"):
+        table.add_column(col, justify="left" if col == "folder" else "right")
+    for r in rows:
+        table.add_row(r["folder"], f"{r['seconds']:.2f}", str(r["objects"]), str(r["categories"]), str(r["problems"]),
+                      f"{r['fidelity']:.2f}", f"{r['relations']:.2f}", f"{r['navigability']:.3f}")
+    out.print(table)
+    if any(r["problems"] for r in rows):
+        raise typer.Exit(1)
 
 
 @app.command("validate")

@@ -1,0 +1,200 @@
+"""``worldsmith generate``: prompt -> policy episode -> the standard outputs, one room or a batch.
+
+Outputs (one folder, written atomically; ``report.json`` last):
+
+- everything ``worldsmith exec`` writes: ``scene.json``, ``scene.glb``, ``program.py`` (the
+  successful steps' programs in order: ``worldsmith exec program.py --seed N`` rebuilds the same
+  scene), ``plan.png``, ``report.json``;
+- ``trajectory.jsonl``: one record per policy step (see :mod:`worldsmith.pipeline.episode`);
+- ``report.json`` adds ``prompt_fidelity`` (every requirement the policy extracted from the prompt,
+  satisfied or not), ``relations`` (every placement relation and whether the final scene keeps
+  it, with the share), ``navigability``, ``richness``, the policy's ``explanations`` (omitted,
+  shrunk or swapped objects, and why) and the objects the solver could not place.
+
+A batch (``generate_batch``) reads a JSONL file of ``{"id", "prompt"}`` records and writes one
+such folder per prompt and seed under the output folder, plus ``summary.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from ..scene import Scene, WorldsmithError, dumps
+from .episode import DEFAULT_MAX_STEPS, Episode, run_episode
+from .exec_program import build_report
+from .outputs import atomic_output_dir, check_output_dir
+
+log = logging.getLogger(__name__)
+
+#: policy name -> "module:attribute" of a factory taking (temperature=...) keyword arguments
+PLANNERS = {"offline": "worldsmith.policy.offline.planner:OfflinePlanner"}
+
+
+class GenerateError(WorldsmithError):
+    """Bad input to generate (unknown planner, unreadable prompt file ...)."""
+
+
+@dataclass
+class GenerateOutcome:
+    out_dir: Path
+    scene: Scene
+    report: dict
+
+    @property
+    def ok(self) -> bool:
+        m = self.report["metrics"]
+        return not any(m[k] for k in ("collisions", "out_of_bounds", "blocked_openings", "unsupported"))
+
+
+def make_policy(planner: str, temperature: float = 1.0):
+    """The policy registered as ``planner``; a clear error naming the choices otherwise."""
+    if planner not in PLANNERS:
+        raise GenerateError(f"unknown planner {planner!r}; choose one of: {', '.join(sorted(PLANNERS))}")
+    import importlib
+
+    module, attr = PLANNERS[planner].split(":")
+    return getattr(importlib.import_module(module), attr)(temperature=temperature)
+
+
+def program_text(episode: Episode) -> str:
+    """The successful programs of an episode as one replayable program."""
+    chunks = [f"# {episode.scene.prompt}".rstrip() if episode.scene.prompt else "# generated scene"]
+    for i, (stage, program) in enumerate(episode.programs):
+        chunks.append(f"\n# -- step {i}: {stage}\n{program.rstrip()}")
+    return "\n".join(chunks) + "\n"
+
+
+def richness(scene: Scene) -> dict[str, Any]:
+    counts = Counter(o.category for o in scene.objects)
+    return {"objects": len(scene.objects), "categories": len(counts),
+            "floor_objects": sum(1 for o in scene.objects if o.support == "floor"),
+            "small_objects": sum(1 for o in scene.objects if o.support_kind == "object")}
+
+
+def relations_summary(scene: Scene) -> dict[str, Any]:
+    from ..layout.relations import relation_report
+
+    rows = relation_report(scene)
+    n = len(rows)
+    ok = sum(1 for r in rows if r["satisfied"])
+    return {"checked": n, "satisfied": ok, "share": round(ok / n, 4) if n else 1.0,
+            "unsatisfied": [r for r in rows if not r["satisfied"]]}
+
+
+def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "offline", temperature: float = 1.0,
+             max_steps: int = DEFAULT_MAX_STEPS, progress: Callable[[str], None] | None = None) -> GenerateOutcome:
+    """Build a scene for ``prompt`` with ``planner`` and write the outputs to ``out_dir``."""
+    from ..export import export_scene
+    from ..metrics.fidelity import prompt_fidelity
+    from ..render.plan import draw_plan
+
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise GenerateError("the prompt is empty; describe the room, e.g. \"a cozy bedroom with a double bed\"")
+    out = Path(out_dir)
+    check_output_dir(out)
+    policy = make_policy(planner, temperature)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    episode = run_episode(policy, prompt.strip(), seed=seed, max_steps=max_steps,
+                          progress=(lambda step, stage: progress(f"step {step}: {stage}")) if progress else None)
+    timings["episode"] = round(time.perf_counter() - t0, 4)
+    scene = episode.scene
+    with atomic_output_dir(out) as tmp:
+        t = time.perf_counter()
+        from .episode import scene_metrics
+
+        metrics = scene_metrics(scene)
+        timings["validate"] = round(time.perf_counter() - t, 4)
+        requirements = getattr(policy, "requirements", lambda: [])()
+        fidelity = prompt_fidelity(scene, requirements)
+        if progress:
+            progress("writing outputs")
+        t = time.perf_counter()
+        export_scene(scene, "glb", tmp / "scene.glb")
+        timings["glb"] = round(time.perf_counter() - t, 4)
+        t = time.perf_counter()
+        draw_plan(scene, tmp / "plan.png")
+        timings["plan"] = round(time.perf_counter() - t, 4)
+        (tmp / "scene.json").write_text(dumps(scene), encoding="utf-8")
+        (tmp / "program.py").write_text(program_text(episode), encoding="utf-8")
+        with (tmp / "trajectory.jsonl").open("w", encoding="utf-8") as f:
+            for record in episode.trajectory:
+                f.write(json.dumps(record, sort_keys=True) + "\n")
+        report = build_report(scene, metrics, timings, {
+            "planner": planner, "temperature": temperature,
+            "steps": len(episode.trajectory), "failed_steps": sum(1 for r in episode.trajectory if not r["ok"]),
+            "prompt_fidelity": fidelity,
+            "relations": relations_summary(scene),
+            "richness": richness(scene),
+            "explanations": episode.explanations,
+            "unplaced": episode.unplaced,
+            "substitutions": episode.substitutions,
+            "design": getattr(policy, "design_summary", lambda: {})(),
+        })
+        (tmp / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    log.info("wrote %s", out)
+    return GenerateOutcome(out, scene, report)
+
+
+def read_prompts(path: str | Path) -> list[dict]:
+    """``{"id", "prompt"}`` records from a JSONL file (blank lines skipped); a clear error for bad lines."""
+    p = Path(path)
+    if not p.is_file():
+        raise GenerateError(f"prompt file {p} does not exist" if not p.exists() else f"{p} is not a file")
+    records = []
+    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GenerateError(f"{p}:{n}: not valid JSON ({exc.msg})") from None
+        if not isinstance(rec, dict) or not isinstance(rec.get("prompt"), str) or not rec["prompt"].strip():
+            raise GenerateError(f"{p}:{n}: expected an object with a non-empty \"prompt\" string")
+        rid = str(rec.get("id") or f"prompt_{n:03d}")
+        if not rid.replace("_", "").replace("-", "").isalnum():
+            raise GenerateError(f"{p}:{n}: id {rid!r} must be letters, digits, '_' or '-' (it names a folder)")
+        records.append({**rec, "id": rid})
+    if not records:
+        raise GenerateError(f"{p} has no prompts")
+    ids = [r["id"] for r in records]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise GenerateError(f"{p}: duplicate ids {', '.join(dup)}")
+    return records
+
+
+def generate_batch(prompts_file: str | Path, out_dir: str | Path, seeds: Sequence[int] = (0,), planner: str = "offline",
+                   temperature: float = 1.0, on_done: Callable[[dict], None] | None = None) -> list[dict]:
+    """Generate every prompt of ``prompts_file`` for every seed into ``out_dir/<id>[_s<seed>]``;
+    returns (and writes to ``summary.json``) one summary row per run."""
+    records = read_prompts(prompts_file)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise GenerateError(f"output path {out} is a file; choose a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    make_policy(planner, temperature)  # fail early on a bad planner name
+    rows = []
+    for rec in records:
+        for seed in seeds:
+            name = rec["id"] if len(seeds) == 1 else f"{rec['id']}_s{seed}"
+            t0 = time.perf_counter()
+            outcome = generate(rec["prompt"], out / name, seed=seed, planner=planner, temperature=temperature)
+            r = outcome.report
+            m = r["metrics"]
+            row = {"id": rec["id"], "seed": seed, "folder": name, "seconds": round(time.perf_counter() - t0, 3),
+                   "objects": r["richness"]["objects"], "categories": r["richness"]["categories"],
+                   "problems": sum(len(m[k]) for k in ("collisions", "out_of_bounds", "blocked_openings", "unsupported")),
+                   "fidelity": r["prompt_fidelity"]["share"], "relations": r["relations"]["share"],
+                   "navigability": min((n["ratio"] for n in m.get("navigability", [])), default=1.0)}
+            rows.append(row)
+            if on_done:
+                on_done(row)
+    (out / "summary.json").write_text(json.dumps({"runs": rows}, indent=2) + "\n", encoding="utf-8")
+    return rows

@@ -1,0 +1,76 @@
+"""The Policy protocol: what the episode runner asks of a policy, and what it shows it.
+
+A policy reads an :class:`Observation` (the prompt, the scene so far, a summary, the last
+program's errors and apply report, validation metrics) and answers with a :class:`PolicyStep`: a
+short DSL program and the stage it belongs to, or ``None`` when it considers the scene done. The
+offline planner, the VLM policy and the scripted test policy all speak this protocol; the runner
+(:mod:`worldsmith.pipeline.episode`) executes each program and feeds the outcome back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from ..scene import Scene
+
+#: the stages a step may belong to, in the order an episode usually visits them
+STAGES = ("shell", "large", "wall", "ceiling", "lighting", "small", "fixup")
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What the policy sees before a step.
+
+    ``last_error`` is ``{"code", "line", "message", "hint"}`` when the previous program failed (its
+    actions were not applied); ``last_report`` is that program's apply report (added, placed,
+    unplaced, relations ...); ``validation`` the plausibility metrics of ``scene`` (collisions,
+    out_of_bounds, blocked_openings, unsupported, navigability); ``renders`` file paths of images of
+    the scene when a renderer is configured (empty otherwise)."""
+
+    prompt: str
+    seed: int
+    step: int
+    scene: Scene
+    last_error: dict | None = None
+    last_report: dict | None = None
+    validation: dict = field(default_factory=dict)
+    renders: tuple[str, ...] = ()
+
+    def summary(self) -> dict[str, Any]:
+        """A compact, JSON-ready description of the scene (what the trajectory records)."""
+        s = self.scene
+        return {
+            "rooms": [{"id": r.id, "name": r.name, "area_m2": round(r.area, 3), "height": r.height,
+                       "openings": [o.id for o in r.openings]} for r in s.rooms],
+            "objects": len(s.objects),
+            "categories": dict(sorted(Counter(o.category for o in s.objects).items())),
+            "lights": len(s.lights),
+            "problems": {k: len(v) for k, v in self.validation.items() if isinstance(v, list)},
+            "last_error": self.last_error,
+        }
+
+
+@dataclass(frozen=True)
+class PolicyStep:
+    """A policy's answer: a DSL ``program`` for ``stage`` and a one-line ``note`` on its intent."""
+
+    program: str
+    stage: str = "large"
+    note: str = ""
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """A scene-building policy. ``reset`` starts an episode; ``act`` returns the next step or
+    ``None`` when done; ``explanations`` lists what the policy chose not to do or changed and why
+    (omitted, shrunk or swapped objects) for the report."""
+
+    name: str
+
+    def reset(self, prompt: str, seed: int) -> None: ...
+
+    def act(self, observation: Observation) -> PolicyStep | None: ...
+
+    def explanations(self) -> list[dict]: ...
