@@ -9,7 +9,7 @@ STAMPS  := .stamps
 APT_PACKAGES := fonts-dejavu-core
 EXTRAS  := dev
 DEMO_OUT ?= out/demo
-DEMO_PROMPT ?= a cozy living room with a sofa facing the TV, a coffee table on a rug and a reading corner
+DEMO_PROMPT ?= a cozy living room with a sofa facing the TV and a reading corner
 
 .PHONY: demo test install apt clean bench contact-sheet help
 

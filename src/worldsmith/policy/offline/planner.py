@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 #: relations kept when an item is retried with looser placement (attempt 1)
 ANCHOR_KEYS = ("facing_away_from", "against", "on_wall", "on_ceiling", "around", "row", "grid", "corner", "under", "height")
+#: furniture whose default dressing is an arrangement (fill(target) with no items): pillows at a
+#: bed's head, cushions against a sofa's back, a monitor and keyboard at a desk, a plate per seat
+ARRANGED = ("bed", "bunk_bed", "sofa", "armchair", "desk", "dining_table", "conference_table")
 #: size factor per attempt (applied to width and depth, never below the catalog minimum)
 SHRINK = (1.0, 0.85, 0.7)
 MAX_ATTEMPTS = 3
@@ -115,6 +118,7 @@ class OfflinePlanner:
             if stage == "ceiling":
                 q.append(Task("lights"))
         q.extend(Task("dress", str(i)) for i in range(len(self.design.dressing)))
+        q.append(Task("enrich"))
         q.append(Task("fixup"))
         self.queue = q
 
@@ -221,6 +225,8 @@ class OfflinePlanner:
             return self._lights_step(obs.scene)
         if task.kind == "dress":
             return self._dress_step(int(task.key), obs.scene)
+        if task.kind == "enrich":
+            return self._enrich_step(obs.scene)
         if task.kind == "fixup":
             return self._fixup_step(obs)
         return None
@@ -374,6 +380,11 @@ class OfflinePlanner:
         lines: list[str] = []
         pending: list[str] = []
         on = place.pop("on", None)
+        if on is not None and _stands_on_floor(item.category):
+            # furniture "on" a rug stands on the floor over it
+            place.setdefault("near", on)
+            place.setdefault("center_aligned_with", on)
+            on = None
         if on is not None:
             targets = [t for t in (self.ids.get(on) or []) if t in scene.object_map]
             if not targets:
@@ -469,6 +480,9 @@ class OfflinePlanner:
         lines = []
         for t in targets:
             args = [repr(t)]
+            if scene.object(t).category in ARRANGED:  # the arranged default: pillows at the head ...
+                lines.append(f"fill({t!r})")
+                continue
             if items:
                 args.append(_fmt(list(items)))
             if entry.get("count") is not None:
@@ -477,6 +491,17 @@ class OfflinePlanner:
                 args.append(f"density={float(entry['density']):g}")
             lines.append(f"fill({', '.join(args)})")
         return PolicyStep("\n".join(lines) + "\n", "small", f"dress {entry.get('target')}")
+
+    def _enrich_step(self, scene: Scene) -> PolicyStep | None:
+        """Furniture that still carries nothing gets its default dressing (books on a dresser, a
+        plant on a side table): rooms look lived in, as people furnish them."""
+        dressable = _default_dressings()
+        carrying = {o.support_target for o in scene.objects if o.support_kind == "object"}
+        lines = [f"fill({o.id!r})" for o in scene.objects
+                 if o.category in dressable and o.id not in carrying and o.support_kind in ("floor", "wall")]
+        if not lines:
+            return None
+        return PolicyStep("\n".join(lines) + "\n", "small", f"dress {len(lines)} bare surfaces")
 
     def _fixup_step(self, obs: Observation) -> PolicyStep | None:
         """Remove what breaks a hard rule; queue retries for requirements still missing."""
@@ -537,6 +562,22 @@ def _split(n: int, k: int) -> list[int]:
     """``n`` spread over ``k`` as evenly as possible, larger shares first."""
     base, extra = divmod(n, max(k, 1))
     return [base + (1 if i < extra else 0) for i in range(max(k, 1))]
+
+
+def _stands_on_floor(category: str) -> bool:
+    try:
+        return catalog.info_for(category).support == "floor"
+    except Exception:
+        return False
+
+
+def _default_dressings() -> frozenset[str]:
+    """Categories with a default dressing (layout/data/dressing.json), seats excluded."""
+    import json
+    from importlib import resources
+
+    data = json.loads(resources.files("worldsmith.layout").joinpath("data/dressing.json").read_text("utf-8"))
+    return frozenset(data["dressings"]) - frozenset(data.get("seat_categories", ()))
 
 
 def _used_from_front(item, items) -> Any:
