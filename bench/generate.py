@@ -32,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 DEV = ROOT.parent / "shared" / "prompts" / "dev.jsonl"
+if not DEV.is_file():  # a clone without the shared folder: the copy the tests use
+    DEV = ROOT / "tests" / "data" / "dev_prompts.jsonl"
 PROBLEM_KEYS = ("collisions", "out_of_bounds", "blocked_openings", "unsupported")
 
 
