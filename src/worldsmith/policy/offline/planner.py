@@ -22,18 +22,17 @@ in the report), never dropped silently.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import math
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ...assets import catalog
 from ...scene import Scene
 from ...scene.rng import derive_rng
 from ..protocol import Observation, PolicyStep
-
-log = logging.getLogger(__name__)
 
 #: relations kept when an item is retried with looser placement (attempt 1)
 ANCHOR_KEYS = ("facing_away_from", "against", "on_wall", "on_ceiling", "around", "row", "grid", "corner", "under", "height")
@@ -62,7 +61,7 @@ def _fmt(value: Any) -> str:
 
 @dataclass
 class Task:
-    kind: str  # shell | item | lights | dress | fixup
+    kind: str  # shell | item | lights | dress | enrich | fixup
     key: str = ""
     attempt: int = 0
     count: int = 0
@@ -89,7 +88,6 @@ class OfflinePlanner:
         from .design import design_room
         from .parse import parse_prompt
 
-        self.seed = seed
         self.spec = parse_prompt(prompt)
         self.design = design_room(self.spec, derive_rng(seed, "planner", "design"), self.temperature)
         self.items = {item.key: _used_from_front(item, self.design.items) for item in self.design.items}
@@ -248,7 +246,7 @@ class OfflinePlanner:
         args = [repr(item.category)]
         for name in ("color", "material", "style"):
             value = getattr(item, name)
-            if value is not None and _valid_attr(name, value):
+            if value is not None:
                 args.append(f"{name}={_fmt(value)}")
         sizes = dict(item.size or {})
         factor = SHRINK[min(attempt, len(SHRINK) - 1)]
@@ -297,6 +295,7 @@ class OfflinePlanner:
     def _wall_away_from(self, target: str, instance: int | None) -> str | None:
         """The wall across the room from ``target`` (an item key or a wall id): the wall the ray
         from ``target`` through the room's interior point reaches."""
+        from ...layout.relations import ray_wall_hits
         from ...layout.resolve import interior_point
 
         scene = self._scene
@@ -316,19 +315,10 @@ class OfflinePlanner:
         norm = math.hypot(dx, dy)
         if norm < 1e-6:
             return None
-        dx, dy = dx / norm, dy / norm
-        best, best_t = None, math.inf
-        for w in room.walls(scene.walls[0].index if scene.walls else 0):
-            (ax, ay), (bx, by) = w.start, w.end
-            ex, ey = bx - ax, by - ay
-            den = dx * ey - dy * ex
-            if abs(den) < 1e-12:
-                continue
-            t = ((ax - c[0]) * ey - (ay - c[1]) * ex) / den
-            u = ((ax - c[0]) * dy - (ay - c[1]) * dx) / den
-            if t > 1e-6 and -1e-9 <= u <= 1 + 1e-9 and t < best_t and w.normal[0] * dx + w.normal[1] * dy < 0:
-                best, best_t = w.id, t
-        return best
+        walls = [w for w in scene.walls if w.room == room.id]
+        hits = ray_wall_hits(c[0], c[1], dx / norm, dy / norm, walls)[0]
+        first = int(np.argmin(hits))
+        return walls[first].id if np.isfinite(hits[first]) else None
 
     def _id_for(self, key: str, instance: int | None) -> str | None:
         ids = self.ids.get(key) or []
@@ -345,7 +335,7 @@ class OfflinePlanner:
             if any(p.get(k) == item.key for k in ("behind", "in_front_of")):
                 try:
                     depth = max(depth, catalog.info_for(other.category).size_typical[1])
-                except Exception:
+                except KeyError:  # a proxy: a chair's depth
                     depth = max(depth, 0.6)
         return [0.5, round(depth + 0.6, 2) if depth else 0.9]
 
@@ -354,7 +344,7 @@ class OfflinePlanner:
         """Where an item goes when nothing else is asked: by its catalog support and hints."""
         try:
             info = catalog.info_for(category)
-        except Exception:  # a proxy the catalog does not know: against a wall is always sensible
+        except KeyError:  # a proxy the catalog does not know: against a wall is always sensible
             return {"against": "any_wall"}
         if info.support == "wall":
             return {"on_wall": "any_wall"}
@@ -505,7 +495,7 @@ class OfflinePlanner:
 
     def _fixup_step(self, obs: Observation) -> PolicyStep | None:
         """Remove what breaks a hard rule; queue retries for requirements still missing."""
-        from ...metrics.fidelity import check_requirement
+        from ...metrics.fidelity import category_matches, check_requirement
 
         v = obs.validation or {}
         scene = obs.scene
@@ -514,7 +504,8 @@ class OfflinePlanner:
             a, b = scene.object_map.get(c["a"]), scene.object_map.get(c["b"])
             if a is None or b is None:
                 continue
-            victims.setdefault(self._less_important(a, b).id, f"collided with {b.id if self._less_important(a, b) is a else a.id}")
+            loser = self._less_important(a, b)
+            victims.setdefault(loser.id, f"collided with {(b if loser is a else a).id}")
         for o in v.get("out_of_bounds", []):
             victims.setdefault(o["id"], "outside the room")
         for o in v.get("blocked_openings", []):
@@ -531,16 +522,13 @@ class OfflinePlanner:
             self.fix_round += 1
             retries = []
             for req in self.requirements():
-                if req["kind"] != "object":
+                if req["kind"] != "object" or check_requirement(scene, req)[0]:
                     continue
-                ok, _ = check_requirement(scene, req)
-                if ok:
-                    continue
-                have = sum(1 for o in scene.objects if o.category == req["key"] or o.category.endswith("_" + req["key"]))
-                item = next((it for it in self.design.items if it.category == req["key"]
-                             or it.category.endswith("_" + req["key"])), None)
-                if item is not None and int(req["value"] or 1) > have:
-                    retries.append(Task("item", item.key, 1, int(req["value"] or 1) - have, "prompt requirement unmet"))
+                want = int(req["value"] or 1)
+                have = sum(1 for o in scene.objects if category_matches(o.category, req["key"]))
+                item = next((it for it in self.design.items if category_matches(it.category, req["key"])), None)
+                if item is not None:
+                    retries.append(Task("item", item.key, 1, want - have, "prompt requirement unmet"))
             if retries or lines:
                 self.queue.extend(retries)
                 self.queue.append(Task("fixup"))
@@ -567,7 +555,7 @@ def _split(n: int, k: int) -> list[int]:
 def _stands_on_floor(category: str) -> bool:
     try:
         return catalog.info_for(category).support == "floor"
-    except Exception:
+    except KeyError:  # a proxy the catalog does not know
         return False
 
 
@@ -594,14 +582,3 @@ def _used_from_front(item, items) -> Any:
     if isinstance(target, str) and target in by_key and by_key[target].category in USED_FROM_FRONT:
         place["in_front_of"] = place.pop("behind")
     return dataclasses.replace(item, place=place) if place != dict(item.place or {}) else item
-
-
-def _valid_attr(name: str, value: Any) -> bool:
-    from ...scene import Attributes, SceneValidationError
-
-    try:
-        Attributes(**({"color": value} if name == "color" else {"style": value} if name == "style"
-                      else {"materials": {"main": value}}))
-        return True
-    except (SceneValidationError, TypeError):
-        return False
