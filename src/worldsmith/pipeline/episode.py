@@ -33,6 +33,8 @@ class Episode:
     explanations: list[dict] = field(default_factory=list)
     substitutions: list[dict] = field(default_factory=list)
     unplaced: list[dict] = field(default_factory=list)
+    #: :func:`scene_metrics` of the final scene (computed after the last step)
+    metrics: dict = field(default_factory=dict)
 
 
 def scene_metrics(scene: Scene) -> dict:
@@ -89,5 +91,6 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
     else:
         log.warning("episode stopped after max_steps=%d", max_steps)
     episode.scene = scene
+    episode.metrics = metrics if episode.trajectory else scene_metrics(scene)
     episode.explanations = list(policy.explanations())
     return episode

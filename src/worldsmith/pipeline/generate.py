@@ -106,13 +106,8 @@ def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "of
     timings["episode"] = round(time.perf_counter() - t0, 4)
     scene = episode.scene
     with atomic_output_dir(out) as tmp:
-        t = time.perf_counter()
-        from .episode import scene_metrics
-
-        metrics = scene_metrics(scene)
-        timings["validate"] = round(time.perf_counter() - t, 4)
-        requirements = getattr(policy, "requirements", lambda: [])()
-        fidelity = prompt_fidelity(scene, requirements)
+        metrics = episode.metrics  # validated after the last step
+        fidelity = prompt_fidelity(scene, policy.requirements())
         if progress:
             progress("writing outputs")
         t = time.perf_counter()

@@ -65,7 +65,9 @@ class PolicyStep:
 class Policy(Protocol):
     """A scene-building policy. ``reset`` starts an episode; ``act`` returns the next step or
     ``None`` when done; ``explanations`` lists what the policy chose not to do or changed and why
-    (omitted, shrunk or swapped objects) for the report."""
+    (omitted, shrunk or swapped objects) for the report; ``requirements`` what it understood the
+    prompt to ask for, as :mod:`worldsmith.metrics.fidelity` requirement maps (the report's
+    ``prompt_fidelity`` checks each on the final scene)."""
 
     name: str
 
@@ -74,3 +76,5 @@ class Policy(Protocol):
     def act(self, observation: Observation) -> PolicyStep | None: ...
 
     def explanations(self) -> list[dict]: ...
+
+    def requirements(self) -> list[dict]: ...

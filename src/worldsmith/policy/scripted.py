@@ -28,3 +28,6 @@ class ScriptedPolicy:
 
     def explanations(self) -> list[dict]:
         return []
+
+    def requirements(self) -> list[dict]:
+        return []
