@@ -37,20 +37,8 @@ if not DEV.is_file():  # a clone without the shared folder: the copy the tests u
 PROBLEM_KEYS = ("collisions", "out_of_bounds", "blocked_openings", "unsupported")
 
 
-def expectations(record: dict) -> list[dict]:
-    """The suite's expectations of one prompt as requirement maps."""
-    exp = record.get("expect", {})
-    reqs = [{"kind": "object", "key": k, "value": int(v), "text": f"expect {v} {k}"}
-            for k, v in exp.get("objects", {}).items()]
-    reqs += [{"kind": "material", "key": k, "value": list(v), "text": f"expect {k} {v}"}
-             for k, v in exp.get("materials", {}).items()]
-    if exp.get("lighting"):
-        reqs.append({"kind": "lighting", "key": exp["lighting"], "value": None, "text": f"expect {exp['lighting']}"})
-    return reqs
-
-
 def run(prompts: Path, seeds: int, temperature: float) -> dict:
-    from worldsmith.metrics.fidelity import prompt_fidelity
+    from worldsmith.metrics.fidelity import expectation_requirements, prompt_fidelity
     from worldsmith.pipeline.generate import generate, read_prompts
 
     records = read_prompts(prompts)
@@ -65,7 +53,7 @@ def run(prompts: Path, seeds: int, temperature: float) -> dict:
                 seconds = time.perf_counter() - t0
                 r = outcome.report
                 m = r["metrics"]
-                expected = prompt_fidelity(outcome.scene, expectations(rec))
+                expected = prompt_fidelity(outcome.scene, expectation_requirements(rec.get("expect", {})))
                 obj_rows = [x for x in expected["requirements"] if x["kind"] == "object"]
                 rows.append({
                     "id": rec["id"], "seed": seed, "seconds": round(seconds, 3),

@@ -68,16 +68,16 @@ def _material_texts(scene: Scene, description: str) -> list[str]:
 def _check_material(scene: Scene, key: str, value: Any) -> tuple[bool, str]:
     words = _words(value)
     texts: list[str] = []
+    surface = key in ("floor", "ceiling", "walls") or key.startswith("wall_")
     for room in scene.rooms:
         mats = dict(room.materials)
-        if key in ("floor", "ceiling", "walls") or key.startswith("wall_") and key != "wall_accent":
-            if key in mats:
-                texts += _material_texts(scene, mats[key])
-        elif key == "wall_accent":
+        if key == "wall_accent":
             for k, v in mats.items():
                 if k.startswith("wall_"):
                     texts += _material_texts(scene, v)
-    if not texts and key not in ("floor", "ceiling", "walls", "wall_accent") and not key.startswith("wall_"):
+        elif key in mats:
+            texts += _material_texts(scene, mats[key])
+    if not surface:
         for o in scene.objects:
             if key in o.category:
                 for desc in o.attributes.materials.values():
@@ -192,6 +192,19 @@ def check_requirement(scene: Scene, req: Mapping[str, Any]) -> tuple[bool, str]:
     if kind == "relation" and isinstance(value, Mapping):
         return _check_relation(scene, value)
     return False, f"unknown requirement kind {kind!r}"
+
+
+def expectation_requirements(expect: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A prompt suite's ``expect`` block (``objects``: category -> min count, ``materials``:
+    surface -> words, ``lighting``: mood; see ``../shared/prompts/README.md``) as requirement maps."""
+    reqs = [{"kind": "object", "key": k, "value": int(v), "text": f"expect {v} {k}"}
+            for k, v in expect.get("objects", {}).items()]
+    reqs += [{"kind": "material", "key": k, "value": list(v), "text": f"expect {k} {v}"}
+             for k, v in expect.get("materials", {}).items()]
+    if expect.get("lighting"):
+        mood = expect["lighting"]
+        reqs.append({"kind": "lighting", "key": mood, "value": mood, "text": f"expect {mood} light"})
+    return reqs
 
 
 def prompt_fidelity(scene: Scene, requirements: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
