@@ -474,3 +474,8 @@ def test_dressing_counts():
     assert shelves and all(any(e["target"] == it.key and e["items"] == ["book"] for e in d.dressing) for it in shelves)
     d = design("a bedroom", 3)
     assert any(e["target"] == "bed" and e["items"] == ["pillow"] for e in d.dressing)
+
+
+def test_design_names_write_the_style_as_the_data_says():
+    assert design("a mid-century living room").name == "mid-century living room"  # styles.json 'display'
+    assert design("an art deco lounge").name == "art deco lounge"  # default: underscores as spaces

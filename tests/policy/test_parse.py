@@ -5,6 +5,7 @@ as using embeddings, which check the fallback for words the lexicon does not kno
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -313,3 +314,41 @@ def test_dev_prompts_need_no_embeddings_even_when_allowed():
         spec = parse_prompt(case["prompt"])
         assert spec.embedding_matches == (), case["id"]
         assert spec == parse(case["prompt"])
+
+
+# ---------------------------------------------------------------------------------------------
+# the knowledge check finds what it is for
+
+
+def test_check_names_every_kind_of_inconsistency(monkeypatch):
+    from worldsmith.policy.offline import knowledge as kn
+
+    good = kn.knowledge()
+    rooms = json.loads(json.dumps(good.room_types))
+    bedroom = rooms["bedroom"]
+    del bedroom["description"]
+    bedroom["items"].append({"key": "ghost", "category": "not_a_category", "place": {"next_to": "nowhere"}})
+    lex = dict(good.lexicon, category_phrases={"space rocket": "rocket"},
+               palettes=dict(good.lexicon["palettes"], odd=["no such colour"]),
+               light_palettes={"warm": "no_palette"})
+    bad = dataclasses.replace(good, room_types=rooms, lexicon=lex)
+    monkeypatch.setattr(kn, "knowledge", lambda: bad)
+    problems = kn.check()
+    expected = ["room_types[bedroom]: missing 'description'",
+                "room_types[bedroom].items[ghost]: unknown category 'not_a_category'",
+                "room_types[bedroom].items[ghost]: place next_to refers to unknown key 'nowhere'",
+                "lexicon.category_phrases[space rocket]: unknown category 'rocket'",
+                "lexicon.palettes[odd]: unknown colour 'no such colour'",
+                "lexicon.light_palettes[warm]: unknown palette 'no_palette'"]
+    assert sorted(problems) == sorted(expected)
+
+
+def test_knowledge_tables_drop_their_notes():
+    k = knowledge()
+    tables = [k.pairings, k.wall_variants, k.roles] + [t for t in k.lexicon.values() if isinstance(t, dict)]
+    assert all("note" not in t for t in tables)
+
+
+def test_palette_nouns_turn_lighting_words_into_palettes():
+    assert parse("a living room with warm colors").colors == ("earthy",)
+    assert parse("a nursery with bright colours").colors == ("vibrant",)

@@ -74,7 +74,7 @@ import numpy as np
 
 from ...assets import catalog
 from .knowledge import PLACE_TARGET_KEYS as TARGET_KEYS
-from .knowledge import PLACE_WORDS, item_categories, knowledge
+from .knowledge import dangling, item_categories, knowledge
 from .spec import PromptSpec
 
 log = logging.getLogger(__name__)
@@ -174,7 +174,7 @@ class Sampler:
         return bool(self.rng.random() < q)
 
     def pick(self, weights: dict) -> Any:
-        items = [(k, float(w)) for k, w in weights.items() if k != "note" and float(w) > 0]
+        items = [(k, float(w)) for k, w in weights.items() if float(w) > 0]
         if not items:
             raise ValueError("nothing to pick from")
         if self.t == 0 or len(items) == 1:
@@ -238,6 +238,12 @@ def item_size(cat: str, size: dict | None) -> tuple[float, float, float]:
     return (float(size.get("width", w)), float(size.get("depth", d)), float(size.get("height", h)))
 
 
+def _front_clearance(cat: str) -> float:
+    """The free depth a category needs in front of it (the catalog's; unknown: 0.4 m)."""
+    info = _info(cat)
+    return info.front_clearance_m if info is not None else 0.4
+
+
 def footprint(it: DesignItem) -> float:
     """Floor area (m2) an item needs: its footprint and front clearance, times its count (0 for
     non-floor and flat items)."""
@@ -247,7 +253,7 @@ def footprint(it: DesignItem) -> float:
     if info is not None and info.flat:
         return 0.0
     w, d, _ = item_size(it.category, it.size)
-    clear = info.front_clearance_m if info is not None else 0.4
+    clear = _front_clearance(it.category)
     if any(k in it.place for k in ("around", "in_front_of", "behind", "next_to")):
         clear = 0.0  # a satellite stands in its anchor's clearance zone
     return (w * (d + clear)) * max(1, it.count)
@@ -413,7 +419,7 @@ class _Builder:
                     changed = True
                     continue
                 for pk, pv in list(rec["place"].items()):
-                    if pk in TARGET_KEYS and isinstance(pv, str) and pv not in self.items and pv not in PLACE_WORDS:
+                    if dangling(pk, pv, self.items):
                         if pk == "on":
                             host = self._host_for(rec["category"], exclude=key)
                             if host is not None and self._required(rec):
@@ -554,16 +560,14 @@ class _Builder:
                 break
             if rec["category"] != cat or rec["apart"] or rec["count_per"] is not None:
                 continue
-            if any(pk in TARGET_KEYS and isinstance(pv, str) and pv not in self.items and pv not in PLACE_WORDS
-                   for pk, pv in rec["place"].items()):
+            if any(dangling(pk, pv, self.items) for pk, pv in rec["place"].items()):
                 continue
             rec["asked"] = True
             self.items[key] = self.excluded.pop(key)
             got += rec["count"]
         if got:
             for key, rec in list(self.excluded.items()):
-                if rec.get("pruned") and all(not (pk in TARGET_KEYS and isinstance(pv, str)) or pv in self.items
-                                             or pv in PLACE_WORDS for pk, pv in rec["place"].items()):
+                if rec.get("pruned") and not any(dangling(pk, pv, self.items) for pk, pv in rec["place"].items()):
                     self.items[key] = self.excluded.pop(key)
         return got
 
@@ -615,11 +619,7 @@ class _Builder:
                 elif kind == "on" and obj_key is not None:
                     if place.get("on") and self.items.get(place["on"], {}).get("category") == obj:
                         continue
-                    hosts = [k for k, r in self.items.items() if r["category"] == obj]
-                    if rec["count"] > 1 and len(hosts) > 1 and not rec["multi"]:
-                        rec["place"] = {"on": hosts[0]}
-                    else:
-                        rec["place"] = {"on": hosts[0]}
+                    rec["place"] = {"on": obj_key}
                 elif kind == "along_walls":
                     rec["place"] = {"against": "any_wall", **({"row": True} if rec["count"] > 1 else {})}
                 elif kind == "middle":
@@ -659,7 +659,7 @@ class _Builder:
         area = w * d
         # a small room sheds optional furniture (least central first) before it grows
         self._shed(area)
-        need = sum(footprint(self._as_item(r)) for r in self.items.values()) / MAX_FOOTPRINT_SHARE
+        need = self._need()
         if need > area:
             f = math.sqrt(need / area)
             self.notes.append(f"room grown from {w:.2f} x {d:.2f} m by {f:.2f} to fit the furniture")
@@ -671,10 +671,8 @@ class _Builder:
             if it.stage != "large":
                 continue
             iw, idp, _ = item_size(it.category, it.size)
-            info = _info(it.category)
-            clear = info.front_clearance_m if info is not None else 0.4
             big_w = max(big_w, iw)
-            big_d = max(big_d, idp + clear)
+            big_d = max(big_d, idp + _front_clearance(it.category))
         long_side = big_w + 1.2
         short_side = big_d + 1.2
         if max(w, d) < long_side:
@@ -774,7 +772,7 @@ class _Builder:
             if not free:
                 break
             if k == 0:
-                wall = free[0] if self.s.t == 0 else free[self.s.index(len(free))]
+                wall = self.s.choice(free)
             else:  # a second door: the wall farthest round the polygon from the first
                 first = doors[0]["wall"]
                 n = len(walls)
@@ -899,27 +897,26 @@ class _Builder:
         spec_m = self.spec.materials
         mat_words = set(self.k.lexicon["materials"].values())
 
-        def has_material(desc: str) -> bool:
-            return any(w in mat_words or w in ("planks", "tile", "paint", "wallpaper") for w in desc.split())
+        def described(desc: str, surface_noun: str, plain: str) -> str:
+            """The prompt's words for a surface as a material description: "<desc> <surface
+            noun>" when they name a material ("oak floor"), else "<desc> <plain>" (a colour:
+            "white paint")."""
+            named = any(w in mat_words or w in ("planks", "tile", "paint", "wallpaper") for w in desc.split())
+            return f"{desc} {surface_noun}" if named else f"{desc} {plain}"
 
-        if "floor" in spec_m:
-            desc = spec_m["floor"]
-            mats["floor"] = f"{desc} floor" if has_material(desc) else f"{desc} tile floor"
-        if "walls" in spec_m:
-            desc = spec_m["walls"]
-            mats["walls"] = f"{desc} wall" if has_material(desc) else f"{desc} paint"
-        if "ceiling" in spec_m:
-            desc = spec_m["ceiling"]
-            mats["ceiling"] = f"{desc} ceiling" if has_material(desc) else f"{desc} paint"
+        for surface, noun, plain in (("floor", "floor", "tile floor"), ("walls", "wall", "paint"),
+                                     ("ceiling", "ceiling", "paint")):
+            if surface in spec_m:
+                mats[surface] = described(spec_m[surface], noun, plain)
         door_walls = {d["wall"] for d in self.doors}
         walls = [i for i, length in sorted(self.walls(), key=lambda wl: -wl[1]) if length >= 1.5]
         accent_walls = [i for i in walls if i not in door_walls] or walls
         if "wall_accent" in spec_m and accent_walls:
             desc = spec_m["wall_accent"]
-            wall = accent_walls[0] if self.s.t == 0 else accent_walls[self.s.index(min(2, len(accent_walls)))]
+            wall = accent_walls[self.s.index(min(2, len(accent_walls)))]
             if desc.strip() == "brick":
                 desc = "exposed red brick" if self.style in ("industrial", "rustic") else "red brick"
-            mats[f"wall_{wall}"] = f"{desc} wall" if has_material(desc) else f"{desc} paint"
+            mats[f"wall_{wall}"] = described(desc, "wall", "paint")
         elif accent_walls and "walls" not in spec_m and self.s.chance(float(self.st.get("accent_wall", 0.0))):
             wall = accent_walls[self.s.index(min(2, len(accent_walls)))]
             mats[f"wall_{wall}"] = pal["accent"]
@@ -1124,7 +1121,7 @@ def design_room(spec: PromptSpec, rng: np.random.Generator, temperature: float =
     extra, lights, mood, intensity = b.lights(items)
     items = order_items(items + extra)
     dressing = b.dressing(items)
-    display_style = b.style.replace("_", "-") if b.style == "mid_century" else b.style.replace("_", " ")
+    display_style = b.st.get("display", b.style.replace("_", " "))
     palette = tuple(dict.fromkeys(list(b.palette["colors"]) + list(b.palette["accents"])))
     return RoomDesign(
         room_type=spec.room_type, name=f"{display_style} {b.rt['display']}", polygon=tuple(b.polygon),

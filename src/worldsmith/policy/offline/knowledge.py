@@ -48,7 +48,6 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
 import numpy as np
 
@@ -73,9 +72,16 @@ def _load(name: str) -> dict:
     return json.loads(text)
 
 
+def _without_note(table: dict) -> dict:
+    """A data table without its ``note`` entry (documentation for people, not data)."""
+    return {k: v for k, v in table.items() if k != "note"}
+
+
 @dataclass(frozen=True)
 class Knowledge:
-    """The four data files, parsed (plain dicts, treat them as read-only)."""
+    """The four data files, parsed (plain dicts, treat them as read-only). The ``note`` entries
+    of the tables (``pairings``, ``wall_variants``, ``roles`` and every table of ``lexicon``) are
+    dropped on loading, so code iterates the tables without skipping them."""
 
     room_types: dict
     category_dressing: dict
@@ -100,10 +106,11 @@ def knowledge() -> Knowledge:
     """The planner's knowledge (read once per process)."""
     rt = _load("room_types.json")
     st = _load("styles.json")
+    lex = {name: _without_note(v) if isinstance(v, dict) else v for name, v in _load("lexicon.json").items()}
     return Knowledge(room_types=rt["room_types"], category_dressing=rt["category_dressing"],
-                     pairings={c: v for c, v in rt["pairings"].items() if c != "note"},
-                     wall_variants={c: v for c, v in rt["wall_variants"].items() if c != "note"}, styles=st["styles"],
-                     roles=st["roles"], lighting=_load("lighting.json"), lexicon=_load("lexicon.json"))
+                     pairings=_without_note(rt["pairings"]), wall_variants=_without_note(rt["wall_variants"]),
+                     styles=st["styles"], roles=_without_note(st["roles"]), lighting=_load("lighting.json"),
+                     lexicon=lex)
 
 
 def room_type_names() -> list[str]:
@@ -121,6 +128,12 @@ def item_categories(item: dict) -> list[str]:
     if "choices" in item:
         return list(item["choices"])
     return [item["category"]]
+
+
+def dangling(keyword: str, target: object, keys) -> bool:
+    """Whether the ``place`` entry ``keyword: target`` names an item that is not among ``keys``
+    (a target keyword whose string value is neither an item key nor a :data:`PLACE_WORDS` word)."""
+    return keyword in PLACE_TARGET_KEYS and isinstance(target, str) and target not in keys and target not in PLACE_WORDS
 
 
 def check() -> list[str]:
@@ -175,7 +188,7 @@ def check() -> list[str]:
             for c in item_categories(it):
                 cat_ok(c, iw)
             for pk, pv in it.get("place", {}).items():
-                if pk in PLACE_TARGET_KEYS and isinstance(pv, str) and pv not in keys and pv not in PLACE_WORDS:
+                if dangling(pk, pv, keys):
                     problems.append(f"{iw}: place {pk} refers to unknown key {pv!r}")
             per = it.get("count_per")
             if per is not None and per["item"] not in keys:
@@ -203,19 +216,15 @@ def check() -> list[str]:
         for fx in st.get("fixture", {}):
             cat_ok(fx, f"styles[{name}].fixture")
     for cat in k.roles:
-        if cat != "note":
-            cat_ok(cat, "styles.roles")
+        cat_ok(cat, "styles.roles")
     lex = k.lexicon
     for phrase, cat in lex["category_phrases"].items():
-        if phrase != "note":
-            cat_ok(cat, f"lexicon.category_phrases[{phrase}]")
+        cat_ok(cat, f"lexicon.category_phrases[{phrase}]")
     for who, implied in lex["personas"].items():
-        if who == "note":
-            continue
         for cat in implied:
             cat_ok(cat, f"lexicon.personas[{who}]")
     for cat in lex["plural_defaults"]:
-        if cat not in ("note", "default"):
+        if cat != "default":
             cat_ok(cat, "lexicon.plural_defaults")
     for cat in lex["hosts"]["categories"]:
         cat_ok(cat, "lexicon.hosts")
@@ -223,6 +232,9 @@ def check() -> list[str]:
         for c in pal:
             if color_rgb(c) is None:
                 problems.append(f"lexicon.palettes[{name}]: unknown colour {c!r}")
+    for word, pal in lex["light_palettes"].items():
+        if pal not in lex["palettes"]:
+            problems.append(f"lexicon.light_palettes[{word}]: unknown palette {pal!r}")
     for c in k.lighting["neon_colors"]:
         if color_rgb(c) is None:
             problems.append(f"lighting.neon_colors: unknown colour {c!r}")
@@ -286,7 +298,7 @@ class SemanticIndex:
                 texts = [f"{n.replace('_', ' ')} style; {', '.join(k.styles[n]['words'])}; {k.styles[n]['description']}"
                          for n in labels]
             elif name == "offline-personas":
-                labels = sorted(w for w in k.lexicon["personas"] if w != "note")
+                labels = sorted(k.lexicon["personas"])
                 texts = list(labels)
             else:  # pragma: no cover - programming error
                 raise KeyError(name)
@@ -325,23 +337,12 @@ class SemanticIndex:
         return (r.candidates[i].category, score) if score >= SIMILAR_THRESHOLD else None
 
 
-_INDEX: SemanticIndex | None = None
-_INDEX_LOCK = threading.Lock()
-
-
+@lru_cache(maxsize=1)
 def semantic_index() -> SemanticIndex:
-    """The process-wide :class:`SemanticIndex`."""
-    global _INDEX
-    with _INDEX_LOCK:
-        if _INDEX is None:
-            _INDEX = SemanticIndex()
-        return _INDEX
+    """The process-wide :class:`SemanticIndex` (labels are embedded once per process)."""
+    return SemanticIndex()
 
 
-def lexicon() -> dict[str, Any]:
-    """``lexicon.json`` (read-only)."""
-    return knowledge().lexicon
-
-
-__all__ = ["Knowledge", "PERSONA_THRESHOLD", "ROOM_MARGIN", "ROOM_THRESHOLD", "STYLE_MARGIN", "STYLE_THRESHOLD", "SemanticIndex", "check",
-           "item_categories", "knowledge", "lexicon", "room_type_names", "semantic_index", "style_names"]
+__all__ = ["Knowledge", "PERSONA_THRESHOLD", "ROOM_MARGIN", "ROOM_THRESHOLD", "STYLE_MARGIN", "STYLE_THRESHOLD",
+           "SemanticIndex", "check", "dangling", "item_categories", "knowledge", "room_type_names",
+           "semantic_index", "style_names"]

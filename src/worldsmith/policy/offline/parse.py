@@ -21,10 +21,11 @@ How a prompt is read (:func:`parse_prompt`):
    nightstands"), a surface ("brick wall" -> ``wall_accent``; "walls" -> ``walls``; "wooden floor"
    -> ``floor``; a counter category also sets the ``counter`` surface: "marble bar counter"), the
    room noun ("a cozy bedroom": style cozy, size small, warm light) or a lighting noun ("warm
-   lighting"). Modifiers left at a clause end belong to the room. Generic nouns resolve by the room
-   type first (``aliases`` in ``room_types.json``: "table" is a dining_table in a dining room, a
-   cafe_table in a cafe), then by context ("lamps on the nightstands" are table lamps, "a floor
-   lamp" / "a standing lamp" floor lamps), then by the lexicon default.
+   lighting"). Modifiers left at a clause end belong to the room. Generic nouns (``ambiguous`` in
+   ``lexicon.json``) resolve by context first ("lamps on the nightstands" are table lamps, "a
+   floor lamp" / "a standing lamp" floor lamps), then by the room type (``aliases`` in
+   ``room_types.json``: "table" is a dining_table in a dining room, a cafe_table in a cafe), then
+   by the lexicon default.
 5. **Counts**: a number or quantifier gives the count (and makes it exact: the design then has
    exactly that many); a plural without a number gets the per-category default of
    ``lexicon.plural_defaults`` (a minimum); "a table for six" gives six seats of the table's kind.
@@ -94,6 +95,11 @@ def _words(phrase: str) -> tuple[str, ...]:
     return tuple(w.word for w in tokenize(phrase) if not w.punct)
 
 
+def _singular_form(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` with the last one in singular form ("coffee tables" -> "coffee table")."""
+    return words[:-1] + (_singular(words[-1]),)
+
+
 @dataclass(frozen=True)
 class Meaning:
     kind: str  # noun room quant number color palette material surface style size shape light relation relobj
@@ -103,7 +109,8 @@ class Meaning:
 
 @lru_cache(maxsize=1)
 def phrase_table() -> dict[tuple[str, ...], tuple[Meaning, ...]]:
-    """Every phrase the parser knows -> its meanings (built once)."""
+    """Every phrase the parser knows -> its meanings (built once; a phrase's meanings keep the
+    order they were added in)."""
     from ...materials.colors import ALIASES, COLORS
 
     k = knowledge()
@@ -114,13 +121,16 @@ def phrase_table() -> dict[tuple[str, ...], tuple[Meaning, ...]]:
         ws = _words(phrase)
         if not ws:
             return
-        forms = {ws}
-        forms.add(ws[:-1] + (_singular(ws[-1]),))
-        for f in forms:
+        for f in {ws, _singular_form(ws)}:
             lst = table.setdefault(f, [])
             m = Meaning(kind, value)
             if m not in lst:
                 lst.append(m)
+
+    def entries(name: str):
+        """(phrase, value) of a lexicon table; a word list is its own values."""
+        t = lex[name]
+        return t.items() if isinstance(t, dict) else zip(t, t)
 
     # nouns: catalog names and synonyms, lexicon phrases, ambiguous words, room aliases
     for name in catalog.names():
@@ -129,69 +139,44 @@ def phrase_table() -> dict[tuple[str, ...], tuple[Meaning, ...]]:
         for syn in info.synonyms:
             add(syn, "noun", name)
     for phrase, cat in lex["category_phrases"].items():
-        if phrase != "note":
-            add(phrase, "noun", cat)
+        add(phrase, "noun", cat)
     for word, d in lex["ambiguous"].items():
-        if word != "note":
-            add(word, "noun", d["default"])
+        add(word, "noun", d["default"])
     for rt in k.room_types.values():
         for word in rt.get("aliases", {}):
             ws = _words(word)
-            if not any(m.kind == "noun" for f in (ws, ws[:-1] + (_singular(ws[-1]),)) for m in table.get(f, ())):
+            if not any(m.kind == "noun" for f in (ws, _singular_form(ws)) for m in table.get(f, ())):
                 add(word, "noun", None)  # a noun only where a room type says what it is
     for name, rt in k.room_types.items():
         for kw in rt["keywords"]:
             add(kw, "room", name)
-    for phrase, n in lex["quantifiers"].items():
-        add(phrase, "quant", (phrase, n))
-    for word, n in lex["numbers"].items():
-        add(word, "number", n)
-    for name in list(COLORS) + list(ALIASES):
-        add(name, "color", ALIASES.get(name, name))
-    for phrase, pal in lex["palette_words"].items():
-        if phrase != "note":
-            add(phrase, "palette", pal)
-    for phrase, words in lex["materials"].items():
-        if phrase != "note":
-            add(phrase, "material", words)
-    for phrase, surface in lex["surfaces"].items():
-        if phrase != "note":
-            add(phrase, "surface", surface)
-    for name, st in k.styles.items():
-        add(name.replace("_", " "), "style", name)
-        for w in st["words"]:
-            add(w, "style", name)
-    for phrase, size in lex["sizes"].items():
-        add(phrase, "size", size)
-    for phrase, shape in lex["shapes"].items():
-        if phrase != "l":
-            add(phrase, "shape", shape)
-    for phrase, mood in lex["lighting"].items():
-        add(phrase, "light", mood)
-    for phrase, rel in lex["relations"].items():
-        if phrase != "note":
-            add(phrase, "relation", rel)
-    for phrase, obj in lex["relation_objects"].items():
-        if phrase != "note":
-            add(phrase, "relobj", obj)
-    for who in lex["personas"]:
-        if who != "note":
-            add(who, "persona", who)
-    for phrase, flag in lex["flags"].items():
-        if phrase != "note":
-            add(phrase, "flag", flag)
-    for w in lex["lighting_nouns"]:
-        add(w, "lightnoun", w)
-    for w in lex["palette_nouns"]:
-        add(w, "palnoun", w)
-    for w in lex["room_flush_words"]:
-        add(w, "flush", w)
-    for w in lex["material_modifiers"]:
-        add(w, "modifier", w)
-    for w in lex["seating_words"]:
-        add(w, "seating", w)
-    for w in list(lex["stopwords"]) + list(lex["known_adjectives"]):
-        add(w, "stop", w)
+    # every other meaning kind, in this order (the order of a phrase's meanings)
+    sources = (
+        ("quant", ((phrase, (phrase, n)) for phrase, n in lex["quantifiers"].items())),
+        ("number", entries("numbers")),
+        ("color", ((name, ALIASES.get(name, name)) for name in list(COLORS) + list(ALIASES))),
+        ("palette", entries("palette_words")),
+        ("material", entries("materials")),
+        ("surface", entries("surfaces")),
+        ("style", ((w, name) for name, st in k.styles.items() for w in [name.replace("_", " "), *st["words"]])),
+        ("size", entries("sizes")),
+        ("shape", entries("shapes")),
+        ("light", entries("lighting")),
+        ("relation", entries("relations")),
+        ("relobj", entries("relation_objects")),
+        ("persona", ((who, who) for who in lex["personas"])),
+        ("flag", entries("flags")),
+        ("lightnoun", entries("lighting_nouns")),
+        ("palnoun", entries("palette_nouns")),
+        ("flush", entries("room_flush_words")),
+        ("modifier", entries("material_modifiers")),
+        ("seating", entries("seating_words")),
+        ("stop", entries("stopwords")),
+        ("stop", entries("known_adjectives")),
+    )
+    for kind, pairs in sources:
+        for phrase, value in pairs:
+            add(phrase, kind, value)
     return {key: tuple(v) for key, v in table.items()}
 
 
@@ -238,9 +223,8 @@ def segment(tokens: list[Token]) -> list[Span]:
             ws = tuple(t.word for t in tokens[i:i + length])
             if any(t.punct for t in tokens[i:i + length]):
                 continue
-            cands = [ws, ws[:-1] + (_singular(ws[-1]),)]
             meanings: list[Meaning] = []
-            for c in cands:
+            for c in (ws, _singular_form(ws)):
                 for m in table.get(c, ()):
                     if m not in meanings:
                         meanings.append(m)
@@ -317,6 +301,10 @@ class _Reader:
         self.unknown: list[int] = []  # span indices
         self.embedding_matches: list[dict] = []
 
+    def _text(self, start: int, end: int) -> str:
+        """The prompt words of tokens ``start:end`` (punctuation left out)."""
+        return " ".join(t.word for t in self.tokens[start:end] if not t.punct)
+
     # -- room type ------------------------------------------------------------------------
     def choose_room(self) -> None:
         for i, sp in enumerate(self.spans):
@@ -347,19 +335,17 @@ class _Reader:
     def resolve_noun(self, i: int, mods: list) -> str:
         """The category span ``i`` names in this room and context."""
         sp = self.spans[i]
-        phrase = " ".join(sp.words[:-1] + (_singular(sp.words[-1]),))
+        phrase = " ".join(_singular_form(sp.words))
         raw = sp.text
         amb = self.lex["ambiguous"].get(phrase) or self.lex["ambiguous"].get(raw)
-        rt = self.k.room(self.room_type)
         if amb is not None:
             if "on_surface" in amb:
                 j = self._next_content(i)
                 if j is not None and self.spans[j].get("relation") == "on":
                     return amb["on_surface"]
-                mod_words = {w for _, _, t in mods for w in t.split()}
-                if phrase in ("lamp",) and mod_words & set(self.lex["floor_words"]):
-                    return "floor_lamp"
-        aliases = rt.get("aliases", {})
+            if "floor" in amb and {w for _, _, t in mods for w in t.split()} & set(self.lex["floor_words"]):
+                return amb["floor"]
+        aliases = self.k.room(self.room_type).get("aliases", {})
         if phrase in aliases:
             return aliases[phrase]
         if raw in aliases:
@@ -412,7 +398,7 @@ class _Reader:
                     n, exact = 1, False
                 starts = [sp.start] + ([pending_count[1]] if pending_count else []) + \
                     ([mods_start] if mods_start is not None else [])
-                text = " ".join(t.word for t in self.tokens[min(starts):sp.end] if not t.punct)
+                text = self._text(min(starts), sp.end)
                 m = Mention(cat, max(int(n), 0), exact, plural, text, i, list(mods))
                 self.mentions.append(m)
                 self.bind_object(m)
@@ -511,9 +497,8 @@ class _Reader:
             desc = " ".join(mat)
             surface = self.lex["unbound_materials"].get(desc) or self.lex["unbound_materials"].get(mat[-1])
             if surface is not None and surface not in self.materials:
-                self.materials[surface] = " ".join(col + mat)
-                self.material_words[surface] = self._req_words(mat, col)
-                self.material_texts[surface] = " ".join(t for k, _, t in mods if k in ("material", "color", "modifier"))
+                self._set_material(surface, mat, col,
+                                   " ".join(t for k, _, t in mods if k in ("material", "color", "modifier")))
         for kind, value, text in mods:
             if kind == "style":
                 self.add_style(value, text)
@@ -552,13 +537,11 @@ class _Reader:
                     self.colors.append(value)
 
     def bind_palette(self, mods: list) -> None:
-        light_palette = {"warm": "earthy", "bright": "vibrant", "dark": "dark", "dim": "dark", "neon": "vibrant",
-                         "cool": "neutral", "natural": "neutral"}
         for kind, value, text in mods:
             if kind in ("palette", "color"):
                 v = value
             elif kind == "light":
-                v = light_palette.get(value)
+                v = self.lex["light_palettes"].get(value)
             elif kind == "style":
                 self.add_style(value, text)
                 continue
@@ -571,14 +554,18 @@ class _Reader:
         """(material description words, colour words) of the modifiers, in order."""
         mat: list[str] = []
         col: list[str] = []
-        for kind, value, text in mods:
-            if kind == "material":
+        for kind, value, _ in mods:
+            if kind in ("material", "modifier"):
                 mat.append(str(value))
             elif kind == "color":
                 col.append(str(value))
-            elif kind == "modifier":
-                mat.append(str(value))
         return mat, col
+
+    def _set_material(self, surface: str, mat: list[str], col: list[str], text: str) -> None:
+        """Record the material of ``surface``: its description, requirement words and prompt text."""
+        self.materials[surface] = " ".join(col + mat)
+        self.material_words[surface] = self._req_words(mat, col)
+        self.material_texts[surface] = text
 
     def _req_words(self, mat: list[str], col: list[str]) -> list[str]:
         """The words a material requirement checks: each colour, and the head word of each
@@ -600,12 +587,8 @@ class _Reader:
                 self.colors.append(value)
         if not (mat or col):
             return
-        desc = " ".join(col + mat)
-        self.materials[surface] = desc
-        words = self._req_words(mat, col)
         start = mods_start if mods_start is not None else sp.start
-        self.material_texts[surface] = " ".join(t.word for t in self.tokens[start:sp.end] if not t.punct)
-        self.material_words[surface] = words
+        self._set_material(surface, mat, col, self._text(start, sp.end))
 
     def bind_object(self, m: Mention) -> None:
         attrs = self.attributes.setdefault(m.category, {})
@@ -626,9 +609,7 @@ class _Reader:
         if not attrs:
             del self.attributes[m.category]
         if m.category in self.lex["counter_categories"] and (mat or col):
-            self.materials["counter"] = " ".join(col + mat)
-            self.material_words["counter"] = self._req_words(mat, col)
-            self.material_texts["counter"] = m.text
+            self._set_material("counter", mat, col, m.text)
 
     def add_persona(self, who: str, i: int) -> None:
         for cat, n in self.lex["personas"][who].items():
@@ -677,7 +658,7 @@ class _Reader:
             if rel in ("middle", "corner"):
                 obj = "room"
             elif rel in ("along_walls", "on_wall"):
-                obj = obj if obj == "wall" else "wall"
+                obj = "wall"
             elif obj is None:
                 continue
             elif rel == "on" and obj in ("room", "window", "door"):
@@ -689,7 +670,7 @@ class _Reader:
                 self.relations.append(entry)
                 end = spans[obj_span].end if obj_span is not None else sp.end
                 start = spans[subj.span].start
-                self.relation_texts.append(" ".join(t.word for t in self.tokens[start:end] if not t.punct))
+                self.relation_texts.append(self._text(start, end))
 
     # -- unknown words --------------------------------------------------------------------
     def resolve_unknown(self) -> None:
@@ -738,7 +719,7 @@ class _Reader:
                 elif prev is not None and prev.has("quant"):
                     phrase, q = prev.get("quant")
                     n, exact = int(q), phrase not in _VAGUE
-                plural = _singular(self.spans[last].text) != self.spans[last].text
+                plural = _plural(self.spans[last])
                 m = Mention("", int(n), exact, plural, words, last)
                 self._embed_object(words, m, idx)
                 if plural and not exact and prev is not None and not prev.has("quant"):
@@ -754,7 +735,7 @@ class _Reader:
 
     def _generic(self, sp: Span) -> bool:
         """A word whose category depends on the room or context ("light", "table", "machine")."""
-        words = {sp.text, " ".join(sp.words[:-1] + (_singular(sp.words[-1]),))}
+        words = {sp.text, " ".join(_singular_form(sp.words))}
         if words & set(self.lex["ambiguous"]):
             return True
         return any(words & set(rt.get("aliases", {})) for rt in self.k.room_types.values())
@@ -765,8 +746,8 @@ class _Reader:
         if hit is not None:
             m.category, kind, score = hit[0], "category", round(hit[1], 4)
         else:
-            ws = text.split()
-            m.category = re.sub(r"[^a-z0-9]+", "_", " ".join(ws[:-1] + [_singular(ws[-1])])).strip("_") or "object"
+            label = " ".join(_singular_form(tuple(text.split())))
+            m.category = re.sub(r"[^a-z0-9]+", "_", label).strip("_") or "object"
             kind, score = "proxy", 0.0
         self.embedding_matches.append({"word": text, "kind": kind, "match": m.category, "score": score})
 

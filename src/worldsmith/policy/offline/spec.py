@@ -99,9 +99,5 @@ class PromptSpec:
     unknown_words: tuple = ()
     embedding_matches: tuple = ()
 
-    def object_requirements(self) -> dict:
-        """category -> count of the ``object`` requirements."""
-        return {r.key: r.value for r in self.requirements if r.kind == "object"}
-
 
 __all__ = ["MOODS", "RELATIONS", "REQUIREMENT_KINDS", "SHAPES", "SIZES", "PromptSpec", "Requirement"]
