@@ -1,7 +1,8 @@
 """Layout: constraint vocabulary (data) and the placement of objects in rooms.
 
-In this version the constraints the DSL accepts are resolved directly (absolute pose, against a
-wall); relation constraints and the solver slot in here as further ``Constraint`` types.
+Direct placement (absolute pose, against a wall) is exported here; the relation constraints live
+in :mod:`.constraints`, the solvers in :mod:`.solver` (floor, dispatching to :mod:`.wall` and
+:mod:`.ceiling`) and :mod:`.fill` (small objects on surfaces), imported where they are used.
 """
 
 from .constraints import Against, At, Constraint, Height, Yaw

@@ -40,10 +40,11 @@ from shapely.geometry import Polygon
 
 from ..scene import ObjectInstance, Room, Scene
 from ..scene.geometry import yaw_facing
+from .collide import is_flat
 from .constraints import At, CenterAlignedWith, Near, Yaw, to_dict
 from .errors import Unplaceable
-from .resolve import normalize_yaw
-from .wall import dependents, is_flat, part_corners
+from .resolve import dependents, normalize_yaw
+from .wall import part_corners
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def _obstacle_boxes(scene: Scene, obj: ObjectInstance, yaw_deg: float, zmin: flo
     c, s = math.cos(t), math.sin(t)
     out = []
     for o in scene.objects:
-        if o.id in skip or is_flat(o.category):
+        if o.id in skip or is_flat(o):
             continue
         corners = part_corners(o)
         z = corners[..., 2]

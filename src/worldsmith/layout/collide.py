@@ -1,13 +1,13 @@
 """Collision shapes for the layout solver: a few boxes per object, tested as oriented boxes.
 
 An object's collision shape is a handful of boxes in its local frame (origin at the bottom centre,
-front +Y): the axis-aligned bounding boxes of its mesh parts (:func:`worldsmith.assets.build_object_parts`),
-greedily merged (the pair whose union box adds the least volume first) down to
-:data:`MAX_BOXES`. Each part lies inside its box and a merged box contains both boxes, so the
-shape contains the mesh: **if two objects' boxes are apart, their meshes are apart**, and the
-validator's real-mesh collision check finds nothing. The boxes keep the space under a table top
-free, so a chair can tuck under it, and a stool goes under a counter overhang only when its seat
-is below the overhang's bottom.
+front +Y): the axis-aligned bounding boxes of its mesh parts (:func:`part_boxes`, from
+:func:`worldsmith.assets.build_object_parts`), greedily merged (the pair whose union box adds the
+least volume first) down to :data:`MAX_BOXES`. Each part lies inside its box and a merged box
+contains both boxes, so the shape contains the mesh: **if two objects' boxes are apart, their
+meshes are apart**, and the validator's real-mesh collision check finds nothing. The boxes keep
+the space under a table top free, so a chair can tuck under it, and a stool goes under a counter
+overhang only when its seat is below the overhang's bottom.
 
 Placed in the world an object's boxes turn with its yaw (objects only turn about Z), so two boxes
 overlap when their footprints overlap (2D separating-axis test over both boxes' axes) and their
@@ -17,7 +17,8 @@ gap is kept), z intervals may touch.
 Flat floor coverings (catalog ``flat``: rugs, yoga mats) collide only with other flat coverings
 among floor objects (furniture stands on rugs), as in the validator.
 
-Shapes are cached by (asset, category, size): the values that determine the mesh.
+Part boxes and shapes are cached by (asset, category, size): the values that determine the mesh.
+:func:`part_boxes` (unmerged) also serves the wall, ceiling and fill solvers' obstacle tests.
 """
 
 from __future__ import annotations
@@ -56,12 +57,18 @@ class Shape:
         return (self.boxes[:, 3:5] - self.boxes[:, :2]) / 2.0
 
 
+def info_of(obj: ObjectInstance) -> catalog.CategoryInfo | None:
+    """The catalog entry of ``obj`` (:func:`worldsmith.assets.catalog.info_for`), None when unknown."""
+    try:
+        return catalog.info_for(obj.category, obj.asset, obj.size)
+    except KeyError:
+        return None
+
+
 def is_flat(obj: ObjectInstance) -> bool:
     """Whether ``obj`` is a flat floor covering (catalog ``flat``); unknown categories are not."""
-    try:
-        return catalog.info_for(obj.category, obj.asset, obj.size).flat
-    except KeyError:
-        return False
+    info = info_of(obj)
+    return info is not None and info.flat
 
 
 def _merge_boxes(boxes: np.ndarray, limit: int) -> np.ndarray:
@@ -82,7 +89,7 @@ def _merge_boxes(boxes: np.ndarray, limit: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=4096)
-def _shape(asset: AssetRef, category: str, size: tuple[float, float, float], flat: bool) -> Shape:
+def _part_boxes(asset: AssetRef, category: str, size: tuple[float, float, float]) -> np.ndarray:
     from ..assets import build_object_parts
 
     probe = ObjectInstance("probe", category, asset, (0.0, 0.0, 0.0), size)
@@ -94,7 +101,21 @@ def _shape(asset: AssetRef, category: str, size: tuple[float, float, float], fla
     if not boxes:
         w, d, h = size
         boxes = [np.array([-w / 2, -d / 2, 0.0, w / 2, d / 2, h])]
-    arr = _merge_boxes(np.array(boxes), MAX_BOXES)
+    arr = np.array(boxes)
+    arr.flags.writeable = False
+    return arr
+
+
+def part_boxes(obj: ObjectInstance) -> np.ndarray:
+    """Each mesh part's axis-aligned box in ``obj``'s local frame, unmerged: (k, 6) = x0, y0, z0,
+    x1, y1, z1, read-only; the size box when it has no mesh. Cached by asset, category and size;
+    the one source of part boxes for every solver (floor shapes, wall, ceiling and fill obstacles)."""
+    return _part_boxes(obj.asset, obj.category, tuple(float(v) for v in obj.size))
+
+
+@lru_cache(maxsize=4096)
+def _shape(asset: AssetRef, category: str, size: tuple[float, float, float], flat: bool) -> Shape:
+    arr = _merge_boxes(_part_boxes(asset, category, size), MAX_BOXES)
     # sort for determinism (merging appends); lowest first
     order = np.lexsort((arr[:, 1], arr[:, 0], arr[:, 2]))
     arr = np.ascontiguousarray(arr[order])
@@ -113,6 +134,24 @@ def size_box(size: Sequence[float]) -> Shape:
     arr = np.array([[-w / 2, -d / 2, 0.0, w / 2, d / 2, h]])
     arr.flags.writeable = False
     return Shape(arr, False)
+
+
+def free_intervals(lo: float, hi: float, blocks: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The stretches of [lo, hi] outside every blocked interval (a, b), in order; a stretch may be
+    empty or a point (callers drop the ones too short for them)."""
+    out = []
+    cur = lo
+    for a, b in sorted(blocks):
+        if b <= cur:
+            continue
+        if a > cur:
+            out.append((cur, min(a, hi)))
+        cur = max(cur, b)
+        if cur >= hi:
+            break
+    if cur < hi:
+        out.append((cur, hi))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

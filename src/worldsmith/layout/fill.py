@@ -54,10 +54,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..assets import build_object_parts, catalog, object_transform, support_surfaces
+from ..assets import catalog, object_transform, support_surfaces
 from ..assets.surfaces import Surface
 from ..scene import ObjectInstance, Scene
 from ..scene.geometry import front_direction
+from .collide import free_intervals, part_boxes
 from .resolve import PlacementError, normalize_yaw
 
 log = logging.getLogger(__name__)
@@ -375,8 +376,8 @@ class _Planner:
             return self._parts[obj.id]
         m = self.Tinv @ object_transform(obj)
         out = []
-        for part in build_object_parts(obj):
-            lo, hi = part.mesh.bounds
+        for box in part_boxes(obj):
+            lo, hi = box[:3], box[3:]
             pts = np.array([[lo[0], lo[1], 0, 1], [hi[0], lo[1], 0, 1], [hi[0], hi[1], 0, 1], [lo[0], hi[1], 0, 1]])
             local = (m @ pts.T).T[:, :2]
             out.append((local, obj.position[2] + float(lo[2]), obj.position[2] + float(hi[2])))
@@ -614,17 +615,7 @@ class _Planner:
                 continue
             g = max(b.gap, ROW_GAP_M) + 1e-4
             blocked.append((bx0 - g, bx1 + g))
-        blocked.sort()
-        free, cur = [], x0
-        for a, b in blocked:
-            if a > cur:
-                free.append((cur, min(a, x1)))
-            cur = max(cur, b)
-            if cur >= x1:
-                break
-        if cur < x1:
-            free.append((cur, x1))
-        return [(a, b) for a, b in free if b - a > 0.01]
+        return [(a, b) for a, b in free_intervals(x0, x1, blocked) if b - a > 0.01]
 
     def row_fill(self, sf: _Surf, cats: Sequence[str] | None, picker: _Picker | None,
                  target_len: float | None, role: str = "") -> list[tuple[str, str]]:

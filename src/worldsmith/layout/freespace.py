@@ -4,13 +4,13 @@ navigability measure. Shared by the layout solver (hard constraints) and
 
 Definitions (the contract):
 
-* **Opening zones** (:func:`opening_zones`), exactly the validator's (``metrics.validate``, section
-  3): a door keeps a zone as wide as the door and as deep as the door is wide on each side of its
-  wall (``inside`` from the wall's inner face into the room, ``outside`` from the outer face away
-  from it), blocked by any non-flat floor object whose bottom is below 2 m; a window whose sill is
-  below 1.2 m keeps a band 0.3 m deep in front of it inside the room, blocked by non-flat floor
-  objects whose top is above the sill. The solver adds a small margin
-  (:data:`ZONE_MARGIN_M`) so an object never ends flush with a zone.
+* **Opening zones** (:func:`opening_zones`), the validator's own (``metrics.validate``, section
+  3, calls it with its thresholds): a door keeps a zone as wide as the door and as deep as the
+  door is wide on each side of its wall (``inside`` from the wall's inner face into the room,
+  ``outside`` from the outer face away from it), blocked by any non-flat floor object whose bottom
+  is below 2 m; a window whose sill is below 1.2 m keeps a band 0.3 m deep in front of it inside
+  the room, blocked by non-flat floor objects whose top is above the sill. The solver adds a small
+  margin (:data:`ZONE_MARGIN_M`) so an object never ends flush with a zone.
 * **Occupancy grid** (:class:`FloorGrid`): square cells of :data:`CELL_M`; a cell is *inside* when
   its centre is in the room polygon; a floor obstacle (a floor-supported object that is not a flat
   covering) occupies every cell whose centre lies within its footprint rectangle grown by half a
@@ -42,8 +42,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ..assets import catalog
 from ..scene import ObjectInstance, Room, Scene
+from .collide import info_of, is_flat
 
 CELL_M = 0.05
 ROBOT_RADIUS_M = 0.2
@@ -88,10 +88,13 @@ class OpeningZone:
         return local @ rot.T + np.array(self.center)
 
 
-def opening_zones(scene: Scene, room: Room | None = None, margin: float = 0.0,
-                  outside: bool = True) -> list[OpeningZone]:
+def opening_zones(scene: Scene, room: Room | None = None, margin: float = 0.0, outside: bool = True,
+                  door_clear_height: float = DOOR_CLEAR_HEIGHT_M, low_sill: float = WINDOW_LOW_SILL_M,
+                  band_depth: float = WINDOW_BAND_DEPTH_M) -> list[OpeningZone]:
     """The clearance zones of every opening (of ``room``, or of the whole scene), grown by
-    ``margin`` on every side (module docstring)."""
+    ``margin`` on every side (shrunk when negative; a zone may then have no extent left), in the
+    order of ``scene.openings()`` (module docstring). The thresholds default to the module's
+    constants; the validator passes its :class:`~worldsmith.metrics.validate.ValidationConfig`'s."""
     out: list[OpeningZone] = []
     for r, op in scene.openings():
         if room is not None and r.id != room.id:
@@ -109,9 +112,9 @@ def opening_zones(scene: Scene, room: Room | None = None, margin: float = 0.0,
                     continue
                 ctr = (mid[0] + nx * (near + far) / 2.0, mid[1] + ny * (near + far) / 2.0)
                 out.append(OpeningZone(op.id, "door", side, wall.id, ctr, hx, (far - near) / 2.0 + margin,
-                                       dx, dy, -math.inf, DOOR_CLEAR_HEIGHT_M))
-        elif op.sill < WINDOW_LOW_SILL_M:
-            depth = WINDOW_BAND_DEPTH_M
+                                       dx, dy, -math.inf, door_clear_height))
+        elif op.sill < low_sill:
+            depth = band_depth
             ctr = (mid[0] + nx * depth / 2.0, mid[1] + ny * depth / 2.0)
             out.append(OpeningZone(op.id, "window", "inside", wall.id, ctr, hx, depth / 2.0 + margin, dx, dy,
                                    op.sill, math.inf))
@@ -124,18 +127,8 @@ def opening_zones(scene: Scene, room: Room | None = None, margin: float = 0.0,
 
 def floor_obstacles(scene: Scene, room: Room) -> list[ObjectInstance]:
     """Floor-supported, non-flat objects standing in ``room``."""
-    out = []
-    for o in scene.objects:
-        if o.support != "floor":
-            continue
-        try:
-            if catalog.info_for(o.category, o.asset, o.size).flat:
-                continue
-        except KeyError:
-            pass
-        if room.contains((o.position[0], o.position[1])):
-            out.append(o)
-    return out
+    return [o for o in scene.objects
+            if o.support == "floor" and not is_flat(o) and room.contains((o.position[0], o.position[1]))]
 
 
 @dataclass
@@ -278,7 +271,7 @@ def access_rect(obj: ObjectInstance, position=None, yaw_deg=None,
     """The access region of ``obj`` (module docstring) as (centre, half width, half depth, yaw);
     ``seat``: the depth of its deepest seat (:func:`seat_depth`), added to the region's depth: a
     chair at a desk stands in its access region, so the path must reach the space behind it."""
-    info = _info(obj)
+    info = info_of(obj)
     fc = info.front_clearance_m if info is not None else 0.0
     pos = obj.position if position is None else position
     yaw = obj.yaw_deg if yaw_deg is None else yaw_deg
@@ -290,15 +283,8 @@ def access_rect(obj: ObjectInstance, position=None, yaw_deg=None,
     return (pos[0] + fx * off, pos[1] + fy * off), half_w, depth / 2.0, yaw
 
 
-def _info(obj: ObjectInstance):
-    try:
-        return catalog.info_for(obj.category, obj.asset, obj.size)
-    except KeyError:
-        return None
-
-
 def needs_access(obj: ObjectInstance) -> bool:
-    info = _info(obj)
+    info = info_of(obj)
     return bool(info is not None and info.needs_access)
 
 

@@ -361,22 +361,36 @@ def _members(ctx: Context, kind: str, group: str) -> dict[int, ObjectInstance]:
     return out
 
 
-def _row(ctx: Context, X, Y, YAW, c: K.Row) -> Result:
-    n = len(X)
-    peers = _members(ctx, "row", c.group)
+def _same_yaw_as_members(ctx: Context, n: int, YAW, kind: str, group: str):
+    """The other members of formation ``group`` and (ok, miss) over ``n`` poses of turning like
+    all of them."""
+    peers = _members(ctx, kind, group)
     ok = np.ones(n, dtype=bool)
     miss = np.zeros(n)
-    notes = []
     for p in peers.values():
         turn = angle_diff(YAW, p.yaw_deg)
         ok &= turn <= K.YAW_TOL_DEG + 1e-9
         miss += np.maximum(turn - K.YAW_TOL_DEG, 0.0) / 90.0
+    return peers, ok, miss
+
+
+def _member_gap(ctx: Context, X, Y, YAW, peer: ObjectInstance, want: float, ok, miss):
+    """The footprint gap to a neighbouring member; ``ok`` / ``miss`` updated in place for a gap
+    within 5 cm of ``want``."""
+    gap = _gap_to(ctx, X, Y, YAW, peer)
+    err = np.abs(gap - want)
+    ok &= err <= 0.05 + 1e-9
+    miss += np.maximum(err - 0.05, 0.0)
+    return gap
+
+
+def _row(ctx: Context, X, Y, YAW, c: K.Row) -> Result:
+    n = len(X)
+    peers, ok, miss = _same_yaw_as_members(ctx, n, YAW, "row", c.group)
+    notes = []
     for j in (c.index - 1, c.index + 1):
         if j in peers:
-            gap = _gap_to(ctx, X, Y, YAW, peers[j])
-            err = np.abs(gap - c.spacing)
-            ok &= err <= 0.05 + 1e-9
-            miss += np.maximum(err - 0.05, 0.0)
+            gap = _member_gap(ctx, X, Y, YAW, peers[j], c.spacing, ok, miss)
             notes.append(f"gap to member {j} {_fmt(gap)} m")
     present = sorted(peers)
     if len(present) >= 2 or (present and c.count >= 3):
@@ -395,15 +409,8 @@ def _row(ctx: Context, X, Y, YAW, c: K.Row) -> Result:
 
 
 def _grid(ctx: Context, X, Y, YAW, c: K.Grid) -> Result:
-    n = len(X)
-    peers = _members(ctx, "grid", c.group)
-    ok = np.ones(n, dtype=bool)
-    miss = np.zeros(n)
+    peers, ok, miss = _same_yaw_as_members(ctx, len(X), YAW, "grid", c.group)
     notes = []
-    for p in peers.values():
-        turn = angle_diff(YAW, p.yaw_deg)
-        ok &= turn <= K.YAW_TOL_DEG + 1e-9
-        miss += np.maximum(turn - K.YAW_TOL_DEG, 0.0) / 90.0
     r, col = divmod(c.index, c.cols)
     for (rr, cc), spacing in (((r, col - 1), c.spacing[0]), ((r, col + 1), c.spacing[0]),
                               ((r - 1, col), c.spacing[1]), ((r + 1, col), c.spacing[1])):
@@ -411,10 +418,7 @@ def _grid(ctx: Context, X, Y, YAW, c: K.Grid) -> Result:
             continue
         j = rr * c.cols + cc
         if j in peers:
-            gap = _gap_to(ctx, X, Y, YAW, peers[j])
-            err = np.abs(gap - spacing)
-            ok &= err <= 0.05 + 1e-9
-            miss += np.maximum(err - 0.05, 0.0)
+            gap = _member_gap(ctx, X, Y, YAW, peers[j], spacing, ok, miss)
             notes.append(f"gap to member {j} {_fmt(gap)} m (want {spacing:.2f})")
     return _res(ok, miss, f"grid {c.group} member {c.index}: " + (", ".join(notes) or "no neighbour placed"))
 

@@ -77,6 +77,18 @@ def room_for(scene: Scene, point: Point2 | None = None) -> Room:
     return scene.rooms[0]
 
 
+def dependents(scene: Scene, object_id: str) -> set[str]:
+    """Ids of the objects standing (directly or through others) on ``object_id``."""
+    out: set[str] = set()
+    frontier = {object_id}
+    while frontier:
+        nxt = {o.id for o in scene.objects if o.support_kind == "object" and o.support_target in frontier}
+        nxt -= out | {object_id}
+        out |= nxt
+        frontier = nxt
+    return out
+
+
 def default_pose(scene: Scene, category: str, size: Sequence[float], on: str | None = None,
                  surface: int | None = None, asset=None) -> tuple[tuple[float, float, float], float, str]:
     """Where a freshly added object starts: (position, yaw_deg, support). ``asset`` lets a proxy

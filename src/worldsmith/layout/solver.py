@@ -55,7 +55,6 @@ Deterministic: the same scene, constraints and ``rng`` state give the same poses
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import logging
 import math
 from dataclasses import dataclass, field
@@ -67,7 +66,8 @@ from ..assets import catalog
 from ..scene import ObjectInstance, Room, Scene
 from ..scene.geometry import yaw_facing
 from . import constraints as K
-from .collide import BoxSet, Shape, collisions, is_flat, obb_overlap, shape_of
+from .ceiling import solve_ceiling
+from .collide import BoxSet, Shape, collisions, free_intervals, info_of, is_flat, obb_overlap, shape_of
 from .errors import Unplaceable
 from .freespace import (
     CELL_M,
@@ -85,8 +85,17 @@ from .freespace import (
     opening_zones,
     seat_depth,
 )
-from .relations import Context, corners, evaluate, is_relation, label
-from .resolve import FLOOR_WALL_GAP_M, PlacementError, default_pose, interior_point, normalize_yaw, resolve_place
+from .relations import Context, check_relation, corners, evaluate, is_relation, label
+from .resolve import (
+    FLOOR_WALL_GAP_M,
+    PlacementError,
+    default_pose,
+    dependents,
+    interior_point,
+    normalize_yaw,
+    resolve_place,
+)
+from .wall import solve_wall
 
 log = logging.getLogger(__name__)
 
@@ -134,13 +143,6 @@ class SolveOutcome:
 # helpers
 
 
-def _info(obj: ObjectInstance) -> catalog.CategoryInfo | None:
-    try:
-        return catalog.info_for(obj.category, obj.asset, obj.size)
-    except KeyError:
-        return None
-
-
 def is_pending(scene: Scene, obj: ObjectInstance) -> bool:
     """An object added but not placed yet: empty ``placement`` and still at its start pose."""
     if obj.placement or obj.support_kind == "object" or not scene.rooms:
@@ -151,17 +153,6 @@ def is_pending(scene: Scene, obj: ObjectInstance) -> bool:
         return False
     return (support == obj.support and abs(yaw - obj.yaw_deg) < 1e-6
             and all(abs(a - b) < 1e-6 for a, b in zip(pos, obj.position)))
-
-
-def _dependents(scene: Scene, object_id: str) -> set[str]:
-    out: set[str] = set()
-    frontier = {object_id}
-    while frontier:
-        nxt = {o.id for o in scene.objects if o.support_kind == "object" and o.support_target in frontier}
-        nxt -= out | {object_id}
-        out |= nxt
-        frontier = nxt
-    return out
 
 
 def _seat_targets(obj: ObjectInstance) -> list[str]:
@@ -194,7 +185,7 @@ def _carried(scene: Scene, old: ObjectInstance, new: ObjectInstance) -> dict[str
     t0, t1 = math.radians(old.yaw_deg), math.radians(new.yaw_deg)
     dyaw = t1 - t0
     c, s = math.cos(dyaw), math.sin(dyaw)
-    for oid in _dependents(scene, old.id):
+    for oid in dependents(scene, old.id):
         ch = scene.object(oid)
         rx, ry = ch.position[0] - old.position[0], ch.position[1] - old.position[1]
         x = new.position[0] + c * rx - s * ry
@@ -270,6 +261,11 @@ class Spec:
         return any(isinstance(c, strong) for c in self.constraints)
 
     @property
+    def heading_free(self) -> bool:
+        """Whether no Yaw, Facing or SameYawAs sets the heading (the generator may choose it)."""
+        return self.yaw is None and self.first(K.Facing) is None and self.first(K.SameYawAs) is None
+
+    @property
     def yaw_given(self) -> bool:
         """Whether the heading comes from a constraint (not tidied to the walls)."""
         return any(isinstance(c, (K.Yaw, K.Facing, K.SameYawAs, K.Around, K.Against, K.Corner, K.Under, K.Row,
@@ -284,7 +280,7 @@ class Spec:
 
 
 def _spec(obj: ObjectInstance, constraints: Sequence) -> Spec:
-    sp = Spec(obj, tuple(constraints), _info(obj))
+    sp = Spec(obj, tuple(constraints), info_of(obj))
     sp.at = sp.first(K.At)
     sp.yaw = sp.first(K.Yaw)
     sp.relations = [c for c in constraints if is_relation(c)]
@@ -635,20 +631,7 @@ def _free_intervals(world: World, wall, w: float, d: float, h: float, flat: bool
             hitb = (n.max(axis=1) > 0.0) & (n.min(axis=1) < band)
             for lo_a, hi_a in zip(a.min(axis=1)[hitb], a.max(axis=1)[hitb]):
                 blocks.append((lo_a - w / 2.0 - 0.02, hi_a + w / 2.0 + 0.02))
-    blocks.sort()
-    out = []
-    cur = lo
-    for a, b in blocks:
-        if b <= cur:
-            continue
-        if a > cur:
-            out.append((cur, min(a, hi)))
-        cur = max(cur, b)
-        if cur >= hi:
-            break
-    if cur < hi:
-        out.append((cur, hi))
-    return [(a, b) for a, b in out if b >= a - 1e-9]
+    return [(a, b) for a, b in free_intervals(lo, hi, blocks) if b >= a - 1e-9]
 
 
 def _wall_cands(world: World, sp: Spec, walls, size, extra_points: Sequence[tuple[float, float]] = (),
@@ -847,7 +830,7 @@ def _relative_cands(world: World, sp: Spec, size) -> tuple[Cands, list[tuple[flo
                         px = t.position[0] + rx * lat + fx * fo
                         py = t.position[1] + ry * lat + fy * fo
                         points.append((px, py))
-                        if sp.yaw is None and sp.first(K.Facing) is None and sp.first(K.SameYawAs) is None:
+                        if sp.heading_free:
                             parts.append(Cands.of(px, py, t.yaw_deg, gt + ft))
                         else:
                             parts.append(_yawed(world, sp, px, py, gt + ft))
@@ -864,7 +847,7 @@ def _relative_cands(world: World, sp: Spec, size) -> tuple[Cands, list[tuple[flo
                     px = t.position[0] + sign * fx * dist + rx * lat
                     py = t.position[1] + sign * fy * dist + ry * lat
                     points.append((px, py))
-                    if sp.yaw is None and sp.first(K.Facing) is None and sp.first(K.SameYawAs) is None:
+                    if sp.heading_free:
                         parts.append(Cands.of(px, py, face_yaw, gt + lt))
                     else:
                         parts.append(_yawed(world, sp, px, py, gt + lt))
@@ -879,7 +862,7 @@ def _relative_cands(world: World, sp: Spec, size) -> tuple[Cands, list[tuple[flo
                     px = ax + ex * tt + px_ * o
                     py = ay + ey * tt + py_ * o
                     points.append((px, py))
-                    if sp.yaw is None and sp.first(K.Facing) is None and sp.first(K.SameYawAs) is None:
+                    if sp.heading_free:
                         # facing the first object, or square with it (a rug or a coffee table
                         # between a sofa and a TV lies parallel to the sofa)
                         yaw_a = float(_yaw_to(ax - px, ay - py))
@@ -896,7 +879,7 @@ def _relative_cands(world: World, sp: Spec, size) -> tuple[Cands, list[tuple[flo
                 px = t.position[0] + sign * fx * steps
                 py = t.position[1] + sign * fy * steps
                 points.extend(zip(px.tolist(), py.tolist()))
-                if sp.yaw is None and sp.first(K.Facing) is None and sp.first(K.SameYawAs) is None:
+                if sp.heading_free:
                     yaw = t.yaw_deg + (180.0 if sign > 0 else 0.0)
                     parts.append(Cands.of(px, py, yaw, 0.5 if sign > 0 else 0.0))
                 else:
@@ -965,7 +948,6 @@ def seat_spots(table: ObjectInstance, count: int, depth: float, gap: float = SEA
     L, S = (tw, td) if long_x else (td, tw)
     pitch = max(chair_width + 0.1, SEAT_PITCH_M * 0.9)
     cap_long = max(1, int((L + 1e-9) // pitch))
-    cap_end = max(1, int((S + 1e-9) // pitch))
     if count <= 2 * cap_long:
         n_a, n_b = (count + 1) // 2, count // 2
         ends = (0, 0)
@@ -973,7 +955,6 @@ def seat_spots(table: ObjectInstance, count: int, depth: float, gap: float = SEA
         n_a = n_b = cap_long
         r = count - 2 * cap_long
         ends = ((r + 1) // 2, r // 2)
-    del cap_end
     seats = []  # (along the long axis, side sign) in the long frame
     for n, side in ((n_a, 1), (n_b, -1)):
         for j in range(n):
@@ -1177,7 +1158,7 @@ def _tidy(world: World, sp: Spec, c: Cands, size, ctx: Context, proxy: ObjectIns
         if oid not in world.fronts or oid in exclude:
             continue
         o = world.entries[oid][0]
-        info_o = _info(o)
+        info_o = info_of(o)
         fc = info_o.front_clearance_m if info_o is not None else 0.0
         if fc <= 0:
             continue
@@ -1278,7 +1259,7 @@ def _fixed_at(world: World, sp: Spec) -> ObjectInstance:
     c = _yawed(world, sp, [x], [y], 0.0)
     yaw = float(c.yaw[0])
     a = sp.first(K.Against)
-    if sp.yaw is None and sp.first(K.Facing) is None and sp.first(K.SameYawAs) is None:
+    if sp.heading_free:
         if a is not None and a.wall in world.scene.wall_map:
             yaw = _wall_yaw(world.scene.wall(a.wall))
         else:
@@ -1354,13 +1335,7 @@ def _choose(world: World, sp: Spec, cands: Cands, size, members: Sequence[Object
         blockers: dict[str, int] = {}
         if not group:
             _, pairs = collisions(shape_of(sp.obj), cands.x, cands.y, cands.yaw, world.boxes, want_owners=True)
-            per: dict[int, set[int]] = {}
-            for ci, oi in pairs:
-                per.setdefault(ci, set()).add(oi)
-            for ci, owners in per.items():
-                if rest[ci] and not window[ci] and len(owners) == 1:
-                    oid = world.boxes.ids[next(iter(owners))]
-                    blockers[oid] = blockers.get(oid, 0) + 1
+            blockers = _sole_blockers(world, pairs, rest & ~window)
         return _Failure("no overlap", f"every spot for {sp.obj.id} overlaps other objects", blockers)
     idx = np.nonzero(ok)[0]
     sub = cands.take(idx)
@@ -1427,12 +1402,19 @@ def _better_blockers(world: World, sp: Spec, cands: Cands, best: int, proxy: Obj
         return {}
     sub = cands.take(better)
     _, pairs = collisions(shape_of(sp.obj), sub.x, sub.y, sub.yaw, world.boxes, want_owners=True)
+    return _sole_blockers(world, pairs)
+
+
+def _sole_blockers(world: World, pairs: Sequence[tuple[int, int]], among: np.ndarray | None = None
+                   ) -> dict[str, int]:
+    """From (candidate, owner) collision pairs: id -> how many candidates (those where ``among``
+    is True, default all) that one object alone blocks."""
     per: dict[int, set[int]] = {}
     for ci, oi in pairs:
         per.setdefault(ci, set()).add(oi)
     out: dict[str, int] = {}
-    for owners in per.values():
-        if len(owners) == 1:
+    for ci, owners in per.items():
+        if (among is None or among[ci]) and len(owners) == 1:
             oid = world.boxes.ids[next(iter(owners))]
             out[oid] = out.get(oid, 0) + 1
     return out
@@ -1486,53 +1468,24 @@ def _formation(world: World, objs: Sequence[ObjectInstance], css: Sequence[tuple
 # wall / ceiling dispatch
 
 
-def _module_available(name: str) -> bool:
-    return importlib.util.find_spec(f"{__package__}.{name}") is not None
-
-
 def _settled_scene(scene: Scene, skip: str) -> Scene:
     """``scene`` without pending objects (and what rests on them), for the wall / ceiling solvers."""
     gone = set()
     for o in scene.objects:
         if o.id != skip and is_pending(scene, o):
             gone.add(o.id)
-            gone |= _dependents(scene, o.id)
+            gone |= dependents(scene, o.id)
     if not gone:
         return scene
     return dataclasses.replace(scene, objects=tuple(o for o in scene.objects if o.id not in gone))
 
 
 def _solve_wall(scene: Scene, obj: ObjectInstance, cs: Sequence, rng) -> ObjectInstance:
-    if _module_available("wall"):
-        from .wall import solve_wall
-
-        return solve_wall(_settled_scene(scene, obj.id), obj, cs, rng)
-    direct = []
-    for c in cs:
-        if isinstance(c, K.OnWall):
-            wall = c.wall if c.wall != "any_wall" else scene.walls[0].id
-            direct.append(K.Against(wall, 0.5))
-            if c.height is not None:
-                direct.append(K.Height(c.height))
-        elif isinstance(c, K.Against):
-            direct.append(K.Against(c.wall if c.wall != "any_wall" else scene.walls[0].id,
-                                    0.5 if c.along is None else c.along))
-        elif isinstance(c, (K.At, K.Height)):
-            direct.append(c)
-    return resolve_place(scene, obj, direct)
+    return solve_wall(_settled_scene(scene, obj.id), obj, cs, rng)
 
 
 def _solve_ceiling(scene: Scene, obj: ObjectInstance, cs: Sequence, rng) -> ObjectInstance:
-    if _module_available("ceiling"):
-        from .ceiling import solve_ceiling
-
-        return solve_ceiling(_settled_scene(scene, obj.id), obj, cs, rng)
-    direct = [c for c in cs if isinstance(c, (K.At, K.Yaw))]
-    if not any(isinstance(c, K.At) for c in direct):
-        room = scene.room_at(obj.position[:2]) or scene.rooms[0]
-        x, y = interior_point(room)
-        direct.append(K.At(x, y))
-    return resolve_place(scene, obj, direct)
+    return solve_ceiling(_settled_scene(scene, obj.id), obj, cs, rng)
 
 
 def _support_of(scene: Scene, obj: ObjectInstance, cs: Sequence) -> str:
@@ -1542,7 +1495,7 @@ def _support_of(scene: Scene, obj: ObjectInstance, cs: Sequence) -> str:
         return "ceiling"
     if obj.support_kind == "object":
         return "object"
-    info = _info(obj)
+    info = info_of(obj)
     if obj.support_kind == "wall" or (info is not None and info.support == "wall" and obj.support_kind != "floor"):
         return "wall"
     if obj.support == "ceiling":
@@ -1602,8 +1555,6 @@ def _neighbours(world: World, sp_targets: set[str], blockers: dict[str, int], sc
 
 
 def _satisfied(scene: Scene, oid: str) -> int:
-    from .relations import check_relation
-
     o = scene.object(oid)
     cs = [K.from_dict(dict(p)) for p in o.placement]
     return sum(check_relation(scene, oid, c).satisfied for c in cs if is_relation(c))
@@ -1644,7 +1595,7 @@ def _backtrack(world: World, obj: ObjectInstance, cs: tuple, rng, blockers: dict
 def _lift(world: World, ids: Sequence[str]) -> None:
     """Take objects ``ids`` and what rests on them out of the world."""
     for oid in ids:
-        for dep in _dependents(world.scene, oid):
+        for dep in dependents(world.scene, oid):
             world.remove(dep)
         world.remove(oid)
 
@@ -1656,7 +1607,7 @@ def _restore(world: World, scene: Scene, ids: Sequence[str]) -> None:
     world._next = None
     for oid in ids:
         world.add(scene.object(oid))
-        for dep in sorted(_dependents(scene, oid)):
+        for dep in sorted(dependents(scene, oid)):
             world.add(scene.object(dep))
 
 
@@ -1691,7 +1642,7 @@ def solve_place(scene: Scene, ids: Sequence[str], constraints: Sequence, rng: np
     room = _room_for(scene, scene.object(ids[0]), css[0])
     skip = set(ids)
     for oid in ids:
-        skip |= _dependents(scene, oid)
+        skip |= dependents(scene, oid)
     # an object still waiting at its start pose is no obstacle, unless this request refers to it
     keep = {t for cs in css for c in cs for t in K.targets(c)} - skip
     world = _world_for(scene, room, skip, keep)
@@ -1777,8 +1728,6 @@ def solve_place(scene: Scene, ids: Sequence[str], constraints: Sequence, rng: np
             c = K.from_dict(dict(data))
             if not is_relation(c):
                 continue
-            from .relations import check_relation
-
             r = check_relation(final, oid, c)
             out.relations.append({"object": oid, "relation": label(c), "satisfied": r.satisfied, "detail": r.detail})
     return out

@@ -67,9 +67,10 @@ import shapely
 from shapely import affinity
 from shapely.geometry import Polygon, box
 
-from ..assets import build_object_parts, catalog
+from ..assets import catalog
 from ..scene import ObjectInstance, Room, Scene, Wall
 from ..scene.geometry import front_direction, yaw_facing
+from .collide import info_of, is_flat, part_boxes, size_box
 from .constraints import (
     ALIGN_TOL_M,
     NEAR_GAP_M,
@@ -83,7 +84,7 @@ from .constraints import (
     to_dict,
 )
 from .errors import Unplaceable
-from .resolve import DEFAULT_MOUNT_HEIGHT_M, _against_pose, interior_point, normalize_yaw
+from .resolve import DEFAULT_MOUNT_HEIGHT_M, _against_pose, dependents, interior_point, normalize_yaw
 
 log = logging.getLogger(__name__)
 
@@ -127,71 +128,26 @@ _TOL = 1e-6
 # ---------------------------------------------------------------------------------------------
 # mesh part boxes (shared with the ceiling solver)
 
-_PART_BOXES: dict[tuple, np.ndarray] = {}
-
-
-def local_part_boxes(obj: ObjectInstance) -> np.ndarray:
-    """Each mesh part's axis-aligned box in the object's local frame, shape (k, 2, 3) (min, max).
-    Memoised on (category, asset, size); a size box when the mesh cannot be built."""
-    key = (obj.category, obj.asset, tuple(obj.size))
-    cached = _PART_BOXES.get(key)
-    if cached is not None:
-        return cached
-    try:
-        parts = build_object_parts(obj)
-        boxes = np.array([p.mesh.bounds for p in parts], dtype=float).reshape(-1, 2, 3)
-    except Exception as exc:  # an unreadable library mesh must not stop layout; its size box stands in
-        log.warning("%s: mesh parts unavailable (%s); using its size box", obj.id, exc)
-        boxes = np.zeros((0, 2, 3))
-    if boxes.shape[0] == 0:
-        w, d, h = obj.size
-        boxes = np.array([[[-w / 2, -d / 2, 0.0], [w / 2, d / 2, h]]])
-    boxes.flags.writeable = False
-    if len(_PART_BOXES) > 4096:
-        _PART_BOXES.clear()
-    _PART_BOXES[key] = boxes
-    return boxes
+_CORNER_SEL = np.array([[i & 1, (i >> 1) & 1, (i >> 2) & 1] for i in range(8)], dtype=bool)  # (8, 3)
 
 
 def part_corners(obj: ObjectInstance) -> np.ndarray:
-    """World coordinates of the 8 corners of each part box of ``obj``: shape (k, 8, 3)."""
-    boxes = local_part_boxes(obj)
-    lo, hi = boxes[:, 0, :], boxes[:, 1, :]
-    sel = np.array([[i & 1, (i >> 1) & 1, (i >> 2) & 1] for i in range(8)], dtype=bool)  # (8, 3)
-    corners = np.where(sel[None, :, :], hi[:, None, :], lo[:, None, :])  # (k, 8, 3)
+    """World coordinates of the 8 corners of each mesh part box of ``obj``
+    (:func:`worldsmith.layout.collide.part_boxes`): shape (k, 8, 3); its size box when the mesh
+    cannot be built."""
+    try:
+        boxes = part_boxes(obj)
+    except Exception as exc:  # an unreadable library mesh must not stop layout; its size box stands in
+        log.warning("%s: mesh parts unavailable (%s); using its size box", obj.id, exc)
+        boxes = size_box(obj.size).boxes
+    lo, hi = boxes[:, :3], boxes[:, 3:]
+    corners = np.where(_CORNER_SEL[None, :, :], hi[:, None, :], lo[:, None, :])  # (k, 8, 3)
     t = math.radians(obj.yaw_deg)
     c, s = math.cos(t), math.sin(t)
     x = corners[..., 0] * c - corners[..., 1] * s + obj.position[0]
     y = corners[..., 0] * s + corners[..., 1] * c + obj.position[1]
     z = corners[..., 2] + obj.position[2]
     return np.stack([x, y, z], axis=-1)
-
-
-def dependents(scene: Scene, object_id: str) -> set[str]:
-    """Ids of the objects standing (directly or through others) on ``object_id``."""
-    out: set[str] = set()
-    frontier = [object_id]
-    while frontier:
-        current = frontier.pop()
-        for o in scene.objects:
-            if o.support_kind == "object" and o.support_target == current and o.id not in out:
-                out.add(o.id)
-                frontier.append(o.id)
-    return out
-
-
-def is_flat(category: str) -> bool:
-    try:
-        return catalog.get(category).flat
-    except KeyError:
-        return False
-
-
-def _info(obj: ObjectInstance) -> catalog.CategoryInfo | None:
-    try:
-        return catalog.info_for(obj.category, obj.asset, obj.size)
-    except KeyError:
-        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,7 +352,7 @@ def _obstacles(scene: Scene, obj: ObjectInstance) -> _Obstacles:
             continue
         if o.support_kind == "wall":
             wall_objects.append((o, Polygon(o.footprint)))
-        elif not is_flat(o.category):
+        elif not is_flat(o):
             solids.append((o, part_corners(o)))
     return _Obstacles(wall_objects, solids)
 
@@ -643,7 +599,7 @@ def solve_wall(scene: Scene, obj: ObjectInstance, constraints: Sequence, rng: np
     naming the wall space that was missing."""
     req = _parse(scene, obj, constraints)
     room = req.room
-    info = _info(obj)
+    info = info_of(obj)
     w, d, h = obj.size
     dressing = obj.category in WINDOW_DRESSING
     if req.height is not None and (req.height < 0.0 or req.height + h > room.height + 1e-9):

@@ -98,6 +98,7 @@ import numpy as np
 from shapely.geometry import Point, Polygon
 
 from ..assets import catalog, support_surfaces
+from ..layout.freespace import opening_zones
 from ..scene import ObjectInstance, Room, Scene, front_direction
 from ._geometry import (
     ObjectGeometry,
@@ -433,43 +434,27 @@ def _wall_pierce(ctx: _Context, g: ObjectGeometry, wall) -> float:
 # 3. openings
 
 
-def _rect(p0: np.ndarray, p1: np.ndarray, direction: np.ndarray, near: float, far: float) -> Polygon:
-    """The rectangle over segment p0-p1, from ``near`` to ``far`` along ``direction``."""
-    return Polygon([tuple(p0 + direction * near), tuple(p1 + direction * near),
-                    tuple(p1 + direction * far), tuple(p0 + direction * far)])
-
-
 def _blocked_openings(ctx: _Context) -> list[BlockedOpening]:
+    """Section 3 of the module docstring. The zones are the layout solver's
+    (:func:`worldsmith.layout.freespace.opening_zones`, with this config's thresholds), shrunk by
+    ``opening_tol_m``: a footprint must reach into that core to block."""
     cfg = ctx.cfg
     blockers = [o for o in ctx.scene.objects if o.support == "floor" and not is_flat(o.category)]
     out: list[BlockedOpening] = []
     if not blockers:
         return out
-    for room, op in ctx.scene.openings():
-        wall = ctx.scene.wall(op.wall)
-        n = np.array(wall.normal)
-        p0 = np.array(wall.point_at(op.offset))
-        p1 = np.array(wall.point_at(op.offset + op.width))
-        zones: list[tuple[str, Polygon, float]] = []  # side, zone, min top to block
-        if op.kind == "door":
-            depth = op.width
-            zones.append(("inside", _rect(p0, p1, n, 0.0, depth), -math.inf))
-            zones.append(("outside", _rect(p0, p1, -n, wall.thickness, wall.thickness + depth), -math.inf))
-        elif op.sill < cfg.window_low_sill_m:
-            zones.append(("inside", _rect(p0, p1, n, 0.0, cfg.window_band_depth_m),
-                          op.sill + cfg.opening_tol_m + EPS))
-        for side, zone, min_top in zones:
-            core = zone.buffer(-(cfg.opening_tol_m + EPS), join_style="mitre")
-            if core.is_empty:
+    tol = cfg.opening_tol_m + EPS
+    for zone in opening_zones(ctx.scene, margin=-tol, door_clear_height=cfg.door_clear_height_m,
+                              low_sill=cfg.window_low_sill_m, band_depth=cfg.window_band_depth_m):
+        if zone.hx <= 0.0 or zone.hy <= 0.0:  # the zone is no wider than the tolerance
+            continue
+        core = Polygon(zone.corners)
+        for obj in blockers:
+            g = ctx.geoms[obj.id]
+            if g.zmin >= zone.max_bottom or g.zmax <= zone.min_top + cfg.opening_tol_m + EPS:
                 continue
-            for obj in blockers:
-                g = ctx.geoms[obj.id]
-                if op.kind == "door" and g.zmin >= cfg.door_clear_height_m:
-                    continue
-                if g.zmax <= min_top:
-                    continue
-                if g.footprint.intersects(core):
-                    out.append(BlockedOpening(op.id, obj.id, side))
+            if g.footprint.intersects(core):
+                out.append(BlockedOpening(zone.opening, obj.id, zone.side))
     return out
 
 
