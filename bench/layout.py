@@ -22,8 +22,9 @@ import json
 import platform
 import statistics
 import sys
-import time
 from pathlib import Path
+
+from _layout_common import measure
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -338,60 +339,34 @@ for i in range(4):
 """
 
 
-def _floor_count(scene) -> int:
-    return sum(1 for o in scene.objects if o.support == "floor")
-
-
 def run_problem(name: str, program: str) -> tuple[dict, object]:
-    from worldsmith.dsl import Limits, apply, execute
-    from worldsmith.dsl import actions as A
-    from worldsmith.layout.relations import relation_report, relation_share
-    from worldsmith.metrics import validate
-    from worldsmith.metrics.navigability import navigability_report
-    from worldsmith.scene import Scene
+    from worldsmith.layout.relations import relation_share
 
-    limits = Limits(seconds=600.0, steps=2_000_000)
-    t0 = time.perf_counter()
-    result = execute(program, seed=7, limits=limits)
-    wall_s = time.perf_counter() - t0
-    # the solver alone: replay the actions, timing the placements
-    scene = Scene(seed=7)
-    solve_s = 0.0
-    placements = 0
-    for action in result.actions:
-        t1 = time.perf_counter()
-        scene, _ = apply(scene, [action])
-        if isinstance(action, (A.Place, A.PlaceGroup)):
-            solve_s += time.perf_counter() - t1
-            placements += 1
-    asked = len(result.report.unplaced) + _floor_count(result.scene)
-    report = validate(result.scene)
-    nav = navigability_report(result.scene)
-    ratio = min(r["ratio"] for r in nav.values())
-    unreachable = sum(len(r["unreachable_doors"]) + len(r["unreachable_fronts"]) for r in nav.values())
-    rel = relation_report(result.scene)
+    m = measure(program, seed=7, seconds=600.0, steps=2_000_000)
+    report, rel, asked = m.report, m.relations, m.asked
+    unreachable = sum(len(r["unreachable_doors"]) + len(r["unreachable_fronts"]) for r in m.navigability.values())
     row = {
         "problem": name,
-        "shape": {4: "rect", 6: "L", 8: "U"}.get(len(result.scene.rooms[0].polygon), "other"),
+        "shape": {4: "rect", 6: "L", 8: "U"}.get(len(m.result.scene.rooms[0].polygon), "other"),
         "objects": asked,
-        "placed": _floor_count(result.scene),
-        "placement_rate": round(_floor_count(result.scene) / max(asked, 1), 4),
-        "time_s": round(wall_s, 3),
-        "solve_s": round(solve_s, 3),
-        "per_object_ms": round(1000.0 * solve_s / max(asked, 1), 1),
+        "placed": m.placed,
+        "placement_rate": round(m.placed / max(asked, 1), 4),
+        "time_s": round(m.program_s, 3),
+        "solve_s": round(m.solve_s, 3),
+        "per_object_ms": round(1000.0 * m.solve_s / max(asked, 1), 1),
         "violations": report.problem_count,
         "collisions": len(report.collisions),
         "out_of_bounds": len(report.out_of_bounds),
         "blocked_openings": len(report.blocked_openings),
         "unsupported": len(report.unsupported),
-        "navigability": round(ratio, 4),
+        "navigability": round(m.worst_ratio, 4),
         "unreachable": unreachable,
         "relations": len(rel),
         "relations_satisfied": round(relation_share(rel), 4),
-        "unplaced": result.report.unplaced,
+        "unplaced": m.result.report.unplaced,
         "unsatisfied": [r for r in rel if not r["satisfied"]],
     }
-    return row, result.scene
+    return row, m.result.scene
 
 
 def main() -> None:

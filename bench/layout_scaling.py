@@ -19,10 +19,10 @@ import json
 import math
 import platform
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+from _layout_common import measure
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -60,34 +60,14 @@ def program(n: int) -> str:
 
 
 def run(n: int) -> dict:
-    from worldsmith.dsl import Limits, apply, execute
-    from worldsmith.dsl import actions as A
-    from worldsmith.layout.relations import relation_report, relation_share
-    from worldsmith.metrics import validate
-    from worldsmith.metrics.navigability import navigability_report
-    from worldsmith.scene import Scene
+    from worldsmith.layout.relations import relation_share
 
-    src = program(n)
-    t0 = time.perf_counter()
-    result = execute(src, seed=3, limits=Limits(seconds=900.0, steps=5_000_000))
-    wall = time.perf_counter() - t0
-    scene = Scene(seed=3)
-    solve = 0.0
-    for action in result.actions:
-        t1 = time.perf_counter()
-        scene, _ = apply(scene, [action])
-        if isinstance(action, (A.Place, A.PlaceGroup)):
-            solve += time.perf_counter() - t1
-    placed = sum(1 for o in result.scene.objects if o.support == "floor")
-    asked = placed + len(result.report.unplaced)
-    report = validate(result.scene)
-    nav = min(r["ratio"] for r in navigability_report(result.scene).values())
-    rel = relation_report(result.scene)
-    room = result.scene.rooms[0]
-    return {"n": n, "room_m2": round(room.area, 1), "objects": asked, "placed": placed,
-            "program_s": round(wall, 3), "solve_s": round(solve, 3),
-            "per_object_ms": round(1000.0 * solve / max(asked, 1), 2), "violations": report.problem_count,
-            "navigability": round(nav, 4), "relations_satisfied": round(relation_share(rel), 4)}
+    m = measure(program(n), seed=3, seconds=900.0, steps=5_000_000)
+    room = m.result.scene.rooms[0]
+    return {"n": n, "room_m2": round(room.area, 1), "objects": m.asked, "placed": m.placed,
+            "program_s": round(m.program_s, 3), "solve_s": round(m.solve_s, 3),
+            "per_object_ms": round(1000.0 * m.solve_s / max(m.asked, 1), 2), "violations": m.report.problem_count,
+            "navigability": round(m.worst_ratio, 4), "relations_satisfied": round(relation_share(m.relations), 4)}
 
 
 def fit_exponent(ns, ts) -> float:

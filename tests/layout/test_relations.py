@@ -225,6 +225,13 @@ def test_grid():
         assert holds(s, f"desk_{i}", K.Grid("desk_0", i, 2, 2, (0.4, 0.6)))
     off = scene(member(0, 1.0, 3.0), member(1, 2.8, 3.0), member(2, 1.0, 1.9), member(3, 2.4, 1.9))
     assert not holds(off, "desk_1", K.Grid("desk_0", 1, 2, 2, (0.4, 0.6)))
+    # in place but turned: every member must share the heading
+    turned = scene(member(0, 1.0, 3.0), member(1, 2.4, 3.0, yaw=45.0), member(2, 1.0, 1.9), member(3, 2.4, 1.9))
+    assert not holds(turned, "desk_1", K.Grid("desk_0", 1, 2, 2, (0.4, 0.6)))
+    assert not holds(turned, "desk_2", K.Grid("desk_0", 2, 2, 2, (0.4, 0.6)))  # diagonal to desk_1: its heading
+    # the rows' spacing counts too (0.6 m between rows, not 0.3)
+    close = scene(member(0, 1.0, 3.0), member(1, 2.4, 3.0), member(2, 1.0, 2.2), member(3, 2.4, 2.2))
+    assert not holds(close, "desk_2", K.Grid("desk_0", 2, 2, 2, (0.4, 0.6)))
 
 
 # ---------------------------------------------------------------------------------------------

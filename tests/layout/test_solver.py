@@ -15,6 +15,7 @@ from worldsmith.dsl import DSLError, Limits, apply, execute
 from worldsmith.layout import constraints as K
 from worldsmith.layout import solver
 from worldsmith.layout.relations import check_relation, obj_corners, relation_report, relation_share
+from worldsmith.layout.resolve import FLOOR_WALL_GAP_M
 from worldsmith.layout.solver import seat_spots, solve_place
 from worldsmith.metrics import validate
 from worldsmith.metrics.navigability import navigability_report
@@ -103,11 +104,25 @@ def test_each_relation_keyword_is_solved_and_satisfied(name):
     assert_sound(r.scene)
 
 
-def test_against_a_wall_facing_into_the_room_with_any_yaw_allowed_elsewhere():
-    r = run(ROOM + 't = add("cafe_table")\nplace(t, center=True)\ncs = []\nfor i in range(5):\n'
-            '    cs = cs + [add("chair")]\nplace(cs, around=t)')
-    yaws = [r.scene.object(f"chair_{i}").yaw_deg for i in range(5)]
-    assert any(abs(((y + 45.0) % 90.0) - 45.0) > 5.0 for y in yaws) or len({round(y) for y in yaws}) >= 3
+@pytest.mark.parametrize("wall_id", ["wall_0", "wall_1", "wall_2", "wall_3"])
+def test_against_a_wall_the_back_is_on_the_wall_and_the_front_faces_into_the_room(wall_id):
+    r = run(ROOM + f's = add("sofa")\nplace(s, against="{wall_id}")')
+    sofa, wall = r.scene.object("sofa_0"), r.scene.wall(wall_id)
+    assert front_direction(sofa.yaw_deg) == pytest.approx(wall.normal, abs=1e-6)
+    centre_off = ((sofa.position[0] - wall.start[0]) * wall.normal[0]
+                  + (sofa.position[1] - wall.start[1]) * wall.normal[1])
+    assert centre_off - sofa.size[1] / 2.0 == pytest.approx(FLOOR_WALL_GAP_M, abs=1e-6)
+    assert_sound(r.scene)
+
+
+def test_facing_a_target_off_the_room_axes_takes_that_yaw():
+    r = run(ROOM + 't = add("coffee_table")\nplace(t, center=True)\n'
+            'a = add("armchair")\nplace(a, at=(1.2, 1.1), facing=t)')
+    table, chair = r.scene.object("coffee_table_0"), r.scene.object("armchair_0")
+    want = math.degrees(math.atan2(-(table.position[0] - 1.2), table.position[1] - 1.1)) % 360.0
+    assert chair.yaw_deg == pytest.approx(want, abs=1e-4)
+    assert abs(((chair.yaw_deg + 45.0) % 90.0) - 45.0) > 5.0  # not square with the walls
+    assert check_relation(r.scene, "armchair_0", K.Facing("coffee_table_0")).satisfied
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,8 +352,13 @@ def test_a_neighbour_moves_to_make_room():
 
 
 def test_objects_waiting_to_be_placed_are_not_obstacles():
-    r = run(ROOM + 'a = add("sofa")\nb = add("armchair")\nc = add("coffee_table")\n'
-            'place(c, center=True)\nplace(a, in_front_of=c)\nplace(b, near=c)')
+    added = 'a = add("sofa")\nb = add("armchair")\nc = add("coffee_table")\n'
+    waiting = {o.id: Polygon(obj_corners(o)) for o in run(ROOM + added).scene.objects if o.id != "coffee_table_0"}
+    first = run(ROOM + added + 'place(c, center=True)\n')
+    # the table takes the middle of the room, where the sofa and the armchair still wait
+    table = Polygon(obj_corners(first.scene.object("coffee_table_0")))
+    assert all(table.intersection(spot).area > 0.1 for spot in waiting.values())
+    r = run(ROOM + added + 'place(c, center=True)\nplace(a, in_front_of=c)\nplace(b, near=c)')
     assert r.report.unplaced == []
     assert check_relation(r.scene, "coffee_table_0", K.Center()).satisfied
     assert_sound(r.scene)

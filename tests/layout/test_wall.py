@@ -128,17 +128,22 @@ def assert_valid(scene: Scene) -> None:
 # alignment with furniture
 
 
-def test_painting_centred_above_sofa_on_the_wall_behind_it():
+@pytest.mark.parametrize("target, wall_id, along, size, category", [
+    ("sofa", "wall_0", 0.4, None, "painting"),  # a painting above the sofa, on the wall behind it
+    ("tv_stand", "wall_2", 0.5, None, "tv"),  # a TV above its stand, clear of the stand's top
+    ("bed", "wall_2", 0.5, (1.6, 2.1, 1.3), "painting"),  # raised over a tall headboard (mount height 1.2)
+])
+def test_centred_above_the_furniture_on_the_wall_behind_it(target, wall_id, along, size, category):
     room = Room("room_0", "living room", RECT, 2.8)
-    sofa = against(room, "sofa_0", "sofa", "wall_0", 0.4)
-    scene = scene_of(room, sofa)
-    p = solve_wall(scene, make("painting_0", "painting"), [CenterAlignedWith("sofa_0")], rng("sofa"))
-    scene = add(scene, p)
-    assert p.support == "wall:wall_0"
-    # centre on the sofa's front axis (the constraint's own test), above the sofa
-    assert abs(p.position[0] - sofa.position[0]) <= ALIGN_TOL_M
-    assert p.position[2] >= sofa.top + CLEARANCE_M - EPS
-    assert_wall_rules(scene, p)
+    base = against(room, f"{target}_0", target, wall_id, along, size=size)
+    scene = scene_of(room, base)
+    obj = solve_wall(scene, make(f"{category}_0", category), [CenterAlignedWith(base.id)], rng(target))
+    scene = add(scene, obj)
+    assert obj.support == f"wall:{wall_id}"
+    # centre on the target's front axis (the constraint's own test), above it
+    assert abs(obj.position[0] - base.position[0]) <= ALIGN_TOL_M
+    assert obj.position[2] >= base.top + CLEARANCE_M - EPS
+    assert_wall_rules(scene, obj)
     assert_valid(scene)
 
 
@@ -164,32 +169,6 @@ def test_tv_on_a_bare_wall_prefers_the_wall_the_main_seating_faces():
     for seed in range(5):
         tv = solve_wall(scene, make("tv_0", "tv"), [], rng("seat", seed))
         assert tv.support == "wall:wall_3"
-
-
-def test_tv_above_its_stand_clears_the_stand_top():
-    room = Room("room_0", "living room", RECT, 2.8)
-    stand = against(room, "tv_stand_0", "tv_stand", "wall_2", 0.5)
-    scene = scene_of(room, stand)
-    tv = solve_wall(scene, make("tv_0", "tv"), [CenterAlignedWith("tv_stand_0")], rng("stand"))
-    scene = add(scene, tv)
-    assert tv.support == "wall:wall_2"
-    assert abs(tv.position[0] - stand.position[0]) <= ALIGN_TOL_M
-    assert tv.position[2] >= stand.top + CLEARANCE_M - EPS
-    assert_wall_rules(scene, tv)
-    assert_valid(scene)
-
-
-def test_painting_is_raised_over_a_tall_headboard_to_stay_aligned():
-    room = Room("room_0", "bedroom", RECT, 2.8)
-    bed = against(room, "bed_0", "bed", "wall_2", 0.5, size=(1.6, 2.1, 1.3))
-    scene = scene_of(room, bed)
-    p = solve_wall(scene, make("painting_0", "painting"), [CenterAlignedWith("bed_0")], rng("bed"))
-    scene = add(scene, p)
-    assert p.support == "wall:wall_2"
-    assert abs(p.position[0] - bed.position[0]) <= ALIGN_TOL_M
-    assert p.position[2] >= 1.3 + CLEARANCE_M - EPS  # mount height 1.2 would sit behind the headboard
-    assert_wall_rules(scene, p)
-    assert_valid(scene)
 
 
 @pytest.mark.parametrize("category", ["painting", "wall_cabinet", "tv"])
