@@ -100,14 +100,31 @@ class OfflinePlanner:
         q: deque[Task] = deque([Task("shell")])
         scheduled: set[str] = set()
 
+        def reaches(start: str, goal: str, seen: set) -> bool:
+            """Whether ``start``'s unscheduled references lead back to ``goal``."""
+            if start == goal:
+                return True
+            if start in scheduled or start in seen:
+                return False
+            seen.add(start)
+            return any(reaches(r, goal, seen) for r in self._references(self.items[start]))
+
         def schedule(key: str, trail: tuple = ()) -> None:
-            """Queue ``key`` after the items it refers to (a whiteboard before the desks facing it)."""
+            """Queue ``key`` after the items it refers to (a whiteboard before the desks facing it).
+            A reference that leads back to ``key`` (a sofa facing the TV, the TV above the stand,
+            the stand facing the sofa) is queued after it: the cycle breaks where it was entered,
+            so the rest of the cycle is placed relative to ``key``."""
             if key in scheduled or key in trail:
                 return
-            for ref in self._references(self.items[key]):
-                schedule(ref, trail + (key,))
+            refs = self._references(self.items[key])
+            cyclic = [r for r in refs if reaches(r, key, set())]
+            for ref in refs:
+                if ref not in cyclic:
+                    schedule(ref, trail + (key,))
             scheduled.add(key)
             q.append(Task("item", key, 0, self.items[key].count))
+            for ref in cyclic:
+                schedule(ref, trail)
 
         for stage in ("large", "wall", "ceiling", "small"):
             for it in self.design.items:

@@ -1,0 +1,44 @@
+"""The offline planner's own decisions: the order it places items in, and how it lights fittings."""
+
+from __future__ import annotations
+
+import math
+
+from worldsmith.pipeline.episode import run_episode
+from worldsmith.policy.offline.planner import OfflinePlanner
+
+
+def _item_order(planner: OfflinePlanner) -> list[str]:
+    return [t.key for t in planner.queue if t.kind == "item"]
+
+
+def test_a_reference_cycle_breaks_where_it_was_entered():
+    # the sofa faces the TV, the TV hangs above the stand, the stand faces the sofa
+    planner = OfflinePlanner()
+    planner.reset("a cozy living room with a sofa facing the TV and a reading corner", 0)
+    order = _item_order(planner)
+    assert planner.items["sofa"].place.get("facing") == "tv"
+    assert order.index("sofa") < order.index("tv_stand") < order.index("tv")
+
+
+def test_references_come_first_without_cycles():
+    planner = OfflinePlanner()
+    planner.reset("a classroom with twelve desks facing a whiteboard", 0)
+    order = _item_order(planner)
+    assert order.index("whiteboard") < order.index("desks") < order.index("chairs")
+    for key in order:  # every reference outside a cycle is queued before its user
+        for ref in planner._references(planner.items[key]):
+            assert order.index(ref) < order.index(key), (key, ref)
+
+
+def test_every_light_fitting_gets_one_bulb_inside_it():
+    ep = run_episode(OfflinePlanner(), "a dining room with a table for six", seed=0)
+    fittings = [o for o in ep.scene.objects
+                if o.category in ("ceiling_light", "chandelier", "pendant_light", "table_lamp", "floor_lamp")]
+    assert fittings
+    for o in fittings:
+        bulbs = [li for li in ep.scene.lights if math.hypot(li.position[0] - o.position[0],
+                                                             li.position[1] - o.position[1]) < 2e-3]
+        assert len(bulbs) == 1, (o.id, bulbs)
+        assert o.position[2] < bulbs[0].position[2] <= o.top
+    assert len(ep.scene.lights) == len(fittings)
