@@ -42,3 +42,13 @@ def test_every_light_fitting_gets_one_bulb_inside_it():
         assert len(bulbs) == 1, (o.id, bulbs)
         assert o.position[2] < bulbs[0].position[2] <= o.top
     assert len(ep.scene.lights) == len(fittings)
+
+
+def test_the_wall_across_the_room_along_an_axis():
+    from worldsmith.dsl import execute
+
+    planner = OfflinePlanner()
+    planner.reset("a classroom with twelve desks facing a whiteboard", 0)
+    planner._scene = execute('room("r", width=6, depth=4)\n').scene
+    # from the middle of a wall the ray runs parallel to two walls: it must reach the opposite one
+    assert [planner._wall_away_from(f"wall_{i}", None) for i in range(4)] == ["wall_2", "wall_3", "wall_0", "wall_1"]

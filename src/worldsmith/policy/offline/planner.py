@@ -333,7 +333,7 @@ class OfflinePlanner:
         if norm < 1e-6:
             return None
         walls = [w for w in scene.walls if w.room == room.id]
-        hits = ray_wall_hits(c[0], c[1], dx / norm, dy / norm, walls)[0]
+        hits = ray_wall_hits(np.array([c[0]]), np.array([c[1]]), dx / norm, dy / norm, walls)[0]
         first = int(np.argmin(hits))
         return walls[first].id if np.isfinite(hits[first]) else None
 
