@@ -71,7 +71,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..scene import Light, ObjectInstance, Scene
+from ..materials.assign import part_materials
+from ..scene import Light, Scene
 from .errors import ExportError
 from .glb_writer import GlbBuilder, read_glb_json
 
@@ -275,36 +276,6 @@ def _resolve(description: str, color: Any = None) -> Any:
     return resolve_pbr(description) if color is None else resolve_pbr(description, color=color)
 
 
-def _object_materials(obj: ObjectInstance, parts: Sequence[Any]) -> list[tuple[str, Any]]:
-    """The (description, colour) of each part: ``attributes.materials[part]`` overrides the part's
-    material; ``attributes.color`` goes on the main parts (those with the material of the largest
-    opaque, non-overridden surface area; ties: the first)."""
-    overrides = obj.attributes.materials
-    unknown = sorted(set(overrides) - {p.name for p in parts})
-    if unknown:
-        log.debug("object %s: attributes.materials names no part %s", obj.id, ", ".join(unknown))
-    requests: list[tuple[str, Any]] = [(overrides.get(p.name, p.material), None) for p in parts]
-    color = obj.attributes.color
-    if color is None:
-        return requests
-    area: dict[str, float] = {}
-    for p in parts:
-        if p.name in overrides or _alpha(_resolve(p.material)) < 1.0:
-            continue
-        area[p.material] = area.get(p.material, 0.0) + float(p.mesh.area)
-    if area:
-        main = max(area, key=lambda m: area[m])  # max keeps the first of equal areas
-        for i, p in enumerate(parts):
-            if p.name not in overrides and p.material == main:
-                requests[i] = (main, color)
-    return requests
-
-
-def _alpha(pbr: Any) -> float:
-    c = tuple(pbr.base_color)
-    return float(c[3]) if len(c) > 3 else 1.0
-
-
 # ---------------------------------------------------------------------------------------------
 # writing
 
@@ -442,7 +413,7 @@ def scene_to_glb_bytes(scene: Scene, *, shell: bool = True, lights: bool = True,
     for obj in scene.objects:
         parts = build_object_parts(obj)
         node: dict[str, Any] = {"name": obj.id}
-        mesh = meshes.index(obj.id, parts, _object_materials(obj, parts))
+        mesh = meshes.index(obj.id, parts, part_materials(obj, parts))
         if mesh is not None:
             node["mesh"] = mesh
         node["translation"] = [_clean(c) for c in obj.position]
