@@ -28,7 +28,7 @@ import numpy as np
 
 from ..scene import Scene
 
-DAYLIGHT_LM_PER_M2 = 900.0
+DAYLIGHT_LM_PER_M2 = 500.0
 DAYLIGHT_KELVIN = 6500.0
 #: scene-referred -> display scale: a white diffuse surface at the average illuminance maps to about this
 EXPOSURE_KEY = 1.1
