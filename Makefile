@@ -5,9 +5,10 @@ PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMPS  := .stamps
-# System packages: fonts for labelled plans; Mesa EGL for the renderer (later issues add to this).
-APT_PACKAGES := fonts-dejavu-core
-EXTRAS  := dev
+# System packages: fonts for labelled plans and overlays; Mesa EGL (llvmpipe) for the gl renderer;
+# LLVM 19 for Mitsuba's llvm variant (the pbr renderer). Later issues add to this.
+APT_PACKAGES := fonts-dejavu-core libegl1 libegl-mesa0 libgl1-mesa-dri libopengl0 libgl1 libglx-mesa0 libllvm19
+EXTRAS  := dev,render
 DEMO_OUT ?= out/demo
 DEMO_PROMPT ?= a cozy living room with a sofa facing the TV and a reading corner
 
@@ -32,7 +33,7 @@ $(STAMPS)/apt: Makefile
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMPS)/venv: pyproject.toml | $(BIN)/python
+$(STAMPS)/venv: pyproject.toml Makefile | $(BIN)/python
 	@mkdir -p $(STAMPS)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[$(EXTRAS)]"
@@ -42,7 +43,7 @@ install: $(STAMPS)/apt $(STAMPS)/venv
 
 demo: install
 	$(BIN)/worldsmith generate "$(DEMO_PROMPT)" --out $(DEMO_OUT) --seed 0
-	@echo "demo output: $(abspath $(DEMO_OUT)) (open plan.png, load scene.glb in any glTF viewer; report.json explains it)"
+	@echo "demo output: $(abspath $(DEMO_OUT)) (open plan.png and renders/, load scene.glb in any glTF viewer; report.json explains it)"
 
 # pytest exits 5 when it collected no tests: that fails here, never passes silently.
 test: install

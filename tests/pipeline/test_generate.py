@@ -24,7 +24,7 @@ def _dev_records() -> list[dict]:
 @pytest.fixture(scope="module")
 def bedroom(tmp_path_factory):
     out = tmp_path_factory.mktemp("gen") / "bedroom"
-    return generate("a cozy bedroom with a double bed, two nightstands and a wardrobe", out, seed=3)
+    return generate("a cozy bedroom with a double bed, two nightstands and a wardrobe", out, seed=3, renders=False)
 
 
 def test_outputs_are_complete_and_consistent(bedroom):
@@ -66,17 +66,17 @@ def test_program_replays_to_the_same_scene(bedroom):
 
 def test_same_prompt_and_seed_same_bytes_other_seeds_differ(tmp_path):
     prompt = "a small cafe with a counter, a coffee machine and five round tables"
-    a = generate(prompt, tmp_path / "a", seed=1)
-    b = generate(prompt, tmp_path / "b", seed=1)
+    a = generate(prompt, tmp_path / "a", seed=1, renders=False)
+    b = generate(prompt, tmp_path / "b", seed=1, renders=False)
     assert (tmp_path / "a" / "scene.json").read_bytes() == (tmp_path / "b" / "scene.json").read_bytes()
-    c = generate(prompt, tmp_path / "c", seed=2)
+    c = generate(prompt, tmp_path / "c", seed=2, renders=False)
     layout = lambda s: sorted((o.category, round(o.position[0], 2), round(o.position[1], 2)) for o in s.objects)
     assert layout(a.scene) != layout(c.scene)
 
 
 @pytest.mark.parametrize("rec", _dev_records(), ids=lambda r: r["id"])
 def test_dev_prompt_gives_a_valid_faithful_room(rec, tmp_path):
-    outcome = generate(rec["prompt"], tmp_path / rec["id"], seed=0)
+    outcome = generate(rec["prompt"], tmp_path / rec["id"], seed=0, renders=False)
     report = outcome.report
     m = report["metrics"]
     assert all(m[k] == [] for k in PROBLEMS), {k: m[k] for k in PROBLEMS}
@@ -118,7 +118,7 @@ def test_bad_input_is_a_clear_error(tmp_path):
 def test_batch_writes_one_folder_per_prompt_and_a_summary(tmp_path):
     prompts = tmp_path / "p.jsonl"
     prompts.write_text('{"id": "k", "prompt": "a small kitchen"}\n\n{"id": "b", "prompt": "a tiny bathroom"}\n')
-    rows = generate_batch(prompts, tmp_path / "out", seeds=(0,))
+    rows = generate_batch(prompts, tmp_path / "out", seeds=(0,), renders=False)
     assert [r["id"] for r in rows] == ["k", "b"]
     assert all(r["problems"] == 0 for r in rows)
     for rid in ("k", "b"):

@@ -18,6 +18,7 @@ from rich.console import Console
 from ..scene import WorldsmithError
 from .assets import assets_app
 from .errors import err, handles_errors
+from .render import render_cmd
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Worldsmith: text prompt -> simulation-ready 3D indoor scenes.")
@@ -111,22 +112,34 @@ def generate_cmd(
     prompts: Optional[Path] = typer.Option(None, "--prompts", help="A JSONL file of {\"id\", \"prompt\"} records: "
                                            "generate each into OUT/<id>."),
     seeds: int = typer.Option(1, "--seeds", min=1, max=100, help="Batch: seeds 0..N-1 per prompt (folders <id>_s<seed>)."),
+    renders: bool = typer.Option(True, "--renders/--no-renders", help="Write renders/: a top-down view with a "
+                                 "labelled overlay, four corner views and a dollhouse view, plus cameras.json."),
+    quality: str = typer.Option("fast", "--quality", help="Renders: fast (gl rasterizer) or pbr (path tracer)."),
+    render_outputs: str = typer.Option("rgb", "--render-outputs", help="Renders: comma-separated outputs (rgb, "
+                                       "depth, instance, semantic, normal, albedo)."),
+    render_size: str = typer.Option("640x480", "--render-size", help="Renders: WIDTHxHEIGHT of the perspective "
+                                    "views (the top-down view keeps the width)."),
 ) -> None:
     """Build a furnished, lit room from a text prompt: scene.json, scene.glb, plan.png, program.py,
-    trajectory.jsonl and report.json (with prompt fidelity)."""
-    from ..pipeline.generate import generate
+    trajectory.jsonl, renders/ and report.json (with prompt fidelity)."""
+    from ..pipeline.generate import check_render_options, generate
 
+    render_options = {"renders": renders, "quality": quality.strip().lower(), "render_outputs": render_outputs,
+                      "render_size": _parse_size(render_size)}
+    if renders:
+        check_render_options(render_options["quality"], render_outputs, render_options["render_size"])
     if prompts is not None:
         if prompt is not None:
             raise WorldsmithError("give a PROMPT or --prompts FILE, not both")
-        _generate_batch(prompts, out_dir, range(seed, seed + seeds), planner, temperature)
+        _generate_batch(prompts, out_dir, range(seed, seed + seeds), planner, temperature, render_options)
         return
     if prompt is None:
         raise WorldsmithError('give a PROMPT (e.g. worldsmith generate "a small kitchen" --out out/k) or --prompts FILE')
     with err.status("planning") as status:
         outcome = generate(prompt, out_dir, seed=seed, planner=planner, temperature=temperature,
-                           progress=lambda stage: status.update(f"{stage}..."))
+                           progress=lambda stage: status.update(f"{stage}..."), **render_options)
     _print_summary(outcome.report, outcome.out_dir)
+    _print_renders(outcome.report.get("renders", {}), outcome.out_dir)
     fid = outcome.report["prompt_fidelity"]
     rel = outcome.report["relations"]
     out.print(f"prompt fidelity: {fid['satisfied']}/{fid['total']} requirements; "
@@ -141,7 +154,27 @@ def generate_cmd(
         raise typer.Exit(1)
 
 
-def _generate_batch(prompts: Path, out_dir: Path, seeds, planner: str, temperature: float) -> None:
+def _parse_size(text: str) -> tuple[int, int]:
+    parts = text.strip().lower().split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        raise WorldsmithError(f"--render-size must be WIDTHxHEIGHT in pixels, e.g. 640x480; got {text!r}")
+    w, h = (int(p) for p in parts)
+    if not (1 <= w <= 8192 and 1 <= h <= 8192):
+        raise WorldsmithError(f"--render-size must be 1..8192 pixels a side, got {w}x{h}")
+    return w, h
+
+
+def _print_renders(record: dict, out_dir: Path) -> None:
+    if record.get("error"):
+        out.print(f"[yellow]renders skipped[/]: {record['error']} (the scene and its other outputs are written)")
+    elif record.get("views"):
+        t = record.get("timings_s", {}).get("total", 0.0)
+        out.print(f"renders: {len(record['views'])} views ({record.get('backend')}) in {t:.2f} s -> "
+                  f"{out_dir / record.get('folder', 'renders')}")
+
+
+def _generate_batch(prompts: Path, out_dir: Path, seeds, planner: str, temperature: float,
+                    render_options: dict) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
@@ -152,13 +185,15 @@ def _generate_batch(prompts: Path, out_dir: Path, seeds, planner: str, temperatu
                   console=err) as bar:
         task = bar.add_task("generating", total=total)
         rows = generate_batch(prompts, out_dir, seeds=list(seeds), planner=planner, temperature=temperature,
-                              on_done=lambda row: bar.update(task, advance=1, description=row["folder"]))
+                              on_done=lambda row: bar.update(task, advance=1, description=row["folder"]),
+                              **render_options)
     table = Table(title=f"{len(rows)} scenes in {out_dir}")
-    for col in ("folder", "seconds", "objects", "categories", "problems", "fidelity", "relations", "navigability"):
+    for col in ("folder", "seconds", "objects", "categories", "problems", "fidelity", "relations", "navigability",
+                "renders"):
         table.add_column(col, justify="left" if col == "folder" else "right")
     for r in rows:
         table.add_row(r["folder"], f"{r['seconds']:.2f}", str(r["objects"]), str(r["categories"]), str(r["problems"]),
-                      f"{r['fidelity']:.2f}", f"{r['relations']:.2f}", f"{r['navigability']:.3f}")
+                      f"{r['fidelity']:.2f}", f"{r['relations']:.2f}", f"{r['navigability']:.3f}", str(r["renders"]))
     out.print(table)
     if any(r["problems"] for r in rows):
         raise typer.Exit(1)
@@ -214,6 +249,9 @@ def export_cmd(
         if tmp.exists():
             tmp.unlink()
     out.print(f"wrote {path}")
+
+
+app.command("render")(render_cmd)  # defined in cli/render.py; listed after the commands above
 
 
 def main() -> None:

@@ -6,10 +6,17 @@ Outputs (one folder, written atomically; ``report.json`` last):
   successful steps' programs in order: ``worldsmith exec program.py --seed N`` rebuilds the same
   scene), ``plan.png``, ``report.json``;
 - ``trajectory.jsonl``: one record per policy step (see :mod:`worldsmith.pipeline.episode`);
+- ``renders/`` (unless ``renders=False``): a top-down view (``topdown_rgb.png`` plus the labelled
+  ``topdown_overlay.png``), four corner views and one dollhouse (orbit) view, with
+  ``cameras.json`` (see :mod:`worldsmith.render.output` for every file). ``quality="fast"`` uses
+  the ``gl`` rasterizer, ``quality="pbr"`` the path tracer. A render failure (no OpenGL/EGL
+  driver, a missing extra) never loses the scene: it is logged as a warning and recorded in
+  ``report.json`` as ``renders: {"error": ...}``;
 - ``report.json`` adds ``prompt_fidelity`` (every requirement the policy extracted from the prompt,
   satisfied or not), ``relations`` (every placement relation and whether the final scene keeps
   it, with the share), ``navigability``, ``richness``, the policy's ``explanations`` (omitted,
-  shrunk or swapped objects, and why) and the objects the solver could not place.
+  shrunk or swapped objects, and why), the objects the solver could not place and ``renders``
+  (the views and files written, with timings; ``{"skipped": true}`` or ``{"error": ...}``).
 
 A batch (``generate_batch``) reads a JSONL file of ``{"id", "prompt"}`` records and writes one
 such folder per prompt and seed under the output folder, plus ``summary.json``.
@@ -34,6 +41,14 @@ log = logging.getLogger(__name__)
 
 #: policy name -> "module:attribute" of a factory taking (temperature=...) keyword arguments
 PLANNERS = {"offline": "worldsmith.policy.offline.planner:OfflinePlanner"}
+#: render quality -> render backend
+QUALITIES = {"fast": "gl", "pbr": "pbr"}
+#: image size of the perspective renders (the top-down view keeps this width)
+RENDER_SIZE = (640, 480)
+#: samples per pixel of ``quality="pbr"`` renders
+PBR_SPP = 64
+#: how many views of each preset ``renders/`` gets: a top-down, four corners, one dollhouse
+RENDER_VIEWS = (("topdown", 1), ("corners", 4), ("orbit", 1))
 
 
 class GenerateError(WorldsmithError):
@@ -87,9 +102,80 @@ def relations_summary(scene: Scene) -> dict[str, Any]:
             "unsatisfied": [r for r in rows if not r["satisfied"]]}
 
 
+def check_render_options(quality: str, outputs: Any = ("rgb",), size: tuple[int, int] = RENDER_SIZE,
+                         spp: int = PBR_SPP) -> tuple[str, frozenset[str]]:
+    """Validate the render settings of :func:`generate` (before any work); returns ``(backend,
+    outputs)``."""
+    from ..render.frame import parse_outputs
+
+    if quality not in QUALITIES:
+        raise GenerateError(f"unknown render quality {quality!r}; choose one of: {', '.join(QUALITIES)}")
+    try:
+        wanted = parse_outputs(outputs)
+    except WorldsmithError as exc:
+        raise GenerateError(str(exc)) from None
+    w, h = size
+    if not (isinstance(w, int) and isinstance(h, int) and 1 <= w <= 8192 and 1 <= h <= 8192):
+        raise GenerateError(f"expected a render size of 1..8192 pixels a side, got {w}x{h}")
+    if not (isinstance(spp, int) and spp >= 1):
+        raise GenerateError(f"expected at least 1 sample per pixel, got {spp}")
+    return QUALITIES[quality], wanted
+
+
+def render_cameras(scene: Scene, size: tuple[int, int] = RENDER_SIZE) -> list:
+    """The views ``renders/`` gets (:data:`RENDER_VIEWS`): the top-down camera (width ``size[0]``, its
+    height from the room's aspect), up to four corner views and one dollhouse view at ``size``."""
+    from ..render.cameras import preset
+
+    w, h = size
+    cams = []
+    for name, count in RENDER_VIEWS:
+        if name == "topdown":
+            cams += preset(scene, name, width=w)[:count]
+        else:
+            cams += preset(scene, name, width=w, height=h)[:count]
+    return cams
+
+
+def write_renders(scene: Scene, folder: Path, *, quality: str = "fast", outputs: Any = ("rgb",),
+                  size: tuple[int, int] = RENDER_SIZE, spp: int = PBR_SPP,
+                  progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Render :func:`render_cameras` into ``folder`` (:func:`worldsmith.render.output.render_views`);
+    returns the ``report.json`` record: ``quality``, ``backend``, ``outputs``, ``folder``,
+    ``views`` (camera, files, seconds), ``files`` and ``timings_s``. Any failure (no GL driver, a
+    missing extra, a renderer error) is logged as a warning and returned as ``{"error": ...}`` with
+    ``folder`` removed: the scene is never lost to a render problem."""
+    import shutil
+
+    from ..render.output import render_views
+
+    backend, wanted = check_render_options(quality, outputs, size, spp)
+    options = {"spp": spp} if backend == "pbr" else {}
+    t0 = time.perf_counter()
+    try:
+        cams = render_cameras(scene, size)
+        on_view = (lambda done, total, name: progress(f"rendered {name} ({done}/{total})")) if progress else None
+        summary = render_views(scene, cams, wanted, backend=backend, out_dir=folder, progress=on_view, **options)
+    except Exception as exc:  # noqa: BLE001 - the scene must survive any render failure
+        message = (str(exc).splitlines() or [type(exc).__name__])[0]
+        log.warning("renders skipped (%s: %s); the scene and its other outputs are written", type(exc).__name__,
+                    message)
+        log.debug("render failure", exc_info=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        return {"quality": quality, "backend": backend, "error": f"{type(exc).__name__}: {message}",
+                "seconds": round(time.perf_counter() - t0, 4)}
+    return {"quality": quality, "folder": folder.name, **summary}
+
+
 def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "offline", temperature: float = 1.0,
-             max_steps: int = DEFAULT_MAX_STEPS, progress: Callable[[str], None] | None = None) -> GenerateOutcome:
-    """Build a scene for ``prompt`` with ``planner`` and write the outputs to ``out_dir``."""
+             max_steps: int = DEFAULT_MAX_STEPS, progress: Callable[[str], None] | None = None, *,
+             renders: bool = True, quality: str = "fast", render_outputs: Any = ("rgb",),
+             render_size: tuple[int, int] = RENDER_SIZE, render_spp: int = PBR_SPP) -> GenerateOutcome:
+    """Build a scene for ``prompt`` with ``planner`` and write the outputs to ``out_dir``.
+
+    ``renders`` writes ``renders/`` (see the module doc) at ``quality`` ``"fast"`` (``gl``) or
+    ``"pbr"`` (path tracer, ``render_spp`` samples per pixel) with ``render_outputs`` (any of
+    :data:`worldsmith.render.frame.OUTPUTS`, default ``rgb``) at ``render_size`` (width, height)."""
     from ..export import export_scene
     from ..metrics.fidelity import prompt_fidelity
     from ..render.plan import draw_plan
@@ -98,6 +184,8 @@ def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "of
         raise GenerateError("the prompt is empty; describe the room, e.g. \"a cozy bedroom with a double bed\"")
     out = Path(out_dir)
     check_output_dir(out)
+    if renders:
+        check_render_options(quality, render_outputs, render_size, render_spp)
     policy = make_policy(planner, temperature)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -121,6 +209,15 @@ def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "of
         with (tmp / "trajectory.jsonl").open("w", encoding="utf-8") as f:
             for record in episode.trajectory:
                 f.write(json.dumps(record, sort_keys=True) + "\n")
+        if renders:
+            if progress:
+                progress(f"rendering ({quality})")
+            t = time.perf_counter()
+            render_record = write_renders(scene, tmp / "renders", quality=quality, outputs=render_outputs,
+                                          size=render_size, spp=render_spp, progress=progress)
+            timings["renders"] = round(time.perf_counter() - t, 4)
+        else:
+            render_record = {"skipped": True}
         report = build_report(scene, metrics, timings, {
             "planner": planner, "temperature": temperature,
             "steps": len(episode.trajectory), "failed_steps": sum(1 for r in episode.trajectory if not r["ok"]),
@@ -131,6 +228,7 @@ def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "of
             "unplaced": episode.unplaced,
             "substitutions": episode.substitutions,
             "design": getattr(policy, "design_summary", lambda: {})(),
+            "renders": render_record,
         })
         (tmp / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     log.info("wrote %s", out)
@@ -166,9 +264,18 @@ def read_prompts(path: str | Path) -> list[dict]:
 
 
 def generate_batch(prompts_file: str | Path, out_dir: str | Path, seeds: Sequence[int] = (0,), planner: str = "offline",
-                   temperature: float = 1.0, on_done: Callable[[dict], None] | None = None) -> list[dict]:
+                   temperature: float = 1.0, on_done: Callable[[dict], None] | None = None,
+                   **render_options: Any) -> list[dict]:
     """Generate every prompt of ``prompts_file`` for every seed into ``out_dir/<id>[_s<seed>]``;
-    returns (and writes to ``summary.json``) one summary row per run."""
+    returns (and writes to ``summary.json``) one summary row per run. ``render_options`` go to
+    :func:`generate` (``renders``, ``quality``, ``render_outputs``, ``render_size``, ``render_spp``);
+    each row's ``renders`` counts the views written (0 when skipped or failed)."""
+    unknown = sorted(set(render_options) - {"renders", "quality", "render_outputs", "render_size", "render_spp"})
+    if unknown:
+        raise TypeError(f"generate_batch() got unexpected keyword arguments: {', '.join(unknown)}")
+    if render_options.get("renders", True):
+        check_render_options(render_options.get("quality", "fast"), render_options.get("render_outputs", ("rgb",)),
+                             render_options.get("render_size", RENDER_SIZE), render_options.get("render_spp", PBR_SPP))
     records = read_prompts(prompts_file)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -180,14 +287,16 @@ def generate_batch(prompts_file: str | Path, out_dir: str | Path, seeds: Sequenc
         for seed in seeds:
             name = rec["id"] if len(seeds) == 1 else f"{rec['id']}_s{seed}"
             t0 = time.perf_counter()
-            outcome = generate(rec["prompt"], out / name, seed=seed, planner=planner, temperature=temperature)
+            outcome = generate(rec["prompt"], out / name, seed=seed, planner=planner, temperature=temperature,
+                               **render_options)
             r = outcome.report
             m = r["metrics"]
             row = {"id": rec["id"], "seed": seed, "folder": name, "seconds": round(time.perf_counter() - t0, 3),
                    "objects": r["richness"]["objects"], "categories": r["richness"]["categories"],
                    "problems": sum(len(m[k]) for k in ("collisions", "out_of_bounds", "blocked_openings", "unsupported")),
                    "fidelity": r["prompt_fidelity"]["share"], "relations": r["relations"]["share"],
-                   "navigability": min((n["ratio"] for n in m.get("navigability", [])), default=1.0)}
+                   "navigability": min((n["ratio"] for n in m.get("navigability", [])), default=1.0),
+                   "renders": len(r["renders"].get("views", []))}
             rows.append(row)
             if on_done:
                 on_done(row)
