@@ -58,6 +58,8 @@ _FACES_U = np.array([[0, 0, 1], [0, 0, 1], [0, 0, 1], [0, 0, 1], [0, 1, 0], [0, 
 #: over the display image; "auto": msaa on GPUs, edge on software rasterizers (llvmpipe shades every
 #: sample under MSAA, which costs 4x); "none"
 ANTIALIAS = ("auto", "msaa", "edge", "none")
+#: GPU textures kept between scenes (each 512 px map with mipmaps is about 1 MB)
+TEXTURE_CACHE = 256
 GT_OUTPUTS = frozenset({"depth", "instance", "semantic", "normal", "albedo"})
 
 _CONTEXT: Any = None
@@ -172,8 +174,6 @@ class _Prepared:
         for g in self.groups + self.transparent:
             for obj in (g.vao_gt, g.vao_shade, g.vao_shadow, g.vao_depth, g.vbo):
                 obj.release()
-            for t in g.textures or ():
-                t.release()
         for obj in (self.shadow_atlas, self.semantic_lut, self.flags):
             if obj is not None:
                 obj.release()
@@ -206,6 +206,7 @@ class GLRenderer:
         self._key: tuple = ()
         self._fbos: dict[tuple, Any] = {}
         self._white = self.ctx.texture((1, 1), 3, bytes([255, 255, 255]))
+        self._textures: dict[tuple, Any] = {}
 
     # ------------------------------------------------------------------ scene upload
     def prepare(self, scene: Scene, *, daylight: float = 1.0) -> _Prepared:
@@ -232,12 +233,26 @@ class GLRenderer:
         return prepared
 
     def _texture(self, path: str, mode: str) -> Any:
-        img = _image(path, mode)
-        comps = 1 if img.ndim == 2 else img.shape[2]
-        tex = self.ctx.texture((img.shape[1], img.shape[0]), comps, np.ascontiguousarray(img).tobytes())
-        tex.build_mipmaps()
-        tex.repeat_x = tex.repeat_y = True
-        tex.anisotropy = 1.0
+        """A mipmapped GPU texture of an image file, shared by every look (and scene) whose map has
+        the same pixels: tints change the albedo, rarely the roughness and normal maps."""
+        import hashlib
+
+        img = np.ascontiguousarray(_image(path, mode))
+        data = img.tobytes()
+        key = (img.shape, hashlib.sha1(data).digest())
+        tex = self._textures.get(key)
+        if tex is None:
+            if len(self._textures) >= TEXTURE_CACHE:
+                for old in list(self._textures)[:TEXTURE_CACHE // 4]:
+                    self._textures.pop(old).release()
+            comps = 1 if img.ndim == 2 else img.shape[2]
+            tex = self.ctx.texture((img.shape[1], img.shape[0]), comps, data)
+            tex.build_mipmaps()
+            tex.repeat_x = tex.repeat_y = True
+            tex.anisotropy = 1.0  # llvmpipe's anisotropic filtering can take seconds on grazing views
+            self._textures[key] = tex
+        else:
+            self._textures[key] = self._textures.pop(key)  # most recently used last
         return tex
 
     def _look_textures(self, look: Any) -> tuple | None:
