@@ -166,7 +166,6 @@ class _Prepared:
     shadow_atlas: Any
     shadow_rows: int
     shadow_size: int
-    semantic_lut: Any
     flags: Any
     stats: dict[str, Any] = field(default_factory=dict)
 
@@ -174,7 +173,7 @@ class _Prepared:
         for g in self.groups + self.transparent:
             for obj in (g.vao_gt, g.vao_shade, g.vao_shadow, g.vao_depth, g.vbo):
                 obj.release()
-        for obj in (self.shadow_atlas, self.semantic_lut, self.flags):
+        for obj in (self.shadow_atlas, self.flags):
             if obj is not None:
                 obj.release()
 
@@ -299,8 +298,6 @@ class GLRenderer:
                 ranges=ranges, count=n, textures=self._look_textures(surfs[0].look))
             (transparent if group.look.alpha < 0.999 else groups).append(group)
 
-        lut = geom.semantic_lut().astype("f4")
-        semantic_lut = ctx.texture((len(lut), 1), 1, lut.tobytes(), dtype="f4")
         flags = ctx.texture((len(geom.instances), 1), 1, np.zeros(len(geom.instances), "f4").tobytes(), dtype="f4")
 
         e_avg = average_illuminance(lights, scene)
@@ -313,7 +310,7 @@ class GLRenderer:
         prepared = _Prepared(geom=geom, lights=lights, groups=groups, transparent=transparent,
                              exposure=exposure(lights, scene), ambient_sky=tuple(amb),
                              ambient_ground=tuple(0.6 * amb), shadow_atlas=None, shadow_rows=0,
-                             shadow_size=self.shadow_size, semantic_lut=semantic_lut, flags=flags)
+                             shadow_size=self.shadow_size, flags=flags)
         if not lights:  # an unlit scene: a soft uniform light so it is not black
             prepared.ambient_sky = prepared.ambient_ground = (1.0, 1.0, 1.0)
             prepared.exposure = 1.2
@@ -382,7 +379,7 @@ class GLRenderer:
             return self._fbos[key]
         ctx = self.ctx
         if kind == "gt":
-            fbo = ctx.framebuffer(color_attachments=[ctx.texture((w, h), 4, dtype="f4"),
+            fbo = ctx.framebuffer(color_attachments=[ctx.texture((w, h), 2, dtype="f4"),
                                                      ctx.texture((w, h), 4, dtype="f4"),
                                                      ctx.texture((w, h), 4)],
                                   depth_attachment=ctx.depth_renderbuffer((w, h)))
@@ -481,12 +478,10 @@ class GLRenderer:
         ctx.disable(ctx.BLEND)
         prog = self.prog_gt
         self._camera_uniforms(prog, camera, prep)
-        prep.semantic_lut.use(location=5)
-        _set(prog, "semantic_lut", 5)
         _set(prog, "albedo_map", 0)
         self._draw(prep.groups + prep.transparent, "vao_gt", skip, prog, textures=False)
         out: dict[str, np.ndarray] = {}
-        ids = np.frombuffer(fbo.read(components=4, dtype="f4", attachment=0), dtype="f4").reshape(h, w, 4)[::-1]
+        ids = np.frombuffer(fbo.read(components=2, dtype="f4", attachment=0), dtype="f4").reshape(h, w, 2)[::-1]
         inst = np.rint(ids[..., 1]).astype(np.int32)
         if "depth" in wanted:
             d = ids[..., 0].astype(np.float32)
@@ -494,7 +489,7 @@ class GLRenderer:
         if "instance" in wanted:
             out["instance"] = np.ascontiguousarray(inst)
         if "semantic" in wanted:
-            out["semantic"] = np.ascontiguousarray(np.rint(ids[..., 2]).astype(np.int32))
+            out["semantic"] = prep.geom.semantic_lut()[inst]
         if "normal" in wanted:
             n = np.frombuffer(fbo.read(components=4, dtype="f4", attachment=1), dtype="f4").reshape(h, w, 4)[::-1]
             out["normal"] = np.ascontiguousarray(np.where(inst[..., None] > 0, n[..., :3], 0.0).astype(np.float32))

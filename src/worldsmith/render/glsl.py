@@ -39,10 +39,9 @@ void main() {
 }
 """
 
-#: ground truth: exact, unlit. out0 = (depth, instance, semantic, 1), out1 = (world normal, 1), out2 = albedo
+#: ground truth: exact, unlit. out0 = (camera-axis depth, instance id), out1 = (world normal, 1), out2 = albedo
 GROUND_TRUTH = """
 #version 330
-uniform sampler2D semantic_lut;
 uniform sampler2D albedo_map;
 uniform int textured;
 uniform vec4 base_color;
@@ -58,8 +57,7 @@ layout(location = 0) out vec4 out_ids;
 layout(location = 1) out vec4 out_normal;
 layout(location = 2) out vec4 out_albedo;
 void main() {
-    float sem = texelFetch(semantic_lut, ivec2(v_inst, 0), 0).r;
-    out_ids = vec4(v_depth, float(v_inst), sem, 1.0);
+    out_ids = vec4(v_depth, float(v_inst), 0.0, 1.0);
     vec3 n = normalize(v_normal);
     vec3 to_cam = ortho == 1 ? -cam_fwd : normalize(cam_pos - v_pos);
     if (dot(n, to_cam) < 0.0) n = -n;

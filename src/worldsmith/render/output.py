@@ -107,8 +107,10 @@ def unique_stems(names: Iterable[str]) -> list[str]:
 
 
 def is_topdown(camera: "Camera") -> bool:
-    """True for an orthographic camera looking straight down (the view the overlay is drawn on)."""
-    return camera.projection == "orthographic" and float(camera.forward[2]) < -0.999
+    """True for an orthographic camera looking straight down with image right = world +X (the view
+    the overlay is drawn on)."""
+    return (camera.projection == "orthographic" and float(camera.forward[2]) < -0.999
+            and float(camera.c2w[0, 0]) > 0.999)
 
 
 # ---------------------------------------------------------------------------------------------- encoders
