@@ -569,11 +569,21 @@ def corners(scene: Scene, *, width: int = 640, height: int = 480, fov_y_deg: flo
     if not scene.rooms:
         raise RenderError("expected a scene with at least one room for corner views; add a room first")
     cams: list[Camera] = []
+    half_fov_x = math.degrees(math.atan(_fov_tans(w, h, fov_y_deg)[0]))
     for rm in scene.rooms:
         z = eye_height(rm)
         centre = _rep_point(rm)
+        boxes = [_box(o) for o in _objects_in(scene, rm)]
         for vertex, bis in _convex_corners(rm):
-            pos = _nudge(scene, rm, vertex + bis * float(inset_m), z, CORNER_WALL_CLEARANCE_M)
+            # step along the bisector until no tall piece fills the near field of the view
+            first = None
+            for inset in (float(inset_m),) + tuple(x for x in CORNER_INSETS_M if x > inset_m):
+                pos = _nudge(scene, rm, vertex + bis * inset, z, CORNER_WALL_CLEARANCE_M)
+                first = pos if first is None else first
+                if not _near_blocked(pos, centre, boxes, z, half_fov_x):
+                    break
+            else:
+                pos = first
             to = centre - pos
             dist = float(np.linalg.norm(to))
             if dist < 1e-3:
@@ -586,6 +596,35 @@ def corners(scene: Scene, *, width: int = 640, height: int = 480, fov_y_deg: flo
             cams.append(Camera.look_at(name, eye, eye + _direction(yaw, pitch), width=w, height=h,
                                        fov_y_deg=float(fov_y_deg), near=0.05, far=_far(scene, eye), meta=meta))
     return cams
+
+
+#: further insets tried along a corner's bisector when furniture blocks the view close up
+CORNER_INSETS_M = (0.6, 0.9, 1.2)
+#: a piece reaching above this far below the eye within NEAR_FIELD_M in the view blocks a corner view
+NEAR_FIELD_M = 0.9
+
+
+def _near_blocked(pos: np.ndarray, target: np.ndarray, boxes: list[_Box], z: float, half_fov_x: float) -> bool:
+    """True when a tall piece stands within NEAR_FIELD_M of ``pos`` inside the horizontal field of
+    view towards ``target`` (it would fill a side of the picture)."""
+    heading = math.atan2(target[1] - pos[1], target[0] - pos[0])
+    for b in boxes:
+        if b.top < z - 0.7 or b.support_kind != "floor":
+            continue
+        fp = b.footprint
+        # nearest point of the footprint polygon's edges to pos
+        a, c = fp, np.roll(fp, -1, axis=0)
+        ab = c - a
+        t = np.clip(np.einsum("ij,ij->i", pos - a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-12), 0, 1)
+        q = a + ab * t[:, None]
+        d = np.linalg.norm(q - pos, axis=1)
+        k = int(np.argmin(d))
+        if d[k] > NEAR_FIELD_M:
+            continue
+        ang = abs((math.atan2(q[k, 1] - pos[1], q[k, 0] - pos[0]) - heading + math.pi) % (2 * math.pi) - math.pi)
+        if math.degrees(ang) < half_fov_x + 5.0:
+            return True
+    return False
 
 
 def _shared_walls(scene: Scene) -> set[str]:
