@@ -378,7 +378,10 @@ class GLRenderer:
         if key in self._fbos:
             return self._fbos[key]
         ctx = self.ctx
-        if kind == "gt":
+        if kind == "gt":  # depth + ids only; the shader's other outputs go nowhere
+            fbo = ctx.framebuffer(color_attachments=[ctx.texture((w, h), 2, dtype="f4")],
+                                  depth_attachment=ctx.depth_renderbuffer((w, h)))
+        elif kind == "gt_full":  # plus normal and albedo
             fbo = ctx.framebuffer(color_attachments=[ctx.texture((w, h), 2, dtype="f4"),
                                                      ctx.texture((w, h), 4, dtype="f4"),
                                                      ctx.texture((w, h), 4)],
@@ -472,12 +475,13 @@ class GLRenderer:
 
     def _ground_truth(self, prep: _Prepared, camera: Camera, skip: set[int], wanted: frozenset[str]) -> dict[str, np.ndarray]:
         ctx, w, h = self.ctx, camera.width, camera.height
-        fbo = self._fbo("gt", w, h)
+        fbo = self._fbo("gt_full" if wanted & {"normal", "albedo"} else "gt", w, h)
         fbo.use()
         fbo.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
         ctx.disable(ctx.BLEND)
         prog = self.prog_gt
         self._camera_uniforms(prog, camera, prep)
+        _set(prog, "want_albedo", 1 if "albedo" in wanted else 0)
         _set(prog, "albedo_map", 0)
         self._draw(prep.groups + prep.transparent, "vao_gt", skip, prog, textures=False)
         out: dict[str, np.ndarray] = {}

@@ -44,6 +44,7 @@ GROUND_TRUTH = """
 #version 330
 uniform sampler2D albedo_map;
 uniform int textured;
+uniform int want_albedo;
 uniform vec4 base_color;
 uniform vec3 cam_pos;
 uniform vec3 cam_fwd;
@@ -63,7 +64,7 @@ void main() {
     if (dot(n, to_cam) < 0.0) n = -n;
     out_normal = vec4(n, 1.0);
     vec3 c = base_color.rgb;
-    if (textured == 1) c = pow(texture(albedo_map, vec2(v_uv.x, -v_uv.y)).rgb, vec3(2.2));
+    if (textured == 1 && want_albedo == 1) c = pow(texture(albedo_map, vec2(v_uv.x, -v_uv.y)).rgb, vec3(2.2));
     out_albedo = vec4(pow(clamp(c, 0.0, 1.0), vec3(1.0 / 2.2)), 1.0);
 }
 """
