@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/python bench/layout_scaling.py
 	$(BIN)/python bench/exec_examples.py
 	$(BIN)/python bench/assets.py
+	$(BIN)/python bench/render.py
 
 contact-sheet: install
 	$(BIN)/python bench/assets.py --sheet-only
