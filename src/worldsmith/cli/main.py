@@ -148,7 +148,7 @@ def generate_cmd(
         if not row["satisfied"]:
             out.print(f"[yellow]unmet[/] {row['kind']} {row['key']}: {row['detail']}")
     for note in outcome.report["explanations"]:
-        what = note.get("item") or note.get("object") or note.get("stage")
+        what = note.get("item") or note.get("object") or note.get("category") or note.get("stage") or "an item"
         out.print(f"[yellow]{note.get('action')}[/] {what}: {note.get('reason')}")
     if not outcome.ok:
         raise typer.Exit(1)
