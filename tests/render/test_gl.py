@@ -18,6 +18,7 @@ from worldsmith.render.errors import RendererUnavailableError  # noqa: E402
 from worldsmith.render.scenegeom import scene_geometry  # noqa: E402
 from worldsmith.scene import AssetRef, Light, ObjectInstance, Opening, Room, Scene  # noqa: E402
 from worldsmith.scene.rng import derive_rng  # noqa: E402
+from tests.render._raycast import camera_hits  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
 
@@ -75,28 +76,10 @@ CAMERAS = [
 
 @pytest.fixture(scope="module")
 def raycaster():
-    import trimesh
-
     geom = scene_geometry(SCENE)
 
     def cast(camera: Camera, rows: np.ndarray, cols: np.ndarray):
-        skip = {i for i, e in enumerate(geom.instances) if e["id"] in camera.hidden
-                or (e["kind"] == "opening" and e.get("wall") in camera.hidden)}
-        tris, ids = geom.triangles(skip=skip)
-        mesh = trimesh.Trimesh(vertices=tris.reshape(-1, 3), faces=np.arange(len(tris) * 3).reshape(-1, 3),
-                               process=False)
-        o, d = camera.rays(rows, cols)
-        loc, ray_idx, tri_idx = mesh.ray.intersects_location(o, d, multiple_hits=True)
-        depth = np.full(len(rows), np.inf)
-        inst = np.zeros(len(rows), dtype=np.int32)
-        fwd = camera.forward
-        z = (loc - o[ray_idx]) @ fwd  # camera-axis depth of each hit
-        order = np.lexsort((z, ray_idx))
-        first = np.ones(len(order), bool)
-        first[1:] = ray_idx[order][1:] != ray_idx[order][:-1]
-        sel = order[first]
-        depth[ray_idx[sel]] = z[sel]
-        inst[ray_idx[sel]] = ids[tri_idx[sel]]
+        depth, inst, _ = camera_hits(geom, camera, rows, cols)
         return depth, inst
 
     return cast
@@ -157,9 +140,7 @@ def test_hidden_and_cutaway_nodes(gl):
     frame = gl.render(SCENE, cam, {"instance", "depth"})
     ids = frame.visible_ids()
     assert "ceiling_room_0" not in ids
-    o, d = cam.rays()
-    world = o + d * (frame.depth.ravel() / (d @ cam.forward))[:, None]
-    z = world[:, 2].reshape(frame.depth.shape)
+    z = frame.points()[..., 2]
     for node in ("wall_0", "wall_1", "door_0"):  # door_0 is in the cut wall_0
         m = frame.mask(node)
         assert m.any(), node

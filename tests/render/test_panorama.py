@@ -20,6 +20,7 @@ from worldsmith.render.panorama import (
     resample,
 )
 from worldsmith.scene import AssetRef, ObjectInstance, Opening, Room, Scene
+from tests.render._raycast import first_hits
 
 
 def pano_camera(width: int = 64, height: int = 32, eye=(1.0, 2.0, 1.5), target=(1.4, 2.9, 1.3)) -> Camera:
@@ -191,27 +192,6 @@ def pano(gl, scene):
     return render(scene, cam, {"rgb", "depth", "instance", "semantic", "normal"}, backend="gl")
 
 
-def ray_cast(scene: Scene, origins: np.ndarray, dirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(distance along the ray, instance id) of the first hit of each ray (inf, 0 on a miss)."""
-    import trimesh
-
-    from worldsmith.render.scenegeom import scene_geometry
-
-    tris, ids = scene_geometry(scene).triangles()
-    mesh = trimesh.Trimesh(vertices=tris.reshape(-1, 3), faces=np.arange(len(tris) * 3).reshape(-1, 3), process=False)
-    locs, ray_idx, tri_idx = mesh.ray.intersects_location(origins, dirs, multiple_hits=True)
-    dist = np.full(len(origins), np.inf)
-    inst = np.zeros(len(origins), dtype=np.int64)
-    t = np.einsum("ij,ij->i", locs - origins[ray_idx], dirs[ray_idx])
-    order = np.lexsort((t, ray_idx))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = ray_idx[order][1:] != ray_idx[order][:-1]
-    sel = order[first]
-    dist[ray_idx[sel]] = t[sel]
-    inst[ray_idx[sel]] = ids[tri_idx[sel]]
-    return dist, inst
-
-
 def away_from_edges(scene: Scene, origins: np.ndarray, dirs: np.ndarray, side: int) -> tuple[np.ndarray, ...]:
     """Ray-cast each ray and eight rays one face pixel around it: ``(ok, distance, instance)`` where
     ``ok`` says all nine hit the same instance with continuous distances (no edge, no step within
@@ -225,7 +205,9 @@ def away_from_edges(scene: Scene, origins: np.ndarray, dirs: np.ndarray, side: i
     rays = [dirs] + [dirs + delta * (i * a + j * b) for i, j in offsets]
     rays = [r / np.linalg.norm(r, axis=1, keepdims=True) for r in rays]
     n, k = len(dirs), len(rays)
-    dist, inst = ray_cast(scene, np.concatenate([origins] * k), np.concatenate(rays))
+    from worldsmith.render.scenegeom import scene_geometry
+
+    dist, inst, _ = first_hits(scene_geometry(scene), np.concatenate([origins] * k), np.concatenate(rays))
     dist, inst = dist.reshape(k, n), inst.reshape(k, n)
     ok = np.all(inst == inst[0], axis=0) & np.all(np.isfinite(dist), axis=0)
     with np.errstate(invalid="ignore"):

@@ -84,6 +84,17 @@ class Frame:
         r = self.camera.w2c[:3, :3]
         return (self["normal"].reshape(-1, 3) @ r.T).reshape(self["normal"].shape).astype(np.float32)
 
+    def points(self) -> np.ndarray:
+        """World position (H x W x 3, float64) of every pixel from the depth image (camera-axis depth,
+        or range for panoramas); NaN where nothing was hit. A point cloud of the view."""
+        cam = self.camera
+        o, d = cam.rays()
+        depth = self["depth"].ravel().astype(np.float64)
+        t = depth if cam.projection == "equirectangular" else depth / (d @ cam.forward)
+        with np.errstate(invalid="ignore"):
+            pts = o + d * np.where(np.isfinite(t), t, np.nan)[:, None]
+        return pts.reshape(cam.height, cam.width, 3)
+
     def visible_ids(self) -> dict[str, int]:
         """Scene ids (objects, walls, ...) visible in the instance image and their pixel counts."""
         counts = np.bincount(self["instance"].ravel(), minlength=len(self.instances))

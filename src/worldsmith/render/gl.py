@@ -44,14 +44,14 @@ from . import glsl
 from .camera import Camera
 from .errors import RenderError, RendererUnavailableError
 from .frame import Frame, parse_outputs
-from .lighting import AMBIENT_FRACTION, LightSpec, average_illuminance, exposure, scene_lights
+from .lighting import (AMBIENT_FRACTION, EMISSION_SCALE, UNLIT_EXPOSURE, LightSpec, average_illuminance, exposure,
+                       scene_lights)
 from .scenegeom import SceneGeometry, scene_geometry
 
 log = logging.getLogger(__name__)
 
 SKY_SRGB = (0.80, 0.86, 0.93)
 VERTEX_DTYPE = np.dtype([("p", "<f4", 3), ("n", "<f4", 3), ("uv", "<f4", 2), ("i", "<i4")])
-EMISSION_SCALE = 0.55
 _FACES_F = np.array([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]], dtype=float)
 _FACES_U = np.array([[0, 0, 1], [0, 0, 1], [0, 0, 1], [0, 0, 1], [0, 1, 0], [0, 1, 0]], dtype=float)
 #: "msaa": 4x multisampling; "edge": shade once per pixel, then an edge-directed blend (FXAA-like)
@@ -313,7 +313,7 @@ class GLRenderer:
                              shadow_size=self.shadow_size, flags=flags)
         if not lights:  # an unlit scene: a soft uniform light so it is not black
             prepared.ambient_sky = prepared.ambient_ground = (1.0, 1.0, 1.0)
-            prepared.exposure = 1.2
+            prepared.exposure = UNLIT_EXPOSURE
         self._render_shadows(prepared)
         return prepared
 
@@ -357,20 +357,9 @@ class GLRenderer:
 
     # ------------------------------------------------------------------ per view
     def _skip_and_flags(self, prep: _Prepared, camera: Camera) -> tuple[set[int], np.ndarray]:
-        hidden, cut = set(camera.hidden), set(camera.cutaway)
-        known = {e["id"] for e in prep.geom.instances[1:]}
-        unknown = sorted((hidden | cut) - known)
-        if unknown:
-            log.debug("camera %s: hidden/cutaway names no node %s", camera.name, ", ".join(unknown))
-        skip: set[int] = set()
+        skip, cut = prep.geom.view_instances(camera.hidden, camera.cutaway)
         flags = np.zeros(len(prep.geom.instances), dtype="f4")
-        for i, e in enumerate(prep.geom.instances):
-            if i == 0:
-                continue
-            if e["id"] in hidden or (e["kind"] == "opening" and e.get("wall") in hidden):
-                skip.add(i)
-            elif e["id"] in cut or (e["kind"] == "opening" and e.get("wall") in cut):
-                flags[i] = 2.0
+        flags[sorted(cut)] = 2.0
         return skip, flags
 
     def _fbo(self, kind: str, w: int, h: int) -> Any:

@@ -34,6 +34,10 @@ DAYLIGHT_KELVIN = 6500.0
 EXPOSURE_KEY = 1.1
 #: indirect (bounce) illuminance as a fraction of the average direct illuminance, for backends without GI
 AMBIENT_FRACTION = 0.45
+#: display value (before tone mapping) of an emissive material per unit of its emission, in every backend
+EMISSION_SCALE = 0.55
+#: a scene without lights is drawn under a uniform light of this display value for white, not black
+UNLIT_EXPOSURE = 1.2
 
 
 @dataclass(frozen=True)

@@ -83,9 +83,11 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
 
+from ..materials.colors import linear_to_srgb_array, srgb_to_linear_array
 from .camera import Camera
 from .errors import RenderError
 from .frame import Frame, parse_outputs
+from .lighting import EMISSION_SCALE, UNLIT_EXPOSURE
 from .tonemap import to_display
 
 if TYPE_CHECKING:
@@ -112,10 +114,6 @@ ENCLOSED_FRACTION = 0.5
 CLEARANCE_M = 0.05
 #: samples traced per Mitsuba launch (bounds memory; 640 x 480 at 64 spp is one launch)
 MAX_LANES = 1 << 25
-#: display value of an emissive look per unit of its emission (the ``gl`` backend's EMISSION_SCALE)
-EMISSION_SCALE = 0.55
-#: display value of a white surface in a scene without any light (flat-lit, as ``gl`` draws it)
-UNLIT_EXPOSURE = 1.2
 #: views and geometries kept in the caches
 _VIEW_CACHE = 6
 _GEOM_CACHE = 3
@@ -136,11 +134,6 @@ def despeckle(x: np.ndarray, ratio: float = 2.0, floor: float = 0.05) -> np.ndar
     bound = ratio * around + floor
     scale = np.where(lum > bound, bound / np.maximum(lum, 1e-12), 1.0).astype(np.float32)
     return img * scale[..., None]
-
-
-def _srgb_encode(x: np.ndarray) -> np.ndarray:
-    y = np.clip(np.asarray(x, dtype=np.float64), 0.0, 1.0)
-    return np.where(y <= 0.0031308, 12.92 * y, 1.055 * np.power(y, 1.0 / 2.4) - 0.055)
 
 
 def _mitsuba() -> tuple[Any, Any]:
@@ -324,7 +317,7 @@ class PBRRenderer:
         stats: dict[str, Any] = {k: (dict(v) if isinstance(v, dict) else v) for k, v in view.stats.items()}
         if "rgb" in wanted and view.unlit:  # nothing to path trace: a soft uniform light, like gl
             albedo = self._ground_truth(view, geom, camera, {"albedo"})["albedo"].astype(np.float64) / 255.0
-            linear = np.where(albedo <= 0.04045, albedo / 12.92, ((albedo + 0.055) / 1.055) ** 2.4)
+            linear = srgb_to_linear_array(albedo, dtype=np.float64)
             images["rgb"] = to_display(linear, UNLIT_EXPOSURE)
         elif "rgb" in wanted:
             radiance = self._render_rgb(view, camera, spp, int(seed) & 0xFFFFFF) * view.exposure
@@ -359,13 +352,7 @@ class PBRRenderer:
         return geom
 
     def _view(self, scene: "Scene", geom: "SceneGeometry", camera: Camera, daylight: float) -> _View:
-        hidden_ids, cut_ids = set(camera.hidden), set(camera.cutaway)
-        hidden, cut = set(), set()
-        for i, e in enumerate(geom.instances):
-            if e.get("id") in hidden_ids or (e.get("kind") == "opening" and e.get("wall") in hidden_ids):
-                hidden.add(i)
-            elif e.get("id") in cut_ids or (e.get("kind") == "opening" and e.get("wall") in cut_ids):
-                cut.add(i)
+        hidden, cut = geom.view_instances(camera.hidden, camera.cutaway)
         key = (id(scene), frozenset(hidden), frozenset(cut), round(camera.cut_height_m, 6) if cut else None,
                round(daylight, 6))
         hit = self._views.get(key)
@@ -786,7 +773,7 @@ class PBRRenderer:
                     row = np.floor((u[:, 1] - np.floor(u[:, 1])) * h).astype(np.int64) % h
                     alb[sel] = tex[row, col, :3]
                 else:
-                    alb[sel] = np.round(_srgb_encode(np.asarray(look.base_color[:3])) * 255).astype(np.uint8)
+                    alb[sel] = np.round(linear_to_srgb_array(np.asarray(look.base_color[:3]), dtype=np.float64) * 255).astype(np.uint8)
             out["albedo"] = alb.reshape(H, W, 3)
         return out
 

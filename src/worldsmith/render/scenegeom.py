@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -81,6 +81,22 @@ class SceneGeometry:
             if e.get("id") == node_id:
                 return i
         raise KeyError(node_id)
+
+    def view_instances(self, hidden: Iterable[str] = (), cutaway: Iterable[str] = ()) -> tuple[set[int], set[int]]:
+        """``(left out, cut away)`` instance ids of a view: the nodes named in ``hidden`` /
+        ``cutaway`` (a camera's lists) and the openings in those walls; hidden wins over cut."""
+        hid, cut = set(hidden), set(cutaway)
+        out_ids: set[int] = set()
+        cut_ids: set[int] = set()
+        for i, e in enumerate(self.instances):
+            if i == 0:
+                continue
+            wall = e.get("wall") if e["kind"] == "opening" else None
+            if e["id"] in hid or wall in hid:
+                out_ids.add(i)
+            elif e["id"] in cut or wall in cut:
+                cut_ids.add(i)
+        return out_ids, cut_ids
 
     def semantic_lut(self) -> np.ndarray:
         """instance id -> semantic id (int32 array)."""

@@ -17,11 +17,9 @@ def tonemap(x: np.ndarray) -> np.ndarray:
     return np.clip((x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14), 0.0, 1.0)
 
 
-def linear_to_srgb(c: np.ndarray) -> np.ndarray:
-    c = np.clip(np.asarray(c, dtype=np.float64), 0.0, 1.0)
-    return np.where(c <= 0.0031308, 12.92 * c, 1.055 * np.power(c, 1.0 / 2.4) - 0.055)
-
-
 def to_display(radiance: np.ndarray, exposure: float) -> np.ndarray:
     """uint8 sRGB image of linear radiance times ``exposure``."""
-    return np.round(linear_to_srgb(tonemap(np.asarray(radiance) * exposure)) * 255.0).astype(np.uint8)
+    from ..materials.colors import linear_to_srgb_array
+
+    encoded = linear_to_srgb_array(tonemap(np.asarray(radiance) * exposure), dtype=np.float64)
+    return np.round(encoded * 255.0).astype(np.uint8)
