@@ -8,6 +8,7 @@ Its own module so that :mod:`worldsmith.cli.main` and the sub-command modules it
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Any, Callable, NoReturn
 
 import typer
@@ -20,6 +21,19 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 #: file problems a user causes (a wrong path, a folder for a file, a binary file for text)
 USER_FILE_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError, UnicodeDecodeError)
+
+
+def read_text(path: Path, what: str) -> str:
+    """A UTF-8 text file the user named; a one-line WorldsmithError for a missing path, a folder or
+    a binary file (``what`` names it in the message: "scene", "program")."""
+    if not path.exists():
+        raise WorldsmithError(f"{what} {path} does not exist")
+    if path.is_dir():
+        raise WorldsmithError(f"{what} {path} is a folder, not a file")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise WorldsmithError(f"{what} {path} is not UTF-8 text") from None
 
 
 def first_line(exc: BaseException) -> str:

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from ..scene import WorldsmithError
 from .assets import assets_app
-from .errors import err, handles_errors
+from .errors import err, handles_errors, read_text
 from .render import render_cmd
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -29,17 +29,6 @@ VALIDATION_KEYS = ("collisions", "out_of_bounds", "blocked_openings", "unsupport
 ENV_DEFAULTS = {"PYOPENGL_PLATFORM": "egl", "MUJOCO_GL": "egl", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
 
-
-
-def _read_text(path: Path, what: str) -> str:
-    if not path.exists():
-        raise WorldsmithError(f"{what} {path} does not exist")
-    if path.is_dir():
-        raise WorldsmithError(f"{what} {path} is a folder, not a file")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise WorldsmithError(f"{what} {path} is not UTF-8 text") from None
 
 
 @app.callback()
@@ -61,7 +50,7 @@ def exec_cmd(
     """Run a DSL program from an empty scene; write scene.json, scene.glb, program.py, report.json, plan.png."""
     from ..pipeline.exec_program import exec_program
 
-    text = _read_text(program, "program")
+    text = read_text(program, "program")
     if prompt is None:
         prompt = _leading_comment(text)
     with err.status("running program") as status:
@@ -209,7 +198,7 @@ def validate_cmd(
     from ..metrics import validate
     from ..scene import loads
 
-    scene = loads(_read_text(scene_path, "scene").encode("utf-8"))
+    scene = loads(read_text(scene_path, "scene").encode("utf-8"))
     report = validate(scene)
     if as_json:
         sys.stdout.write(json.dumps({"ok": report.ok, **report.to_dict()}, indent=2) + "\n")
@@ -239,7 +228,7 @@ def export_cmd(
         raise WorldsmithError(f"output path {path} is a folder; give a file name")
     if path.parent != Path("") and path.parent.exists() and not path.parent.is_dir():
         raise WorldsmithError(f"{path.parent} is a file, so {path} cannot be created")
-    scene = loads(_read_text(scene_path, "scene").encode("utf-8"))
+    scene = loads(read_text(scene_path, "scene").encode("utf-8"))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:

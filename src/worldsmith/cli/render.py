@@ -16,9 +16,6 @@ including a backend that cannot load (the message names the extra to install).
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -26,46 +23,11 @@ import typer
 from rich.console import Console
 
 from ..scene import WorldsmithError
-from .errors import err, handles_errors
+from .errors import err, handles_errors, read_text
 
 out = Console(highlight=False, soft_wrap=True)
 #: a folder holding this file is an earlier render output and may be replaced
 RENDER_MARKER = "cameras.json"
-
-
-def _load_scene(path: Path):
-    from ..scene import loads
-
-    if not path.exists():
-        raise WorldsmithError(f"scene {path} does not exist")
-    if path.is_dir():
-        raise WorldsmithError(f"scene {path} is a folder, not a file; give its scene.json")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise WorldsmithError(f"scene {path} is not UTF-8 text") from None
-    return loads(text.encode("utf-8"))
-
-
-def _check_out(path: Path) -> None:
-    if path.exists() and not path.is_dir():
-        raise WorldsmithError(f"output path {path} exists and is a file; choose a folder path")
-    if path.is_dir() and any(path.iterdir()) and not (path / RENDER_MARKER).is_file():
-        raise WorldsmithError(f"output folder {path} is not empty and is not a render output (no {RENDER_MARKER}); "
-                              "choose a new or empty folder")
-    parent = path.parent if str(path.parent) else Path(".")
-    if parent.exists() and not parent.is_dir():
-        raise WorldsmithError(f"{parent} is a file, so {path} cannot be created")
-
-
-def _replace_dir(tmp: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.replace(target, old / "x")
-    os.replace(tmp, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def check_options(camera: str, outputs: str, backend: str, width: Optional[int], height: Optional[int],
@@ -89,7 +51,7 @@ def check_options(camera: str, outputs: str, backend: str, width: Optional[int],
     options: dict = {}
     if spp is not None:
         if name != "pbr":
-            raise WorldsmithError(f"--spp (samples per pixel) is for the path tracer; add --backend pbr or drop --spp")
+            raise WorldsmithError("--spp (samples per pixel) is for the path tracer; add --backend pbr or drop --spp")
         if not 1 <= spp <= 65536:
             raise WorldsmithError(f"--spp must be between 1 and 65536, got {spp}")
         options["spp"] = spp
@@ -115,21 +77,21 @@ def render_cmd(
     """Render a scene: PNG images per view (depth, ids, normals and previews as asked) and cameras.json."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from ..pipeline.outputs import atomic_output_dir, check_output_dir
     from ..render import get_renderer
     from ..render.cameras import preset
     from ..render.output import render_views
+    from ..scene import loads
 
     cam, wanted, name, options = check_options(camera, outputs, backend, width, height, spp)
-    scene = _load_scene(scene_path)
-    _check_out(out_dir)
+    scene = loads(read_text(scene_path, "scene").encode("utf-8"))
+    check_output_dir(out_dir, RENDER_MARKER, "render output")
     with err.status(f"loading the {name} renderer and choosing {cam} cameras"):
         get_renderer(name)  # fails early (exit 2) with the extra to install when it cannot load
         cameras = preset(scene, cam, width=width, height=height)
     if not cameras:
         raise WorldsmithError(f"the {cam} preset found no view of this scene (does it have a room?)")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
+    with atomic_output_dir(out_dir, RENDER_MARKER, "render output") as tmp:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task(f"rendering {cameras[0].name}", total=len(cameras))
@@ -140,10 +102,6 @@ def render_cmd(
 
             summary = render_views(scene, cameras, wanted, backend=name, out_dir=tmp, overlay_topdown=overlay,
                                    progress=advance, **options)
-        _replace_dir(tmp, out_dir)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     t = summary["timings_s"]
     out.print(f"rendered [bold]{len(summary['views'])}[/] view(s) with {name} ({', '.join(summary['outputs'])}) "
               f"in {t['total']:.2f} s -> [bold]{out_dir}[/]")

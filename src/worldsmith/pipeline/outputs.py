@@ -22,12 +22,13 @@ class OutputPathError(WorldsmithError):
     """The output path cannot be used."""
 
 
-def check_output_dir(out: Path) -> None:
-    """Refuse an output path that is a file, or a non-empty folder that is not an earlier output."""
+def check_output_dir(out: Path, marker: str = MARKER, kind: str = "Worldsmith output") -> None:
+    """Refuse an output path that is a file, or a non-empty folder that is not an earlier output
+    (one holding ``marker``; ``kind`` names such outputs in the message)."""
     if out.exists() and not out.is_dir():
         raise OutputPathError(f"output path {out} exists and is a file; choose a folder path")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise OutputPathError(f"output folder {out} is not empty and is not a Worldsmith output; "
+    if out.is_dir() and any(out.iterdir()) and not (out / marker).is_file():
+        raise OutputPathError(f"output folder {out} is not empty and is not a {kind} (no {marker}); "
                               "choose a new or empty folder")
     parent = out.parent if str(out.parent) else Path(".")
     if parent.exists() and not parent.is_dir():
@@ -35,10 +36,11 @@ def check_output_dir(out: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_output_dir(out: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success it replaces ``out``, on any error it is removed."""
+def atomic_output_dir(out: Path, marker: str = MARKER, kind: str = "Worldsmith output") -> Iterator[Path]:
+    """Yield a temporary folder; on success it replaces ``out``, on any error it is removed
+    (``marker``/``kind``: see :func:`check_output_dir`)."""
     out = Path(out)
-    check_output_dir(out)
+    check_output_dir(out, marker, kind)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
