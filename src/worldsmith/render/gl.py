@@ -420,7 +420,6 @@ class GLRenderer:
         ctx = self.ctx
         prep.flags.use(location=4)
         images: dict[str, np.ndarray] = {}
-        w, h = camera.width, camera.height
         ctx.enable(ctx.DEPTH_TEST)
         ctx.disable(ctx.CULL_FACE)
         if wanted & GT_OUTPUTS:

@@ -38,6 +38,7 @@ import numpy as np
 
 from .camera import Camera
 from .errors import RenderError
+from .plan import _nearest_on_box, _num
 
 if TYPE_CHECKING:
     from ..scene import ObjectInstance, Scene
@@ -135,10 +136,6 @@ def _world_rect(camera: Camera) -> tuple[float, float, float, float]:
 def _ticks(lo: float, hi: float, step: float) -> list[float]:
     k0, k1 = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
     return [round(k * step, 9) + 0.0 for k in range(int(k0), int(k1) + 1)]
-
-
-def _num(v: float) -> str:
-    return f"{v:g}"
 
 
 def _text_wh(text: str, style: str, size: int) -> tuple[float, float]:
@@ -360,6 +357,3 @@ def draw_topdown_overlay(rgb: np.ndarray, scene: "Scene", camera: Camera, *,
     out = Image.alpha_composite(base.convert("RGBA"), small_layer).convert("RGB")
     return np.asarray(out, dtype=np.uint8)
 
-
-def _nearest_on_box(b: Box, p: Sequence[float]) -> tuple[float, float]:
-    return min(max(p[0], b[0]), b[2]), min(max(p[1], b[1]), b[3])
