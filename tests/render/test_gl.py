@@ -209,3 +209,25 @@ def test_golden_box_room(gl):
 
 def test_golden_small_room_topdown(gl):
     _golden(gl, "small_room_top", SCENE, CAMERAS[2])
+
+
+def test_the_box_casts_a_shadow_from_the_light(gl):
+    """Floor behind the box (seen from the light) is darker than floor further from the light on the
+    open side: without the shadow map the nearer, shadowed spot would be the brighter one."""
+    scene = tiny_box_scene()  # light at (1, 1, 2.2), a 0.8 m box centred at (1.5, 1.5)
+    cam = Camera.look_at("top", (1.5, 1.5, 8.0), (1.5, 1.5, 0.0), width=120, height=120, projection="orthographic",
+                         ortho_height_m=3.0, hidden=("ceiling_room_0",))
+    frame = gl.render(scene, cam, {"rgb", "instance"})
+    lum = frame.rgb.astype(float).mean(axis=2)
+    floor = frame.mask("floor_room_0")
+
+    def at(x, y):
+        (u, v), = cam.project(np.array([[x, y, 0.0]]))[0]
+        r, c = int(round(v)), int(round(u))
+        assert floor[r - 2:r + 3, c - 2:c + 3].all(), (x, y)
+        return lum[r - 2:r + 3, c - 2:c + 3].mean()
+
+    # 2.69 m and 2.84 m from the light: unshadowed, the first spot would be about 1.2x brighter;
+    # the ambient term keeps the shadow from going black
+    shadowed, lit = at(2.1, 2.1), at(2.6, 0.2)
+    assert shadowed < 0.9 * lit, (shadowed, lit)
