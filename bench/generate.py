@@ -45,11 +45,12 @@ def run(prompts: Path, seeds: int, temperature: float) -> dict:
     rows = []
     # warm-up outside the timings: the first run loads the embedding model and fills mesh caches
     with tempfile.TemporaryDirectory() as tmp:
-        generate(records[0]["prompt"], Path(tmp) / "warm", seed=99, temperature=temperature)
+        generate(records[0]["prompt"], Path(tmp) / "warm", seed=99, temperature=temperature, renders=False)
         for rec in records:
             for seed in range(seeds):
                 t0 = time.perf_counter()
-                outcome = generate(rec["prompt"], Path(tmp) / f"{rec['id']}_{seed}", seed=seed, temperature=temperature)
+                outcome = generate(rec["prompt"], Path(tmp) / f"{rec['id']}_{seed}", seed=seed, temperature=temperature,
+                                   renders=False)
                 seconds = time.perf_counter() - t0
                 r = outcome.report
                 m = r["metrics"]
