@@ -20,7 +20,7 @@ ALLOWED = {
     "dsl": {"scene", "assets", "materials", "layout"},
     "render": {"scene", "assets", "materials"},
     "export": {"scene", "assets", "materials"},
-    "metrics": {"scene", "assets", "materials", "layout"},
+    "metrics": {"scene", "assets", "materials", "layout", "export"},  # stability runs the MJCF model
     "policy": {"scene", "assets", "materials", "layout", "dsl", "render", "metrics"},
     "pipeline": {"scene", "assets", "materials", "layout", "dsl", "render", "export", "metrics", "policy"},
     "cli": {"scene", "assets", "materials", "layout", "dsl", "render", "export", "metrics", "policy", "pipeline",

@@ -435,8 +435,19 @@ def _blocks(params: ToyParams, w: float, d: float, h: float) -> list[Part]:
     return parts
 
 
+def _flat_bottom(mesh, z: float):
+    """``mesh`` with every vertex below ``z`` raised to it: the flat patch a soft toy rests on (a
+    rubber ball or duck squashes a little), so it stands instead of balancing on its lowest vertex
+    (the builder's final fit puts the patch on z = 0)."""
+    import trimesh
+
+    v = mesh.vertices.copy()
+    v[:, 2] = np.maximum(v[:, 2], z)
+    return trimesh.Trimesh(v, mesh.faces.copy(), process=False)
+
+
 def _ball(params: ToyParams, w: float, d: float, h: float) -> list[Part]:
-    body = _ellipsoid((0.0, 0.0, 0.5), (0.5, 0.5, 0.5), 16, 10)
+    body = _flat_bottom(_ellipsoid((0.0, 0.0, 0.5), (0.5, 0.5, 0.5), 16, 10), 0.03)
     stripe = lathe([(0.0, 0.0), (0.503, 0.0), (0.503, 0.14), (0.0, 0.14)], 16, (0.0, 0.0, 0.43))
     return [Part("ball", body, _toy_mat(params, 0)), Part("stripe", stripe, _toy_mat(params, 1))]
 
@@ -502,7 +513,7 @@ def _rings(params: ToyParams, w: float, d: float, h: float) -> list[Part]:
 def _duck(params: ToyParams, w: float, d: float, h: float) -> list[Part]:
     """A rubber duck facing +Y, nominal 1 x 1.2 x 1."""
     return [
-        Part("body", _ellipsoid((0.0, -0.1, 0.3), (0.45, 0.55, 0.3), 16, 6), "yellow rubber"),
+        Part("body", _flat_bottom(_ellipsoid((0.0, -0.1, 0.3), (0.45, 0.55, 0.3), 16, 6), 0.06), "yellow rubber"),
         Part("tail", _ellipsoid((0.0, -0.55, 0.45), (0.15, 0.12, 0.15), 8, 4), "yellow rubber"),
         Part("head", _ellipsoid((0.0, 0.2, 0.72), (0.26, 0.26, 0.26), 12, 6), "yellow rubber"),
         Part("beak", _ellipsoid((0.0, 0.5, 0.66), (0.14, 0.12, 0.05), 10, 4), "orange rubber"),
