@@ -116,7 +116,7 @@ def _yaw_quaternion(yaw_deg: float) -> list[float]:
     return [0.0, 0.0, _clean(math.sin(half)), _clean(math.cos(half))]
 
 
-def _quaternion_from_minus_z(direction: Sequence[float]) -> list[float] | None:
+def quaternion_from_minus_z(direction: Sequence[float]) -> list[float] | None:
     """The (x, y, z, w) rotation taking local -Z onto ``direction``; None for the identity."""
     b = np.asarray(direction, dtype=float)
     b = b / np.linalg.norm(b)
@@ -136,13 +136,13 @@ def _quaternion_from_minus_z(direction: Sequence[float]) -> list[float] | None:
 # materials
 
 
-def _color_label(color: Any) -> str:
+def color_label(color: Any) -> str:
     if isinstance(color, str):
         return color
     return "rgb " + " ".join(f"{float(c):.4g}" for c in color)
 
 
-class _MaterialTable:
+class MaterialTable:
     """glTF materials, one per distinct (description, colour) request.
 
     A material is named by its description (``"clear glass"``), with the applied object colour in
@@ -174,7 +174,7 @@ class _MaterialTable:
         key = (description, color if isinstance(color, str) or color is None else tuple(color))
         if key in self._index:
             return self._index[key]
-        pbr = _resolve(description, color)
+        pbr = resolve_material(description, color)
         rgba = [_clamp01(c) for c in tuple(pbr.base_color)[:4]]
         if len(rgba) == 3:
             rgba.append(1.0)
@@ -191,7 +191,7 @@ class _MaterialTable:
             else:
                 maps = texture_maps(pbr, resolution=self._texture_px)
         values = (tuple(rgba), metallic, roughness, None if maps is None else pbr.texture)
-        base = description if color is None else f"{description} ({_color_label(color)})"
+        base = description if color is None else f"{description} ({color_label(color)})"
         name, n = base, 1
         # a clash needs a description that itself reads "<text> (<colour>)"; number it then
         while name in self._by_name and self._by_name[name] != values:
@@ -209,15 +209,15 @@ class _MaterialTable:
             # the maps carry the (tinted) colour and the roughness: the factors become neutral
             pbr_block["baseColorFactor"] = [1.0, 1.0, 1.0, rgba[3]]
             pbr_block["roughnessFactor"] = 1.0
-            pbr_block["baseColorTexture"] = {"index": self._texture(_map_png(maps, "albedo"), f"{pbr.texture} albedo")}
+            pbr_block["baseColorTexture"] = {"index": self._texture(map_png(maps, "albedo"), f"{pbr.texture} albedo")}
             if maps.metallic is None and metallic == 0.0:
                 # a grey roughness image already has roughness in green; blue is unused at metallic 0
-                mr = _map_png(maps, "roughness")
+                mr = map_png(maps, "roughness")
             else:
                 mr = _png(_metallic_roughness(maps, metallic))
                 pbr_block["metallicFactor"] = 1.0
             pbr_block["metallicRoughnessTexture"] = {"index": self._texture(mr, f"{pbr.texture} metallic-roughness")}
-            mat["normalTexture"] = {"index": self._texture(_map_png(maps, "normal"), f"{pbr.texture} normal")}
+            mat["normalTexture"] = {"index": self._texture(map_png(maps, "normal"), f"{pbr.texture} normal")}
             extras["texture_tile_m"] = _clean(maps.scale_m)
         strength = float(getattr(pbr, "emissive_strength", 0.0) or 0.0)
         if strength > 0.0:
@@ -249,7 +249,7 @@ def _png(pixels: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def _map_png(maps: Any, key: str) -> bytes:
+def map_png(maps: Any, key: str) -> bytes:
     """PNG bytes of one of ``maps``' images: the cached file when the library wrote one (no
     re-encoding), else encoded here."""
     path = dict(getattr(maps, "paths", {}) or {}).get(key)
@@ -270,7 +270,7 @@ def _metallic_roughness(maps: Any, metallic: float) -> np.ndarray:
     return out
 
 
-def _resolve(description: str, color: Any = None) -> Any:
+def resolve_material(description: str, color: Any = None) -> Any:
     from ..materials import resolve_pbr
 
     return resolve_pbr(description) if color is None else resolve_pbr(description, color=color)
@@ -280,10 +280,10 @@ def _resolve(description: str, color: Any = None) -> Any:
 # writing
 
 
-class _MeshTable:
+class MeshTable:
     """glTF meshes, shared between nodes whose primitives (geometry + material) are identical."""
 
-    def __init__(self, builder: GlbBuilder, materials: _MaterialTable):
+    def __init__(self, builder: GlbBuilder, materials: MaterialTable):
         self._builder = builder
         self._materials = materials
         self._index: dict[bytes, int] = {}
@@ -332,7 +332,7 @@ class _MeshTable:
         return idx
 
 
-def _shell_category(scene: Scene, room: Any, name: str) -> str:
+def shell_category(scene: Scene, room: Any, name: str) -> str:
     kinds = {o.id: o.kind for o in room.openings}
     if name in kinds:
         return kinds[name]
@@ -368,7 +368,7 @@ def _light_node(light: Light, builder: GlbBuilder) -> dict[str, Any]:
     lights.append(spec)
     node: dict[str, Any] = {"name": light.id, "translation": [_clean(c) for c in light.position]}
     if light.kind != "point" and light.kind != "ceiling_fixture":
-        q = _quaternion_from_minus_z(light.direction)
+        q = quaternion_from_minus_z(light.direction)
         if q is not None:
             node["rotation"] = q
     node["extensions"] = {_LIGHTS_EXT: {"light": len(lights) - 1}}
@@ -397,8 +397,8 @@ def scene_to_glb_bytes(scene: Scene, *, shell: bool = True, lights: bool = True,
     if texture_px is not None and texture_px and not 4 <= texture_px <= 4096:
         raise ExportError(f"expected a texture size between 4 and 4096 px, got {texture_px}")
     builder = GlbBuilder(f"worldsmith {__version__}")
-    materials = _MaterialTable(builder, texture_px)
-    meshes = _MeshTable(builder, materials)
+    materials = MaterialTable(builder, texture_px)
+    meshes = MeshTable(builder, materials)
     children: list[int] = []
     used: set[str] = {ROOT_NODE_NAME}
 
@@ -433,7 +433,7 @@ def scene_to_glb_bytes(scene: Scene, *, shell: bool = True, lights: bool = True,
                 mesh = meshes.index(name, parts, [(p.material, None) for p in parts])
                 if mesh is not None:
                     node["mesh"] = mesh
-                node["extras"] = {"id": name, "kind": "shell", "category": _shell_category(scene, room, name),
+                node["extras"] = {"id": name, "kind": "shell", "category": shell_category(scene, room, name),
                                   "room": room.id}
                 add_node(node)
 
