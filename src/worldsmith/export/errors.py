@@ -12,10 +12,10 @@ class ExportError(WorldsmithError):
 class UnknownFormatError(ExportError, ValueError):
     """The requested export format is not registered; the message lists the known ones."""
 
-    def __init__(self, fmt: object, known: list[str]):
+    def __init__(self, fmt: object, known: list[str], what: str = "export"):
         self.format = fmt
         self.known = known
-        super().__init__(f"unknown export format {fmt!r}: expected one of {', '.join(known)}")
+        super().__init__(f"unknown {what} format {fmt!r}: expected one of {', '.join(known)}")
 
 
 class ExporterUnavailableError(ExportError):
