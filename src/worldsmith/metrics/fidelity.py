@@ -196,7 +196,8 @@ def check_requirement(scene: Scene, req: Mapping[str, Any]) -> tuple[bool, str]:
 
 def expectation_requirements(expect: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A prompt suite's ``expect`` block (``objects``: category -> min count, ``materials``:
-    surface -> words, ``lighting``: mood; see ``../shared/prompts/README.md``) as requirement maps."""
+    surface -> words, ``lighting``: mood, ``on``: small-object category -> the category (or list of
+    categories) it must rest on; see ``../shared/prompts/README.md``) as requirement maps."""
     reqs = [{"kind": "object", "key": k, "value": int(v), "text": f"expect {v} {k}"}
             for k, v in expect.get("objects", {}).items()]
     reqs += [{"kind": "material", "key": k, "value": list(v), "text": f"expect {k} {v}"}
@@ -204,6 +205,11 @@ def expectation_requirements(expect: Mapping[str, Any]) -> list[dict[str, Any]]:
     if expect.get("lighting"):
         mood = expect["lighting"]
         reqs.append({"kind": "lighting", "key": mood, "value": mood, "text": f"expect {mood} light"})
+    for subject, target in expect.get("on", {}).items():
+        for t in ([target] if isinstance(target, str) else list(target)):
+            reqs.append({"kind": "relation", "key": subject,
+                         "value": {"relation": "on", "subject": subject, "object": t},
+                         "text": f"expect {subject} on {t}"})
     return reqs
 
 
