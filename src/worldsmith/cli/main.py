@@ -18,6 +18,7 @@ from rich.console import Console
 from ..scene import WorldsmithError
 from .assets import assets_app
 from .errors import err, handles_errors, read_text
+from .evaluate import eval_cmd, import_cmd
 from .render import render_cmd
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -46,15 +47,19 @@ def exec_cmd(
     seed: int = typer.Option(0, "--seed", min=0, help="Seed for sampled asset shapes."),
     prompt: Optional[str] = typer.Option(
         None, "--prompt", help="Text recorded as the scene's prompt (default: the program's first comment line)."),
+    start: Optional[Path] = typer.Option(None, "--scene", help="A scene.json to edit (default: an empty scene)."),
 ) -> None:
-    """Run a DSL program from an empty scene; write scene.json, scene.glb, program.py, report.json, plan.png."""
+    """Run a DSL program from an empty scene (or on --scene); write scene.json, scene.glb, program.py,
+    report.json, plan.png."""
     from ..pipeline.exec_program import exec_program
+    from ..scene import loads
 
     text = read_text(program, "program")
+    base = loads(read_text(start, "scene").encode("utf-8")) if start is not None else None
     if prompt is None:
-        prompt = _leading_comment(text)
+        prompt = _leading_comment(text) if base is None else ""
     with err.status("running program") as status:
-        outcome = exec_program(text, out_dir, seed=seed, prompt=prompt,
+        outcome = exec_program(text, out_dir, seed=seed, prompt=prompt, start=base,
                                progress=lambda stage: status.update(f"{stage}..."))
     _print_summary(outcome.report, outcome.out_dir)
     if not outcome.ok:
@@ -213,33 +218,83 @@ def validate_cmd(
 @handles_errors
 def export_cmd(
     scene_path: Path = typer.Argument(..., help="A scene.json file."),
-    fmt: str = typer.Option("glb", "--format", "-f", help="Output format (glb)."),
-    path: Path = typer.Option(..., "--out", "-o", help="Output file."),
+    fmt: str = typer.Option("glb", "--format", "-f", help="Output format: glb, usd (.usda/.usdc/.usdz), mjcf "
+                            "(MuJoCo XML), sceneeval (SceneEval scene state + per-object GLBs) or generalist "
+                            "(3D-Generalist scene.json)."),
+    path: Path = typer.Option(..., "--out", "-o", help="Output file (sidecar folders, if any, are named after it)."),
     texture_size: int = typer.Option(512, "--texture-size", help="Edge of embedded texture maps in pixels "
-                                     "(glb; 0 = plain colours, no textures)."),
+                                     "(glb, usd, sceneeval; 0 = plain colours, no textures)."),
+    cameras: Optional[Path] = typer.Option(None, "--cameras", help="usd, mjcf: a cameras.json whose views become "
+                                           "cameras (default: renders/cameras.json beside the scene, if any)."),
 ) -> None:
     """Export a scene to another format."""
-    from ..export import export_scene
+    from ..export import get_exporter
     from ..scene import loads
 
+    key = fmt.strip().lower().lstrip(".")
+    get_exporter(key)  # an unknown format or a missing extra fails before any work
     if texture_size != 0 and not 4 <= texture_size <= 4096:
         raise WorldsmithError(f"--texture-size must be 0 or between 4 and 4096, got {texture_size}")
     if path.is_dir():
         raise WorldsmithError(f"output path {path} is a folder; give a file name")
     if path.parent != Path("") and path.parent.exists() and not path.parent.is_dir():
         raise WorldsmithError(f"{path.parent} is a file, so {path} cannot be created")
+    if key == "usd" and path.suffix.lower() not in (".usd", ".usda", ".usdc", ".usdz"):
+        raise WorldsmithError(f"a USD file name ends in .usda, .usdc, .usd or .usdz; got {path.name!r}")
     scene = loads(read_text(scene_path, "scene").encode("utf-8"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    options: dict = {}
+    if key in ("glb", "usd", "sceneeval"):
+        options["texture_px"] = texture_size
+    if key in ("usd", "mjcf"):
+        options["cameras"] = _camera_records(cameras if cameras is not None else
+                                             scene_path.parent / "renders" / "cameras.json", cameras is not None)
+    written = _export_atomic(scene, key, path, options)
+    out.print(f"wrote {' '.join(str(p) for p in written)}")
+
+
+def _camera_records(path: Path, required: bool) -> list[dict] | None:
+    """The camera records of a cameras.json (each named by its frame stem, which is unique)."""
+    if not path.is_file():
+        if required:
+            raise WorldsmithError(f"cameras file {path} does not exist" if not path.exists() else f"{path} is not a file")
+        return None
     try:
-        export_scene(scene, fmt, tmp, **({"texture_px": texture_size} if fmt == "glb" else {}))
-        os.replace(tmp, path)
+        doc = json.loads(read_text(path, "cameras file"))
+        cams = doc["cameras"]
+        return [{**c, "name": str(c.get("frame") or c["name"])} for c in cams]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise WorldsmithError(f"{path} is not a cameras.json written by worldsmith ({type(exc).__name__}: {exc})") \
+            from None
+
+
+def _export_atomic(scene, fmt: str, path: Path, options: dict) -> list[Path]:
+    """Export into a temporary folder beside ``path``, then move the file and any sidecar folders
+    it wrote into place, so a failure leaves nothing half-written."""
+    import shutil
+    import tempfile
+
+    from ..export import export_scene
+
+    parent = path.parent if str(path.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=parent))
+    try:
+        export_scene(scene, fmt, tmp / path.name, **options)
+        written = []
+        # sidecar folders first, the file that refers to them last
+        for entry in sorted(tmp.iterdir(), key=lambda p: (p.name == path.name, p.name)):
+            target = parent / entry.name
+            if target.is_dir() and entry.is_dir():
+                shutil.rmtree(target)
+            os.replace(entry, target)
+            written.append(target)
+        return written
     finally:
-        if tmp.exists():
-            tmp.unlink()
-    out.print(f"wrote {path}")
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
+app.command("eval")(eval_cmd)  # defined in cli/evaluate.py
+app.command("import")(import_cmd)
 app.command("render")(render_cmd)  # defined in cli/render.py; listed after the commands above
 
 

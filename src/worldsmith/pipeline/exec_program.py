@@ -1,7 +1,9 @@
-"""``worldsmith exec``: run a DSL program from an empty scene and write the standard outputs.
+"""``worldsmith exec`` and ``worldsmith import``: the standard scene outputs.
 
-Outputs (all in one folder, written atomically): ``scene.json``, ``scene.glb``, ``program.py``,
-``report.json`` and ``plan.png``.
+``exec_program`` runs a DSL program from an empty scene (or from a given one, ``--scene``: the
+program then edits it); ``import_scene`` reads a scene from another format (generalist scene.json,
+GLB; :func:`worldsmith.export.import_scene`). Both write, in one folder, atomically:
+``scene.json``, ``scene.glb``, ``program.py``, ``report.json`` and ``plan.png``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -69,33 +71,64 @@ def build_report(scene: Scene, metrics: dict, timings: dict[str, float], extra: 
 
 
 def exec_program(program: str, out_dir: str | Path, seed: int = 0, prompt: str = "",
-                 progress: Callable[[str], None] | None = None) -> ExecOutcome:
-    """Run ``program`` and write the outputs to ``out_dir``. Raises DSLError / WorldsmithError for
-    bad input; nothing is left behind on failure."""
-    from ..export import export_scene
-    from ..metrics import validate
-    from ..render.plan import draw_plan
-
+                 progress: Callable[[str], None] | None = None, start: Scene | None = None) -> ExecOutcome:
+    """Run ``program`` on ``start`` (default: an empty scene) and write the outputs to ``out_dir``.
+    Raises DSLError / WorldsmithError for bad input; nothing is left behind on failure."""
     out = Path(out_dir)
     timings: dict[str, float] = {}
     with atomic_output_dir(out) as tmp:
         with _timed(timings, "program", progress):
-            result = execute(program, Scene(prompt=prompt, seed=seed), seed=seed)
+            base = start if start is not None else Scene(prompt=prompt, seed=seed)
+            if start is not None and prompt:
+                base = replace(base, prompt=prompt)
+            result = execute(program, base, seed=seed)
             scene = result.scene
-        with _timed(timings, "validate", progress):
-            validation = validate(scene)
-        with _timed(timings, "glb", progress):
-            export_scene(scene, "glb", tmp / "scene.glb")
-        with _timed(timings, "plan", progress):
-            draw_plan(scene, tmp / "plan.png")
-        with _timed(timings, "write", progress):
-            (tmp / "scene.json").write_text(dumps(scene), encoding="utf-8")
-            (tmp / "program.py").write_text(program if program.endswith("\n") else program + "\n", encoding="utf-8")
-        report = build_report(scene, validation.to_dict(), timings,
-                              {"program": {"actions": len(result.actions), "steps": result.steps,
-                                           "output": result.output},
-                               "substitutions": result.substitutions})
-        # report.json is the folder's completion marker: written last.
-        (tmp / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        report = _write_scene_files(tmp, scene, program, timings, progress,
+                                    {"program": {"actions": len(result.actions), "steps": result.steps,
+                                                 "output": result.output},
+                                     "substitutions": result.substitutions})
     log.info("wrote %s", out)
     return ExecOutcome(out, scene, report)
+
+
+def import_scene(path: str | Path, fmt: str, out_dir: str | Path,
+                 progress: Callable[[str], None] | None = None) -> ExecOutcome:
+    """Read the scene in ``path`` (format ``fmt``: :func:`worldsmith.export.known_import_formats`)
+    and write the outputs of ``worldsmith exec`` to ``out_dir``; ``program.py`` is an empty program
+    (comments only) that ``worldsmith exec program.py --scene scene.json`` can extend."""
+    from ..export import read_import
+
+    out = Path(out_dir)
+    timings: dict[str, float] = {}
+    with atomic_output_dir(out) as tmp:
+        with _timed(timings, "import", progress):
+            result = read_import(path, fmt)
+            scene = result.scene
+        program = (f"# imported from {Path(path).name} ({fmt}); edit this scene with a DSL program:\n"
+                   "#   worldsmith exec my_edit.py --scene scene.json --out edited\n")
+        report = _write_scene_files(tmp, scene, program, timings, progress,
+                                    {"imported": {"file": str(path), "format": fmt, "notes": list(result.notes),
+                                                  "references": result.references}})
+    log.info("wrote %s", out)
+    return ExecOutcome(out, scene, report)
+
+
+def _write_scene_files(tmp: Path, scene: Scene, program: str, timings: dict[str, float],
+                       progress: Callable[[str], None] | None, extra: dict) -> dict:
+    from ..export import export_scene
+    from ..metrics import validate
+    from ..render.plan import draw_plan
+
+    with _timed(timings, "validate", progress):
+        validation = validate(scene)
+    with _timed(timings, "glb", progress):
+        export_scene(scene, "glb", tmp / "scene.glb")
+    with _timed(timings, "plan", progress):
+        draw_plan(scene, tmp / "plan.png")
+    with _timed(timings, "write", progress):
+        (tmp / "scene.json").write_text(dumps(scene), encoding="utf-8")
+        (tmp / "program.py").write_text(program if program.endswith("\n") else program + "\n", encoding="utf-8")
+    report = build_report(scene, validation.to_dict(), timings, extra)
+    # report.json is the folder's completion marker: written last.
+    (tmp / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report

@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -83,13 +82,6 @@ def program_text(episode: Episode) -> str:
     for i, (stage, program) in enumerate(episode.programs):
         chunks.append(f"\n# -- step {i}: {stage}\n{program.rstrip()}")
     return "\n".join(chunks) + "\n"
-
-
-def richness(scene: Scene) -> dict[str, Any]:
-    counts = Counter(o.category for o in scene.objects)
-    return {"objects": len(scene.objects), "categories": len(counts),
-            "floor_objects": sum(1 for o in scene.objects if o.support == "floor"),
-            "small_objects": sum(1 for o in scene.objects if o.support_kind == "object")}
 
 
 def relations_summary(scene: Scene) -> dict[str, Any]:
@@ -178,6 +170,7 @@ def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "of
     :data:`worldsmith.render.frame.OUTPUTS`, default ``rgb``) at ``render_size`` (width, height)."""
     from ..export import export_scene
     from ..metrics.fidelity import prompt_fidelity
+    from ..metrics.richness import richness
     from ..render.plan import draw_plan
 
     if not isinstance(prompt, str) or not prompt.strip():
@@ -223,7 +216,7 @@ def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "of
             "steps": len(episode.trajectory), "failed_steps": sum(1 for r in episode.trajectory if not r["ok"]),
             "prompt_fidelity": fidelity,
             "relations": relations_summary(scene),
-            "richness": richness(scene),
+            "richness": richness(scene),  # worldsmith.metrics.richness
             "explanations": episode.explanations,
             "unplaced": episode.unplaced,
             "substitutions": episode.substitutions,
