@@ -81,7 +81,7 @@ import numpy as np
 
 from ..scene import AssetRef, Attributes, Light, ObjectInstance, Opening, Room, Scene, SceneValidationError
 from .errors import ExportError
-from .generalist import ImportResult
+from .importing import ImportResult
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +282,7 @@ def _on_segment_count(points: np.ndarray, a: tuple[float, float], b: tuple[float
 
 
 def _own_scene(glb: _Glb, path: Path) -> ImportResult:
-    from .generalist import material_choices_for
+    from .importing import material_choices_for
     from .gltf import ROOT_NODE_NAME
 
     doc = glb.doc
@@ -459,7 +459,7 @@ def _own_light(node: Mapping[str, Any], specs: Sequence[Mapping[str, Any]]) -> L
 def _shell_kind(name: str) -> str | None:
     """``floor``, ``ceiling`` or ``wall`` for a node named like a room surface ("Floor", "ground_plane",
     "Wall.003"), None otherwise; names of catalog things ("floor lamp", "wall shelf") are objects."""
-    from .generalist import catalog_category_of, clean_label
+    from .importing import catalog_category_of, clean_label
 
     label = clean_label(name)
     words = set(label.split())
@@ -474,7 +474,7 @@ def _shell_kind(name: str) -> str | None:
 def _foreign_scene(path: Path) -> ImportResult:
     import trimesh
 
-    from .generalist import RawObject, clean_label, fresh_id, match_imported_category, settle_objects
+    from .importing import RawObject, clean_label, fresh_id, match_imported_category, settle_objects
     from .gltf import import_glb
 
     infos = {info.name: info for info in import_glb(path).values()}  # by trimesh frame name
