@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/python bench/exec_examples.py
 	$(BIN)/python bench/assets.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/export.py
 
 contact-sheet: install
 	$(BIN)/python bench/assets.py --sheet-only

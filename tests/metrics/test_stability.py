@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 import sys
 
 import numpy as np
@@ -139,3 +140,26 @@ def test_a_generated_living_room_settles(tmp_path):
     r = stability(scene)
     assert r["checked"] == sum(map(is_movable, scene.objects)) >= 30
     assert r["share"] >= 0.95, r["unstable"]
+
+
+def test_a_desk_clamp_monitor_is_fixed_to_its_desk_not_a_free_body():
+    """A monitor on a clamp arm hangs forward of a 6 cm clamp: as a free body it would topple; it is
+    fixed in place (like wall-mounted things) and not counted, while a stand monitor is."""
+    from worldsmith.dsl import execute
+
+    program = (
+        'room("office", width=3, depth=3, height=2.7)\n'
+        'desk = add("desk", width=1.2, depth=0.6)\n'
+        'place(desk, against="wall_2", at=0.5)\n'
+        'add("monitor", on=desk)\n'
+    )
+    scene = execute(program, Scene(prompt="desk", seed=0), seed=0).scene
+    monitor = next(o for o in scene.objects if o.category == "monitor")
+    for support in ("arm", "stand"):
+        params = {**monitor.asset.params, "support": support}
+        obj = replace(monitor, asset=replace(monitor.asset, params=params))
+        one = replace(scene, objects=tuple(obj if o.id == monitor.id else o for o in scene.objects))
+        report = stability(one)
+        assert is_movable(obj) == (support == "stand")
+        assert report["checked"] == sum(1 for o in one.objects if is_movable(o))
+        assert report["unstable"] == [], (support, report["unstable"])

@@ -7,7 +7,10 @@ Which objects move
 ------------------
 :func:`is_movable`: objects whose ``support`` is ``floor`` or ``object:<id>`` (furniture and the
 small things on it) are free rigid bodies; objects on a wall (``wall:<id>``: paintings, TVs, wall
-shelves, mirrors) or the ceiling (lamps, fans) are static, fixed to the building. Things resting on
+shelves, mirrors) or the ceiling (lamps, fans) are static, fixed to the building, and so are
+objects clamped to the object they stand on (a monitor on a desk-clamp arm: asset
+``params["support"]`` in :data:`CLAMPED_SUPPORTS`), whose weight hangs forward of a small clamp.
+Things resting on
 a wall shelf are movable (their support is an object).
 
 :func:`is_floor_covering`: a movable, floor-supported object at most
@@ -159,9 +162,17 @@ DEFAULT_DENSITY = 500.0
 # which objects move
 
 
+#: asset ``params["support"]`` values of objects clamped to what they stand on (a monitor on a desk
+#: arm: its clamp grips the desk edge, the screen hangs forward of it)
+CLAMPED_SUPPORTS = frozenset({"arm", "clamp"})
+
+
 def is_movable(obj: ObjectInstance) -> bool:
     """True for free rigid bodies (support ``floor`` or ``object:<id>``), False for objects fixed
-    to the building (support ``wall:<id>`` or ``ceiling``)."""
+    to the building (support ``wall:<id>`` or ``ceiling``) and for objects clamped to their
+    support (asset ``params["support"]`` in :data:`CLAMPED_SUPPORTS`), which are fixed in place."""
+    if obj.support_kind == "object" and obj.asset.params.get("support") in CLAMPED_SUPPORTS:
+        return False
     return obj.support_kind in ("floor", "object")
 
 
