@@ -38,11 +38,8 @@ PROMPTS = (
 
 
 def _size(path: Path) -> int:
-    total = path.stat().st_size
-    for sibling in path.parent.iterdir():
-        if sibling.is_dir() and sibling.name.startswith(path.stem):
-            total += sum(f.stat().st_size for f in sibling.rglob("*") if f.is_file())
-    return total
+    """Bytes of the file and its sidecar folders (each export has a folder of its own)."""
+    return sum(f.stat().st_size for f in path.parent.rglob("*") if f.is_file())
 
 
 def _timed(fn):
@@ -82,7 +79,8 @@ def main() -> None:
                        ("usd", "scene.usdz", {}), ("mjcf", "scene.xml", {}),
                        ("sceneeval", "scene_0.json", {"texture_px": 0}), ("generalist", "scene_3dg.json", {})]
             for fmt, name, opts in formats:
-                path = out / name
+                path = out / name.replace(".", "_") / name
+                path.parent.mkdir()
                 _, secs = _timed(lambda: export_scene(scene, fmt, path, **opts))
                 if fmt == "usd":
                     check = "errors: %d" % sum(1 for v in validation_issues(path) if v.severity == "error")
