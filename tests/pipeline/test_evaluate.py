@@ -5,7 +5,6 @@ scenes to the same numbers."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest

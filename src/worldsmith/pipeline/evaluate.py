@@ -280,7 +280,7 @@ def evaluate(prompts_file: str | Path, out_dir: str | Path, seeds: int = 3, plan
     ``<id>_s<seed>/scene.json`` (or ``<id>/scene.json`` for seed 0) from there instead of
     generating. ``renders``: generated scenes also get ``renders/`` (CLIP uses them when given).
     ``on_start(name)`` / ``on_done(row)`` report progress."""
-    from ..metrics.clip import clip_score, load_clip
+    from ..metrics.clip import clip_score
 
     records, scorer = check_eval_inputs(prompts_file, out_dir, seeds, planner, temperature, scenes_dir, clip_model)
     src = Path(scenes_dir) if scenes_dir is not None else None
