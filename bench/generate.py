@@ -34,7 +34,8 @@ RESULTS = ROOT / "bench" / "results"
 DEV = ROOT.parent / "shared" / "prompts" / "dev.jsonl"
 if not DEV.is_file():  # a clone without the shared folder: the copy the tests use
     DEV = ROOT / "tests" / "data" / "dev_prompts.jsonl"
-PROBLEM_KEYS = ("collisions", "out_of_bounds", "blocked_openings", "unsupported")
+
+from worldsmith.metrics import PROBLEM_KEYS  # noqa: E402 - the four problem lists of a validation report
 
 
 def run(prompts: Path, seeds: int, temperature: float) -> dict:

@@ -26,7 +26,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 app.add_typer(assets_app, name="assets")
 out = Console(highlight=False, soft_wrap=True)
 
-VALIDATION_KEYS = ("collisions", "out_of_bounds", "blocked_openings", "unsupported")
 ENV_DEFAULTS = {"PYOPENGL_PLATFORM": "egl", "MUJOCO_GL": "egl", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
 
@@ -73,6 +72,8 @@ def _leading_comment(text: str) -> str:
 
 
 def _print_summary(report: dict, out_dir: Path) -> None:
+    from ..metrics.validate import PROBLEM_KEYS
+
     metrics = report["metrics"]
     n = len(report["objects"])
     fallbacks = [o["id"] for o in report["objects"] if o["fallback"]]
@@ -82,7 +83,7 @@ def _print_summary(report: dict, out_dir: Path) -> None:
         out.print(f"fallback boxes (no mesh available): {', '.join(fallbacks)}")
     for sub in report.get("substitutions", []):
         out.print(f"[yellow]substituted[/] {sub['object']}: {sub['note']}")
-    problems = {k: v for k, v in metrics.items() if k in VALIDATION_KEYS and v}
+    problems = {k: v for k, v in metrics.items() if k in PROBLEM_KEYS and v}
     if problems:
         for key, items in problems.items():
             out.print(f"[yellow]{key}[/]: {len(items)}")

@@ -14,6 +14,7 @@ transformers) when called.
 """
 
 from .validate import (
+    PROBLEM_KEYS,
     BlockedOpening,
     Collision,
     OutOfBounds,
@@ -24,6 +25,6 @@ from .validate import (
 )
 
 __all__ = [
-    "BlockedOpening", "Collision", "OutOfBounds", "Unsupported", "ValidationConfig", "ValidationReport",
+    "PROBLEM_KEYS", "BlockedOpening", "Collision", "OutOfBounds", "Unsupported", "ValidationConfig", "ValidationReport",
     "validate",
 ]

@@ -188,6 +188,10 @@ class Unsupported:
         return f"unsupported: {self.id} on {self.support}, gap {self.gap_m:+.3f} m ({self.reason})"
 
 
+#: the four problem lists of a report, in order (the keys of :meth:`ValidationReport.to_dict`)
+PROBLEM_KEYS = ("collisions", "out_of_bounds", "blocked_openings", "unsupported")
+
+
 @dataclass(frozen=True)
 class ValidationReport:
     """What :func:`validate` found; each tuple is sorted. ``ok`` when all are empty."""
@@ -206,12 +210,7 @@ class ValidationReport:
         return len(self.collisions) + len(self.out_of_bounds) + len(self.blocked_openings) + len(self.unsupported)
 
     def to_dict(self) -> dict[str, list[dict[str, Any]]]:
-        return {
-            "collisions": [c.to_dict() for c in self.collisions],
-            "out_of_bounds": [o.to_dict() for o in self.out_of_bounds],
-            "blocked_openings": [b.to_dict() for b in self.blocked_openings],
-            "unsupported": [u.to_dict() for u in self.unsupported],
-        }
+        return {key: [item.to_dict() for item in getattr(self, key)] for key in PROBLEM_KEYS}
 
     def summary_lines(self) -> list[str]:
         """Human-readable lines for the CLI: a count line, then one line per problem."""

@@ -56,7 +56,6 @@ log = logging.getLogger(__name__)
 EVAL_MARKER = "summary.json"
 EVAL_KIND = "Worldsmith evaluation"
 BOOTSTRAP_SAMPLES = 2000
-VALIDATION_KEYS = ("collisions", "out_of_bounds", "blocked_openings", "unsupported")
 
 #: (key, label, kind) of every per-scene number; kind "share" (0..1, higher is better), "count"
 #: (fewer is better for problems), "value" (a plain quantity), "seconds"
@@ -155,7 +154,7 @@ def scene_row(scene: Scene, *, prompt: str, expect: dict | None = None, report: 
     """Every metric of one scene (the ``results.jsonl`` row without the ids). ``report`` is the
     scene folder's ``report.json`` (placement rate, generation timings) when there is one; ``clip``
     a loaded :class:`worldsmith.metrics.clip.ClipScorer` or None."""
-    from ..metrics import validate
+    from ..metrics import PROBLEM_KEYS, validate
     from ..metrics.fidelity import expectation_requirements, prompt_fidelity
     from ..metrics.navigability import accessibility, evaluate_navigability
     from ..metrics.richness import richness
@@ -170,9 +169,9 @@ def scene_row(scene: Scene, *, prompt: str, expect: dict | None = None, report: 
         return value
 
     checks = timed("validate", lambda: validate(scene).to_dict())
-    for key in VALIDATION_KEYS:
+    for key in PROBLEM_KEYS:
         row[key] = len(checks[key])
-    row["plausible"] = 1.0 if not any(row[k] for k in VALIDATION_KEYS) else 0.0
+    row["plausible"] = 1.0 if not any(row[k] for k in PROBLEM_KEYS) else 0.0
     nav = timed("navigability", lambda: evaluate_navigability(scene))
     acc = timed("accessibility", lambda: accessibility(scene))
     row["navigability"] = nav["ratio"]

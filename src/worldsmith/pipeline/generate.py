@@ -63,7 +63,9 @@ class GenerateOutcome:
     @property
     def ok(self) -> bool:
         m = self.report["metrics"]
-        return not any(m[k] for k in ("collisions", "out_of_bounds", "blocked_openings", "unsupported"))
+        from ..metrics.validate import PROBLEM_KEYS
+
+        return not any(m[k] for k in PROBLEM_KEYS)
 
 
 def make_policy(planner: str, temperature: float = 1.0):
@@ -275,6 +277,8 @@ def generate_batch(prompts_file: str | Path, out_dir: str | Path, seeds: Sequenc
         raise GenerateError(f"output path {out} is a file; choose a folder")
     out.mkdir(parents=True, exist_ok=True)
     make_policy(planner, temperature)  # fail early on a bad planner name
+    from ..metrics.validate import PROBLEM_KEYS
+
     rows = []
     for rec in records:
         for seed in seeds:
@@ -286,7 +290,7 @@ def generate_batch(prompts_file: str | Path, out_dir: str | Path, seeds: Sequenc
             m = r["metrics"]
             row = {"id": rec["id"], "seed": seed, "folder": name, "seconds": round(time.perf_counter() - t0, 3),
                    "objects": r["richness"]["objects"], "categories": r["richness"]["categories"],
-                   "problems": sum(len(m[k]) for k in ("collisions", "out_of_bounds", "blocked_openings", "unsupported")),
+                   "problems": sum(len(m[k]) for k in PROBLEM_KEYS),
                    "fidelity": r["prompt_fidelity"]["share"], "relations": r["relations"]["share"],
                    "navigability": min((n["ratio"] for n in m.get("navigability", [])), default=1.0),
                    "renders": len(r["renders"].get("views", []))}
