@@ -95,11 +95,11 @@ def random_images(n: int, seed: int, shape=(32, 32, 3)) -> list[np.ndarray]:
     return [rng.integers(0, 256, shape, dtype=np.uint8) for _ in range(n)]
 
 
-@pytest.fixture(scope="module")
-def ckpt(tmp_path_factory):
-    from transformers import CLIPConfig, CLIPImageProcessorPil, CLIPModel, CLIPProcessor, CLIPTokenizer
+def tiny_clip(folder: Path):
+    """Save a tiny randomly initialised CLIP (seeded) with its tokenizer and image processor to
+    ``folder`` in the hub layout; returns ``(model, tokenizer, image_processor, config, vocab)``."""
+    from transformers import CLIPConfig, CLIPImageProcessorPil, CLIPModel, CLIPTokenizer
 
-    root = tmp_path_factory.mktemp("clip")
     vocab = tiny_vocab()
     tokenizer = CLIPTokenizer(vocab=vocab, merges=MERGES)
     image_processor = CLIPImageProcessorPil(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32})
@@ -112,11 +112,19 @@ def ckpt(tmp_path_factory):
         projection_dim=16)
     torch.manual_seed(0)
     model = CLIPModel(config).eval()
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    image_processor.save_pretrained(folder)
+    return model, tokenizer, image_processor, config, vocab
 
+
+@pytest.fixture(scope="module")
+def ckpt(tmp_path_factory):
+    from transformers import CLIPModel, CLIPProcessor
+
+    root = tmp_path_factory.mktemp("clip")
     plain = root / "clip"  # hub layout: tokenizer and preprocessor_config.json side by side
-    model.save_pretrained(plain)
-    tokenizer.save_pretrained(plain)
-    image_processor.save_pretrained(plain)
+    model, tokenizer, image_processor, config, vocab = tiny_clip(plain)
 
     flipped_model = CLIPModel(config).eval()
     flipped_model.load_state_dict(model.state_dict())

@@ -125,27 +125,13 @@ def test_bad_inputs_fail_before_any_work(tmp_path):
 def test_clip_score_with_a_local_checkpoint(suite, tmp_path):
     """--clip-model: a tiny random CLIP saved here (no downloads) scores the corner views of each
     scene against its prompt; the row holds exactly the scorer's mean over those views."""
-    import torch
-    from transformers import CLIPConfig, CLIPImageProcessorPil, CLIPModel, CLIPTokenizer
-
-    from tests.metrics.test_clip import MERGES, tiny_vocab
+    from tests.metrics.test_clip import tiny_clip
     from worldsmith.metrics.clip import load_clip
     from worldsmith.pipeline.evaluate import _render_images
     from worldsmith.scene import load
 
-    vocab = tiny_vocab()
-    config = CLIPConfig(
-        text_config=dict(vocab_size=len(vocab), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=2, max_position_embeddings=77, bos_token_id=0, eos_token_id=1,
-                         pad_token_id=1),
-        vision_config=dict(image_size=32, patch_size=8, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                           num_attention_heads=2),
-        projection_dim=16)
-    torch.manual_seed(0)
     ckpt = tmp_path / "clip"
-    CLIPModel(config).eval().save_pretrained(ckpt)
-    CLIPTokenizer(vocab=vocab, merges=MERGES).save_pretrained(ckpt)
-    CLIPImageProcessorPil(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32}).save_pretrained(ckpt)
+    tiny_clip(ckpt)
 
     root, prompts, _ = suite
     scenes = root / "out" / "scenes"
