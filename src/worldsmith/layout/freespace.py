@@ -217,6 +217,11 @@ class FloorGrid:
             dist = distance_transform_edt(free) * self.cell
         return dist if cap is None else np.minimum(dist, cap)
 
+    def robot_space(self, dist: np.ndarray, radius: float) -> np.ndarray:
+        """The cells where the centre of a round robot of ``radius`` fits, from :meth:`clearance`:
+        at least ``radius + cell / 2`` from every blocked cell's centre (module doc)."""
+        return dist >= radius + self.cell / 2.0 - 1e-9
+
     def update_clearance(self, free: np.ndarray, dist: np.ndarray, regions: Sequence[Region],
                          cap: float) -> np.ndarray:
         """:meth:`clearance` (capped at ``cap``) after ``regions`` were occupied, from ``dist`` (the
@@ -339,12 +344,11 @@ def analyze(grid: FloorGrid, free: np.ndarray, doors: dict[str, Region], fronts:
 
     if dist is None:
         dist = grid.clearance(free, max(DIST_CAP_M, robot_radius + grid.cell))
-    half = grid.cell / 2.0
-    nav = dist >= robot_radius + half - 1e-9
+    nav = grid.robot_space(dist, robot_radius)
     nav_labels, n_nav = label(nav)
     _, largest = _largest(nav_labels, n_nav)
     total = int(nav.sum())
-    path = dist >= PATH_WIDTH_M / 2.0 + half - 1e-9
+    path = grid.robot_space(dist, PATH_WIDTH_M / 2.0)
     path_labels, n_path = label(path)
     main = 0
     if n_path:

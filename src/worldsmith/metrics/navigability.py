@@ -244,7 +244,7 @@ def _compute_spaces(scene: Scene, cell: float, robot_radius: float, max_height: 
             _stamp(grid, hull)
         free = grid.free()
         dist = grid.clearance(free)
-        robot = dist >= robot_radius + cell / 2.0 - 1e-9
+        robot = grid.robot_space(dist, robot_radius)
         labels, n = label(robot)  # scipy's default structure: 4-connectivity
         main, largest = 0, 0
         if n:
