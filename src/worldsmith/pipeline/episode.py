@@ -1,10 +1,27 @@
 """The episode runner: prompt -> policy steps -> final scene, with one trajectory record per step.
 
-Each step: build the :class:`~worldsmith.policy.protocol.Observation`, ask the policy for a
-program, run it with the sandboxed executor from the current scene (a failed program changes
-nothing and its error goes back to the policy), validate the result, and record
-``{"step", "stage", "note", "observation", "program", "ok", "error", "apply_report", "metrics",
-"timings_s"}``. The episode ends when the policy returns ``None`` or after ``max_steps``.
+Each step: build the :class:`~worldsmith.policy.protocol.Observation` (with the renders of an
+optional :class:`Observer`), ask the policy for a program, run it with the sandboxed executor from
+the current scene (atomic: a failed program changes nothing and its error goes back to the
+policy), validate and score the result, and record::
+
+    {"step", "stage", "note", "reasoning", "observation", "renders", "views", "program", "ok",
+     "error", "rolled_back", "apply_report", "metrics", "score", "usage", "timings_s"}
+
+**Scoring** (:func:`step_score`, or any ``score=`` callable with its signature): ``problems`` is
+the number of validation problems (collisions, out of bounds, blocked openings, unsupported: the
+lists of :data:`worldsmith.metrics.validate.PROBLEM_KEYS`), ``satisfied``/``checked`` the
+prompt requirements the policy reported (:func:`worldsmith.metrics.fidelity.prompt_fidelity`), and
+``reward = share - PROBLEM_WEIGHT * problems`` with ``share = satisfied / checked`` (1 when
+nothing is checked).
+
+**Rollback** (``rollback=True``, what the VLM loop uses): a step whose program succeeds but makes
+the scene *worse* -- more problems, or fewer satisfied requirements, than before it -- is undone;
+the policy sees ``last_error = {"code": "E_ROLLED_BACK", "message": <what got worse>, ...}`` next.
+
+**Stopping**: the policy returns ``None``; or a step is ``final`` (the model wrote ``done()``
+with its program); or ``patience=K`` steps in a row did not raise the best reward so far (a
+failed or rolled-back step does not either); or ``max_steps``. ``Episode.stop_reason`` says which.
 """
 
 from __future__ import annotations
@@ -12,7 +29,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Protocol
 
 from ..dsl import DSLError, execute
 from ..scene import Scene
@@ -21,6 +38,41 @@ from ..policy.protocol import Observation, Policy
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_STEPS = 60
+#: reward lost per validation problem (a collision costs as much as a tenth of the prompt)
+PROBLEM_WEIGHT = 0.1
+#: usage fields summed over an episode's steps
+USAGE_KEYS = ("requests", "attempts", "prompt_tokens", "completion_tokens", "total_tokens", "cost_usd", "seconds")
+
+
+class Observer(Protocol):
+    """Renders the observation images of a step: ``observe(scene, step) -> paths`` (relative to
+    the episode's output folder). Called before each step with a room."""
+
+    def observe(self, scene: Scene, step: int) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class StepScore:
+    """How good a scene is for the loop (see the module doc)."""
+
+    problems: int
+    satisfied: int
+    checked: int
+
+    @property
+    def share(self) -> float:
+        return self.satisfied / self.checked if self.checked else 1.0
+
+    @property
+    def reward(self) -> float:
+        return round(self.share - PROBLEM_WEIGHT * self.problems, 6)
+
+    def worse_than(self, other: "StepScore") -> bool:
+        return self.problems > other.problems or self.satisfied < other.satisfied
+
+    def to_dict(self) -> dict:
+        return {"problems": self.problems, "satisfied": self.satisfied, "checked": self.checked,
+                "reward": self.reward}
 
 
 @dataclass
@@ -29,12 +81,38 @@ class Episode:
 
     scene: Scene
     trajectory: list[dict] = field(default_factory=list)
-    programs: list[tuple[str, str]] = field(default_factory=list)  # (stage, program) of successful steps
+    programs: list[tuple[str, str]] = field(default_factory=list)  # (stage, program) of applied steps
     explanations: list[dict] = field(default_factory=list)
     substitutions: list[dict] = field(default_factory=list)
     unplaced: list[dict] = field(default_factory=list)
     #: :func:`scene_metrics` of the final scene (computed after the last step)
     metrics: dict = field(default_factory=dict)
+    #: "policy_done", "done", "patience", "max_steps" (or "" before the episode ran)
+    stop_reason: str = ""
+    #: summed model usage of every step (:data:`USAGE_KEYS`)
+    usage: dict = field(default_factory=dict)
+
+    def extend(self, other: "Episode") -> None:
+        """Append ``other`` (an episode that started from this one's scene) to this one."""
+        self.scene = other.scene
+        self.trajectory += other.trajectory
+        self.programs += other.programs
+        self.explanations += other.explanations
+        self.substitutions += other.substitutions
+        self.unplaced += other.unplaced
+        self.metrics = other.metrics
+        self.stop_reason = other.stop_reason
+        self.usage = add_usage(self.usage, other.usage)
+
+
+def add_usage(total: dict, usage: dict) -> dict:
+    """``total`` plus ``usage``, over :data:`USAGE_KEYS` (missing keys count 0)."""
+    if not usage and not total:
+        return {}
+    out = {k: total.get(k, 0) + usage.get(k, 0) for k in USAGE_KEYS}
+    out["cost_usd"] = round(out["cost_usd"], 8)
+    out["seconds"] = round(out["seconds"], 4)
+    return out
 
 
 def scene_metrics(scene: Scene) -> dict:
@@ -48,49 +126,167 @@ def scene_metrics(scene: Scene) -> dict:
     return metrics
 
 
+def scene_fidelity(scene: Scene, requirements: list[dict]) -> dict:
+    """:func:`worldsmith.metrics.fidelity.prompt_fidelity` of ``scene`` (``{}`` when nothing is asked)."""
+    if not requirements:
+        return {}
+    from ..metrics.fidelity import prompt_fidelity
+
+    return prompt_fidelity(scene, requirements)
+
+
+def step_score(metrics: dict, fidelity: dict) -> StepScore:
+    """The default score of a scene from its :func:`scene_metrics` and :func:`scene_fidelity`."""
+    from ..metrics.validate import PROBLEM_KEYS
+
+    problems = sum(len(metrics.get(k, ())) for k in PROBLEM_KEYS)
+    return StepScore(problems, int(fidelity.get("satisfied", 0)), int(fidelity.get("total", 0)))
+
+
+def _worse_message(before: StepScore, after: StepScore, m0: dict, m1: dict) -> str:
+    from ..metrics.validate import PROBLEM_KEYS
+
+    parts = []
+    if after.problems > before.problems:
+        grown = [f"{k.replace('_', ' ')} {len(m0.get(k, ()))} -> {len(m1.get(k, ()))}" for k in PROBLEM_KEYS
+                 if len(m1.get(k, ())) > len(m0.get(k, ()))]
+        parts.append("problems " + ", ".join(grown))
+    if after.satisfied < before.satisfied:
+        parts.append(f"requirements satisfied {before.satisfied} -> {after.satisfied} of {after.checked}")
+    return "rolled back: the program made the scene worse (" + "; ".join(parts) + ")"
+
+
+def _worse_details(m0: dict, m1: dict, f0: dict, f1: dict) -> list[str]:
+    """The problems that are new after the step and the requirements it broke, one line each."""
+    from ..metrics.validate import PROBLEM_KEYS
+    import json
+
+    lines = []
+    for k in PROBLEM_KEYS:
+        seen = {json.dumps(p, sort_keys=True) for p in m0.get(k, ())}
+        lines += [f"{k}: {json.dumps(p, sort_keys=True)}" for p in m1.get(k, ())
+                  if json.dumps(p, sort_keys=True) not in seen]
+    was = {r.get("text") or str(r.get("key")) for r in f0.get("requirements", ()) if r.get("satisfied")}
+    lines += [f"no longer satisfied: {r.get('text') or r.get('key')}" for r in f1.get("requirements", ())
+              if not r.get("satisfied") and (r.get("text") or str(r.get("key"))) in was]
+    return lines[:12]
+
+
 def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEFAULT_MAX_STEPS,
-                progress: Callable[[int, str], None] | None = None) -> Episode:
-    """Run ``policy`` on ``prompt`` from an empty scene. Deterministic for a deterministic policy."""
-    scene = Scene(prompt=prompt, seed=seed)
+                progress: Callable[[int, str], None] | None = None, *, start: Scene | None = None,
+                first_step: int = 0, rollback: bool = False, patience: int | None = None,
+                observer: Observer | None = None,
+                score: Callable[[dict, dict], StepScore] = step_score) -> Episode:
+    """Run ``policy`` on ``prompt`` from an empty scene (or ``start``); see the module doc for
+    ``rollback``, ``patience`` and ``observer``. Steps are numbered from ``first_step`` (an episode
+    continuing another). Deterministic for a deterministic policy."""
+    if patience is not None and patience < 1:
+        raise ValueError(f"patience must be at least 1, got {patience}")
+    scene = start if start is not None else Scene(prompt=prompt, seed=seed)
     policy.reset(prompt, seed)
+    requirements = list(policy.requirements())
     episode = Episode(scene)
     last_error: dict | None = None
     last_report: dict | None = None
-    metrics: dict = {}
-    for step in range(max_steps):
-        obs = Observation(prompt, seed, step, scene, last_error, last_report, metrics)
+    last_program: str | None = None
+    metrics: dict = scene_metrics(scene) if scene.rooms else {}
+    fidelity = scene_fidelity(scene, requirements)
+    current = score(metrics, fidelity)
+    best = current.reward
+    stale = 0
+    renders: tuple[str, ...] = ()
+    rendered_for: Scene | None = None
+    stop = "max_steps"
+    for step in range(first_step, first_step + max_steps):
+        t_obs = 0.0
+        if observer is not None and scene.rooms:
+            if scene is not rendered_for:  # the scene changed since the last renders
+                t = time.perf_counter()
+                renders = tuple(observer.observe(scene, step))
+                t_obs = time.perf_counter() - t
+                rendered_for = scene
+        obs = Observation(prompt, seed, step, scene, last_error, last_report, metrics, renders, fidelity,
+                          last_program, first_step + max_steps)
         t0 = time.perf_counter()
         action = policy.act(obs)
         t_policy = time.perf_counter() - t0
         if action is None:
+            stop = "policy_done"
             break
         if progress:
             progress(step, action.stage)
         t1 = time.perf_counter()
-        record: dict = {"step": step, "stage": action.stage, "note": action.note, "observation": obs.summary(),
-                        "program": action.program}
-        try:
-            result = execute(action.program, scene, seed=seed)
-        except DSLError as exc:
-            last_error, last_report = exc.to_dict(), None
+        record: dict = {"step": step, "stage": action.stage, "note": action.note, "reasoning": action.reasoning,
+                        "observation": obs.summary(), "renders": list(renders), "views": list(action.views),
+                        "program": action.program, "rolled_back": False}
+        new_metrics, new_fidelity, applied = metrics, fidelity, False
+        if action.error is not None:  # the policy failed to produce a program (an unparsable reply)
+            last_error, last_report = dict(action.error), None
             record.update(ok=False, error=last_error, apply_report=None)
-            log.info("step %d (%s) failed: %s", step, action.stage, exc)
+            t2 = t3 = time.perf_counter()
+        elif not action.program.strip():  # "done()" alone: nothing to run
+            last_error, last_report = None, None
+            record.update(ok=True, error=None, apply_report=None)
+            t2 = t3 = time.perf_counter()
         else:
-            scene = result.scene
-            last_error, last_report = None, result.report.to_dict()
-            record.update(ok=True, error=None, apply_report=last_report)
-            episode.programs.append((action.stage, action.program))
-            episode.substitutions += result.substitutions
-            episode.unplaced += result.report.unplaced
-        t2 = time.perf_counter()
-        metrics = scene_metrics(scene)
-        t3 = time.perf_counter()
+            try:
+                result = execute(action.program, scene, seed=seed)
+            except DSLError as exc:
+                last_error, last_report = exc.to_dict(), None
+                record.update(ok=False, error=last_error, apply_report=None)
+                log.info("step %d (%s) failed: %s", step, action.stage, exc)
+                t2 = t3 = time.perf_counter()
+            else:
+                t2 = time.perf_counter()
+                new_metrics = scene_metrics(result.scene)
+                new_fidelity = scene_fidelity(result.scene, requirements)
+                t3 = time.perf_counter()
+                after = score(new_metrics, new_fidelity)
+                if rollback and after.worse_than(current):
+                    message = _worse_message(current, after, metrics, new_metrics)
+                    last_error = {"code": "E_ROLLED_BACK", "line": None, "message": message,
+                                  "hint": "; ".join(_worse_details(metrics, new_metrics, fidelity, new_fidelity))
+                                  or "keep what already works; change less per step"}
+                    last_report = result.report.to_dict()
+                    record.update(ok=False, error=last_error, rolled_back=True, apply_report=last_report)
+                    log.info("step %d (%s) rolled back: %s", step, action.stage, message)
+                    new_metrics, new_fidelity = metrics, fidelity
+                else:
+                    applied = True
+                    scene = result.scene
+                    last_error, last_report = None, result.report.to_dict()
+                    record.update(ok=True, error=None, apply_report=last_report)
+                    episode.programs.append((action.stage, action.program))
+                    episode.substitutions += result.substitutions
+                    episode.unplaced += result.report.unplaced
+        last_program = action.program
+        metrics, fidelity = new_metrics, new_fidelity
+        if applied:
+            current = score(metrics, fidelity)
         record["metrics"] = {k: (len(v) if k != "navigability" else v) for k, v in metrics.items()}
-        record["timings_s"] = {"policy": round(t_policy, 4), "exec": round(t2 - t1, 4), "validate": round(t3 - t2, 4)}
+        record["score"] = current.to_dict()
+        record["usage"] = dict(action.usage)
+        record["timings_s"] = {"observe": round(t_obs, 4), "policy": round(t_policy, 4), "exec": round(t2 - t1, 4),
+                               "validate": round(t3 - t2, 4)}
         episode.trajectory.append(record)
+        episode.usage = add_usage(episode.usage, action.usage)
+        if current.reward > best + 1e-9:
+            best, stale = current.reward, 0
+        else:
+            stale += 1
+        if action.final:
+            stop = "done"
+            break
+        if patience is not None and stale >= patience:
+            stop = "patience"
+            log.info("episode stopped: %d steps without a better reward", stale)
+            break
     else:
         log.warning("episode stopped after max_steps=%d", max_steps)
     episode.scene = scene
-    episode.metrics = metrics if episode.trajectory else scene_metrics(scene)
+    episode.metrics = metrics if metrics or not scene.rooms else scene_metrics(scene)
+    if not episode.metrics:
+        episode.metrics = scene_metrics(scene)
     episode.explanations = list(policy.explanations())
+    episode.stop_reason = stop
     return episode

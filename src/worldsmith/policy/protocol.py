@@ -27,7 +27,13 @@ class Observation:
     actions were not applied); ``last_report`` is that program's apply report (added, placed,
     unplaced, relations ...); ``validation`` the plausibility metrics of ``scene`` (collisions,
     out_of_bounds, blocked_openings, unsupported, navigability); ``renders`` file paths of images of
-    the scene when a renderer is configured (empty otherwise)."""
+    the scene when a renderer is configured (empty otherwise; a file name containing ``topdown`` is
+    the labelled top-down view, the others perspective views); ``fidelity`` the
+    :func:`worldsmith.metrics.fidelity.prompt_fidelity` record of the policy's requirements on
+    ``scene`` (``{"requirements": [...], "satisfied", "total", "share"}``, empty when the runner
+    does not compute it); ``last_program`` the program of the previous step (applied, failed or
+    rolled back: ``last_error["code"] == "E_ROLLED_BACK"`` says it made the scene worse and why);
+    ``max_steps`` the episode's step budget."""
 
     prompt: str
     seed: int
@@ -37,6 +43,9 @@ class Observation:
     last_report: dict | None = None
     validation: dict = field(default_factory=dict)
     renders: tuple[str, ...] = ()
+    fidelity: dict = field(default_factory=dict)
+    last_program: str | None = None
+    max_steps: int | None = None
 
     def summary(self) -> dict[str, Any]:
         """A compact, JSON-ready description of the scene (what the trajectory records)."""
@@ -54,11 +63,24 @@ class Observation:
 
 @dataclass(frozen=True)
 class PolicyStep:
-    """A policy's answer: a DSL ``program`` for ``stage`` and a one-line ``note`` on its intent."""
+    """A policy's answer: a DSL ``program`` for ``stage`` and a one-line ``note`` on its intent.
+
+    ``reasoning`` is the model's own explanation (recorded in the trajectory); ``usage`` what the
+    step cost (``{"requests", "prompt_tokens", "completion_tokens", "cost_usd", "seconds", ...}``);
+    ``final`` says the policy is done after this step (a VLM answered with a program and
+    ``done()``; an empty ``program`` then is a step that changes nothing); ``views`` extra images
+    the policy rendered for itself (paths, e.g. the asset policy's close views); ``error`` a
+    policy-level failure of this step (``{"code", "line", "message", "hint"}``, e.g. a model reply
+    with no program): the runner records the step as failed and shows the error next time."""
 
     program: str
     stage: str = "large"
     note: str = ""
+    reasoning: str = ""
+    usage: dict = field(default_factory=dict)
+    final: bool = False
+    views: tuple[str, ...] = ()
+    error: dict | None = None
 
 
 @runtime_checkable
