@@ -271,7 +271,9 @@ class ProgramContext:
         return Handle(object_id)
 
     def _next_id(self, category: str) -> str:
-        used = {o.id for o in self.scene.objects} | {a.id for a in self.actions if isinstance(a, A.AddObject)}
+        # only what is in the scene now: a program run in one piece numbers objects exactly as the
+        # same lines run step by step (an episode), so program.py replays to the same scene
+        used = {o.id for o in self.scene.objects}
         n = 0
         while f"{category}_{n}" in used:
             n += 1
