@@ -58,6 +58,7 @@ bench: install
 	$(BIN)/python bench/assets.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/vlm_loop.py
 
 contact-sheet: install
 	$(BIN)/python bench/assets.py --sheet-only

@@ -114,15 +114,70 @@ def generate_cmd(
                                        "depth, instance, semantic, normal, albedo)."),
     render_size: str = typer.Option("640x480", "--render-size", help="Renders: WIDTHxHEIGHT of the perspective "
                                     "views (the top-down view keeps the width)."),
+    model: Optional[str] = typer.Option(None, "--model", envvar="WORLDSMITH_MODEL", rich_help_panel="VLM planner",
+                                        help="Model name the endpoint serves (vlm planners)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", envvar="WORLDSMITH_BASE_URL",
+                                           rich_help_panel="VLM planner", help="OpenAI-compatible endpoint, e.g. "
+                                           "http://127.0.0.1:8000/v1 (key from WORLDSMITH_API_KEY or OPENAI_API_KEY)."),
+    max_steps: Optional[int] = typer.Option(None, "--max-steps", min=1, max=500, rich_help_panel="VLM planner",
+                                            help="Policy steps at most (default: 8 for vlm planners, 60 offline)."),
+    patience: int = typer.Option(3, "--patience", min=1, max=100, rich_help_panel="VLM planner",
+                                 help="Stop after this many steps in a row without a better reward."),
+    views: str = typer.Option("topdown,perspective", "--views", rich_help_panel="VLM planner",
+                              help="Observation renders the model sees: topdown, perspective, corner, orbit "
+                              "(comma-separated), or none."),
+    view_size: str = typer.Option("640x480", "--view-size", rich_help_panel="VLM planner",
+                                  help="WIDTHxHEIGHT of the observation renders."),
+    library: Optional[Path] = typer.Option(None, "--library", rich_help_panel="VLM planner",
+                                           help="In-context library (JSONL of high-scoring prompt/program pairs)."),
+    asset_policy: str = typer.Option("vlm", "--asset-policy", rich_help_panel="VLM planner",
+                                     help="Small objects on containers: vlm (the model chooses and points), offline "
+                                     "(the offline rules, same code path), off."),
+    vlm_temperature: float = typer.Option(0.2, "--vlm-temperature", min=0.0, max=2.0, rich_help_panel="VLM planner",
+                                          help="Sampling temperature of the model."),
+    timeout: float = typer.Option(120.0, "--timeout", min=0.1, rich_help_panel="VLM planner",
+                                  help="Seconds per request before it is retried."),
+    retries: int = typer.Option(4, "--retries", min=0, max=20, rich_help_panel="VLM planner",
+                                help="Retries (with backoff) on 429, 5xx, timeouts and connection errors."),
+    concurrency: int = typer.Option(4, "--concurrency", min=1, max=256, rich_help_panel="VLM planner",
+                                    help="Requests in flight at most."),
+    max_tokens: int = typer.Option(2048, "--max-tokens", min=16, rich_help_panel="VLM planner",
+                                   help="Reply length limit in tokens."),
+    price_in: float = typer.Option(0.0, "--price-in", min=0.0, rich_help_panel="VLM planner",
+                                   help="US dollars per million prompt tokens (cost accounting)."),
+    price_out: float = typer.Option(0.0, "--price-out", min=0.0, rich_help_panel="VLM planner",
+                                    help="US dollars per million completion tokens."),
 ) -> None:
     """Build a furnished, lit room from a text prompt: scene.json, scene.glb, plan.png, program.py,
-    trajectory.jsonl, renders/ and report.json (with prompt fidelity)."""
-    from ..pipeline.generate import check_render_options, generate
+    trajectory.jsonl, renders/ and report.json (with prompt fidelity). --planner vlm (or offline+vlm)
+    lets a vision-language model behind any OpenAI-compatible endpoint write the programs."""
+    from ..pipeline.generate import VLM_PLANNERS, check_planner, check_render_options, generate
 
     render_options = {"renders": renders, "quality": quality.strip().lower(), "render_outputs": render_outputs,
                       "render_size": _parse_size(render_size)}
     if renders:
         check_render_options(render_options["quality"], render_outputs, render_options["render_size"])
+    planner = planner.strip().lower()
+    if planner in VLM_PLANNERS:
+        from ..policy.vlm.policy import VLMSettings
+
+        if not base_url or not model:
+            raise WorldsmithError(f"--planner {planner} needs --base-url URL and --model NAME "
+                                  "(or WORLDSMITH_BASE_URL and WORLDSMITH_MODEL)")
+        if asset_policy not in ("vlm", "offline", "off"):
+            raise WorldsmithError(f"--asset-policy must be vlm, offline or off, got {asset_policy!r}")
+        if library is not None and library.exists() and not library.is_file():
+            raise WorldsmithError(f"--library {library} is not a file")
+        vlm = VLMSettings(model=model, base_url=base_url, timeout_s=timeout, max_retries=retries,
+                          max_concurrency=concurrency, temperature=vlm_temperature, max_tokens=max_tokens,
+                          price_in_per_mtok=price_in, price_out_per_mtok=price_out,
+                          library=str(library) if library else None, asset_policy=asset_policy)
+        view_list = [] if views.strip().lower() == "none" else [v.strip() for v in views.split(",") if v.strip()]
+        render_options.update(vlm=vlm, patience=patience, views=tuple(view_list),
+                              view_size=_parse_size(view_size, "--view-size"))
+    check_planner(planner, render_options.get("vlm"))
+    if max_steps is not None:
+        render_options["max_steps"] = max_steps
     if prompts is not None:
         if prompt is not None:
             raise WorldsmithError("give a PROMPT or --prompts FILE, not both")
@@ -134,6 +189,12 @@ def generate_cmd(
         outcome = generate(prompt, out_dir, seed=seed, planner=planner, temperature=temperature,
                            progress=lambda stage: status.update(f"{stage}..."), **render_options)
     _print_summary(outcome.report, outcome.out_dir)
+    if "vlm" in outcome.report:
+        v = outcome.report["vlm"]
+        u = v.get("usage") or {}
+        out.print(f"vlm {v['model']}: {outcome.report['steps']} steps ({v['rolled_back']} rolled back), stopped: "
+                  f"{v['stop_reason']}; {u.get('requests', 0)} requests, {u.get('prompt_tokens', 0)} prompt + "
+                  f"{u.get('completion_tokens', 0)} completion tokens, ${u.get('cost_usd', 0.0):.4f}")
     _print_renders(outcome.report.get("renders", {}), outcome.out_dir)
     fid = outcome.report["prompt_fidelity"]
     rel = outcome.report["relations"]
@@ -149,13 +210,13 @@ def generate_cmd(
         raise typer.Exit(1)
 
 
-def _parse_size(text: str) -> tuple[int, int]:
+def _parse_size(text: str, flag: str = "--render-size") -> tuple[int, int]:
     parts = text.strip().lower().split("x")
     if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-        raise WorldsmithError(f"--render-size must be WIDTHxHEIGHT in pixels, e.g. 640x480; got {text!r}")
+        raise WorldsmithError(f"{flag} must be WIDTHxHEIGHT in pixels, e.g. 640x480; got {text!r}")
     w, h = (int(p) for p in parts)
     if not (1 <= w <= 8192 and 1 <= h <= 8192):
-        raise WorldsmithError(f"--render-size must be 1..8192 pixels a side, got {w}x{h}")
+        raise WorldsmithError(f"{flag} must be 1..8192 pixels a side, got {w}x{h}")
     return w, h
 
 

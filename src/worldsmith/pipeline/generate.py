@@ -40,6 +40,12 @@ log = logging.getLogger(__name__)
 
 #: policy name -> "module:attribute" of a factory taking (temperature=...) keyword arguments
 PLANNERS = {"offline": "worldsmith.policy.offline.planner:OfflinePlanner"}
+#: planners that need a model endpoint (``vlm=`` settings): the VLM builds from an empty room, or
+#: refines what the offline planner built
+VLM_PLANNERS = ("vlm", "offline+vlm")
+#: the VLM loop's defaults: step budget, and steps in a row without a better reward before it stops
+VLM_MAX_STEPS = 8
+VLM_PATIENCE = 3
 #: render quality -> render backend
 QUALITIES = {"fast": "gl", "pbr": "pbr"}
 #: image size of the perspective renders (the top-down view keeps this width)
@@ -68,14 +74,88 @@ class GenerateOutcome:
         return not any(m[k] for k in PROBLEM_KEYS)
 
 
+def planner_names() -> list[str]:
+    return sorted(PLANNERS) + list(VLM_PLANNERS)
+
+
 def make_policy(planner: str, temperature: float = 1.0):
-    """The policy registered as ``planner``; a clear error naming the choices otherwise."""
+    """The offline policy registered as ``planner``; a clear error naming the choices otherwise."""
     if planner not in PLANNERS:
-        raise GenerateError(f"unknown planner {planner!r}; choose one of: {', '.join(sorted(PLANNERS))}")
+        raise GenerateError(f"unknown planner {planner!r}; choose one of: {', '.join(planner_names())}")
     import importlib
 
     module, attr = PLANNERS[planner].split(":")
     return getattr(importlib.import_module(module), attr)(temperature=temperature)
+
+
+def check_planner(planner: str, vlm: Any = None) -> None:
+    """Refuse an unknown planner, or a VLM planner without its settings, before any work."""
+    if planner in VLM_PLANNERS:
+        if vlm is None:
+            raise GenerateError(f"--planner {planner} needs a model endpoint: --base-url URL and --model NAME")
+        from ..policy.vlm.client import VLMError
+
+        try:
+            vlm.client_config()  # validates URL, model, timeouts
+        except VLMError as exc:
+            raise GenerateError(str(exc)) from None
+    elif planner not in PLANNERS:
+        raise GenerateError(f"unknown planner {planner!r}; choose one of: {', '.join(planner_names())}")
+
+
+def run_planner(planner: str, prompt: str, seed: int, *, temperature: float = 1.0, vlm: Any = None,
+                max_steps: int | None = None, patience: int | None = None, root: Path | None = None,
+                views: Sequence[str] = ("topdown", "perspective"), view_size: tuple[int, int] = (640, 480),
+                progress: Callable[[int, str], None] | None = None) -> tuple[Episode, list[Any]]:
+    """Run the episode(s) of ``planner`` and return the merged episode and the policies that ran.
+
+    ``offline``: the offline planner alone. ``vlm``: the VLM builds from an empty room;
+    ``offline+vlm``: the offline planner builds first, then the VLM refines its scene. The VLM loop
+    rolls back steps that make the scene worse, stops after ``patience`` steps without a better
+    reward (default :data:`VLM_PATIENCE`) or ``max_steps`` (default :data:`VLM_MAX_STEPS`), and
+    sees renders (``views`` at ``view_size``, written under ``root/observations/``). Then, unless
+    ``vlm.asset_policy == "off"``, the asset-level phase dresses every empty container."""
+    check_planner(planner, vlm)
+    if planner in PLANNERS:
+        policy = make_policy(planner, temperature)
+        return run_episode(policy, prompt, seed=seed, max_steps=max_steps or DEFAULT_MAX_STEPS,
+                           progress=progress), [policy]
+    from ..policy.vlm.policy import VLMPolicy
+    from .observe import RenderObserver
+
+    policies: list[Any] = []
+    episode: Episode | None = None
+    if planner == "offline+vlm":
+        offline = make_policy("offline", temperature)
+        episode = run_episode(offline, prompt, seed=seed, progress=progress)
+        policies.append(offline)
+    model = VLMPolicy(vlm, root=root)
+    observer = RenderObserver(root, views, view_size) if root is not None else None
+    refine = run_episode(model, prompt, seed=seed, max_steps=max_steps or VLM_MAX_STEPS, progress=progress,
+                         start=episode.scene if episode else None,
+                         first_step=len(episode.trajectory) if episode else 0, rollback=True,
+                         patience=patience or VLM_PATIENCE, observer=observer)
+    policies.append(model)
+    if episode is None:
+        episode = refine
+    else:
+        episode.extend(refine)
+    scene_stop = episode.stop_reason
+    if vlm.asset_policy != "off" and episode.scene.rooms:
+        from ..policy.assets.phase import AssetPhase
+        from ..policy.assets.policy import AssetPolicy
+
+        client = model.client if vlm.asset_policy == "vlm" else None
+        assets = AssetPolicy(client, chooser=vlm.asset_policy, pointer=vlm.asset_policy,
+                             view_size=tuple(vlm.asset_view_size), temperature=vlm.temperature,
+                             views_dir=(root / "asset_views") if root is not None else None)
+        phase = AssetPhase(assets, model.requirements())
+        dressed = run_episode(phase, prompt, seed=seed, max_steps=DEFAULT_MAX_STEPS, progress=progress,
+                              start=episode.scene, first_step=len(episode.trajectory), rollback=True)
+        episode.extend(dressed)
+        policies.append(phase)
+    episode.stop_reason = scene_stop
+    return episode, policies
 
 
 def program_text(episode: Episode) -> str:
@@ -162,14 +242,20 @@ def write_renders(scene: Scene, folder: Path, *, quality: str = "fast", outputs:
 
 
 def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "offline", temperature: float = 1.0,
-             max_steps: int = DEFAULT_MAX_STEPS, progress: Callable[[str], None] | None = None, *,
+             max_steps: int | None = None, progress: Callable[[str], None] | None = None, *,
              renders: bool = True, quality: str = "fast", render_outputs: Any = ("rgb",),
-             render_size: tuple[int, int] = RENDER_SIZE, render_spp: int = PBR_SPP) -> GenerateOutcome:
+             render_size: tuple[int, int] = RENDER_SIZE, render_spp: int = PBR_SPP, vlm: Any = None,
+             patience: int | None = None, views: Sequence[str] = ("topdown", "perspective"),
+             view_size: tuple[int, int] = (640, 480)) -> GenerateOutcome:
     """Build a scene for ``prompt`` with ``planner`` and write the outputs to ``out_dir``.
 
     ``renders`` writes ``renders/`` (see the module doc) at ``quality`` ``"fast"`` (``gl``) or
     ``"pbr"`` (path tracer, ``render_spp`` samples per pixel) with ``render_outputs`` (any of
-    :data:`worldsmith.render.frame.OUTPUTS`, default ``rgb``) at ``render_size`` (width, height)."""
+    :data:`worldsmith.render.frame.OUTPUTS`, default ``rgb``) at ``render_size`` (width, height).
+    VLM planners (:data:`VLM_PLANNERS`) take ``vlm`` (:class:`worldsmith.policy.vlm.policy.VLMSettings`),
+    ``max_steps``, ``patience``, and the observation ``views`` and ``view_size``
+    (:func:`run_planner`); their observation renders land in ``observations/`` (and the asset
+    policy's close views in ``asset_views/``), referenced from ``trajectory.jsonl``."""
     from ..export import export_scene
     from ..metrics.fidelity import prompt_fidelity
     from ..metrics.richness import richness
@@ -181,14 +267,24 @@ def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "of
     check_output_dir(out)
     if renders:
         check_render_options(quality, render_outputs, render_size, render_spp)
-    policy = make_policy(planner, temperature)
+    check_planner(planner, vlm)
+    if planner in VLM_PLANNERS:
+        from .observe import check_views
+
+        try:
+            check_views(views)
+        except WorldsmithError as exc:
+            raise GenerateError(str(exc)) from None
     timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    episode = run_episode(policy, prompt.strip(), seed=seed, max_steps=max_steps,
-                          progress=(lambda step, stage: progress(f"step {step}: {stage}")) if progress else None)
-    timings["episode"] = round(time.perf_counter() - t0, 4)
-    scene = episode.scene
     with atomic_output_dir(out) as tmp:
+        t0 = time.perf_counter()
+        episode, policies = run_planner(
+            planner, prompt.strip(), seed, temperature=temperature, vlm=vlm, max_steps=max_steps, patience=patience,
+            root=tmp, views=views, view_size=view_size,
+            progress=(lambda step, stage: progress(f"step {step}: {stage}")) if progress else None)
+        policy = policies[0] if planner == "offline" else policies[-1]
+        timings["episode"] = round(time.perf_counter() - t0, 4)
+        scene = episode.scene
         metrics = episode.metrics  # validated after the last step
         fidelity = prompt_fidelity(scene, policy.requirements())
         if progress:
@@ -213,16 +309,22 @@ def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "of
             timings["renders"] = round(time.perf_counter() - t, 4)
         else:
             render_record = {"skipped": True}
+        extra: dict[str, Any] = {}
+        if planner in VLM_PLANNERS:
+            vlm_policy = next(p for p in policies if getattr(p, "name", "") == "vlm")
+            extra["vlm"] = {**vlm_policy.design_summary(), "stop_reason": episode.stop_reason,
+                            "rolled_back": sum(1 for r in episode.trajectory if r.get("rolled_back")),
+                            "usage": episode.usage}
         report = build_report(scene, metrics, timings, {
-            "planner": planner, "temperature": temperature,
+            "planner": planner, "temperature": temperature, **extra,
             "steps": len(episode.trajectory), "failed_steps": sum(1 for r in episode.trajectory if not r["ok"]),
             "prompt_fidelity": fidelity,
             "relations": relations_summary(scene),
             "richness": richness(scene),  # worldsmith.metrics.richness
-            "explanations": episode.explanations,
+            "explanations": [e for p in policies for e in p.explanations()],
             "unplaced": episode.unplaced,
             "substitutions": episode.substitutions,
-            "design": getattr(policy, "design_summary", lambda: {})(),
+            "design": getattr(policies[0], "design_summary", lambda: {})(),
             "renders": render_record,
         })
         (tmp / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -263,9 +365,11 @@ def generate_batch(prompts_file: str | Path, out_dir: str | Path, seeds: Sequenc
                    **render_options: Any) -> list[dict]:
     """Generate every prompt of ``prompts_file`` for every seed into ``out_dir/<id>[_s<seed>]``;
     returns (and writes to ``summary.json``) one summary row per run. ``render_options`` go to
-    :func:`generate` (``renders``, ``quality``, ``render_outputs``, ``render_size``, ``render_spp``);
+    :func:`generate` (``renders``, ``quality``, ``render_outputs``, ``render_size``, ``render_spp``,
+    and the VLM planners' ``vlm``, ``max_steps``, ``patience``, ``views``, ``view_size``);
     each row's ``renders`` counts the views written (0 when skipped or failed)."""
-    unknown = sorted(set(render_options) - {"renders", "quality", "render_outputs", "render_size", "render_spp"})
+    unknown = sorted(set(render_options) - {"renders", "quality", "render_outputs", "render_size", "render_spp",
+                                            "vlm", "max_steps", "patience", "views", "view_size"})
     if unknown:
         raise TypeError(f"generate_batch() got unexpected keyword arguments: {', '.join(unknown)}")
     if render_options.get("renders", True):
@@ -276,7 +380,7 @@ def generate_batch(prompts_file: str | Path, out_dir: str | Path, seeds: Sequenc
     if out.exists() and not out.is_dir():
         raise GenerateError(f"output path {out} is a file; choose a folder")
     out.mkdir(parents=True, exist_ok=True)
-    make_policy(planner, temperature)  # fail early on a bad planner name
+    check_planner(planner, render_options.get("vlm"))  # fail early on a bad planner name
     from ..metrics.validate import PROBLEM_KEYS
 
     rows = []
