@@ -40,6 +40,11 @@ Arrangements:
 Items are drawn from ``items`` in the order given, then in shuffled cycles (deterministic through
 ``rng``). Sizes are sampled around the catalog's typical size. Returned items can be fill targets
 themselves once added (a mug on a plate on a table).
+
+:class:`SurfaceChecker` applies the same rules to one pose at a time, for callers that choose the
+poses themselves (the asset-level pointing policy, ``worldsmith.policy.assets``): it says why a
+pose fails (too tall, off the surface, over the edge, too close to a named thing) and commits the
+poses that fit.
 """
 
 from __future__ import annotations
@@ -78,6 +83,8 @@ SCATTER_CANDIDATES = 48
 #: rings (metres) searched around an anchor point when the point itself is taken
 ANCHOR_RINGS = (0.0, 0.01, 0.02, 0.035, 0.05, 0.07, 0.1, 0.13, 0.17, 0.22, 0.3)
 ANCHOR_ANGLES = 12
+#: SurfaceChecker's tolerance: a pose this close to fitting fits
+CHECK_TOL_M = 1e-5
 
 
 class FillError(PlacementError):
@@ -232,6 +239,8 @@ class _Box:
     z1: float
     gap: float
     planned: bool = False
+    #: what it is, for messages: an object id, or a planned item's label
+    owner: str = ""
 
 
 @dataclass
@@ -247,6 +256,8 @@ class _Surf:
     margin: float
     boxes: list[_Box] = field(default_factory=list)
     names: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    #: ``inner`` grown by CHECK_TOL_M (SurfaceChecker's containment test), made on first use
+    inner_tol: Any = None
 
     _cache: tuple[int, tuple[np.ndarray, ...]] | None = None
 
@@ -410,7 +421,7 @@ class _Planner:
             for local, z0, z1 in self._part_boxes(obj):
                 if z1 <= lo_z or z0 >= hi_z - 1e-9:
                     continue
-                out.append(_Box(local, z0, z1, gap))
+                out.append(_Box(local, z0, z1, gap, owner=obj.id))
         return out
 
     # -- checks ----------------------------------------------------------------------------------
@@ -480,9 +491,10 @@ class _Planner:
 
     # -- committing --------------------------------------------------------------------------------
     def _commit(self, sf: _Surf, cat: str, size: Sequence[float], lx: float, ly: float, lyaw: float,
-                role: str = "") -> FillItem:
+                role: str = "", label: str = "") -> FillItem:
         corners = _rect(lx, ly, size[0], size[1], lyaw)
-        sf.boxes.append(_Box(corners, sf.zs, sf.zs + size[2], item_rule(cat).gap_m, planned=True))
+        sf.boxes.append(_Box(corners, sf.zs, sf.zs + size[2], item_rule(cat).gap_m, planned=True,
+                             owner=label or f"the {cat} planned before"))
         p = self.T @ np.array([lx, ly, 0.0, 1.0])
         item = FillItem(cat, (float(size[0]), float(size[1]), float(size[2])), self.target.id, sf.s.index,
                         (round(float(p[0]), 6), round(float(p[1]), 6)),
@@ -1080,6 +1092,157 @@ def _resolve_items(items: Any) -> list[str] | None:
                             "use add() and place() for furniture")
         out.append(name)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# one pose at a time (for callers that choose poses themselves: the asset-level pointing policy)
+
+
+class SurfaceChecker:
+    """Check and commit small-object poses on one target's surfaces, one at a time, by the rules of
+    this module (see the module docstring): inside the surface shrunk by its edge margin, apart
+    from what is already there (other objects' parts above the surface, items committed before)
+    by the item gap, and under the headroom. Poses are in the world frame (x, y, yaw_deg);
+    surfaces are the target's surface indices. :meth:`check` says why a pose fails ("" when it
+    fits); :meth:`commit` records a pose (later checks treat it as an obstacle); :meth:`near`
+    searches the nearest free spot around a point (the rings of the default dressings, within
+    ``reach`` metres) and commits it. ``rng`` drives :meth:`sample_size` and :meth:`yaw` only."""
+
+    def __init__(self, scene: Scene, target_id: str, rng: np.random.Generator | None = None):
+        target = scene.object_map.get(target_id)
+        if target is None:
+            raise FillError(f"no object {target_id!r} in the scene", "check poses on an object that was added")
+        self._p = _Planner(scene, target, rng if rng is not None else np.random.default_rng(0))
+
+    # -- what the surfaces are -----------------------------------------------------------------
+    @property
+    def target(self) -> ObjectInstance:
+        return self._p.target
+
+    @property
+    def surfaces(self) -> list[Surface]:
+        """The target's surfaces, in index order."""
+        return [self._p.surfaces[i] for i in sorted(self._p.surfaces)]
+
+    def default_surfaces(self) -> list[int]:
+        """Where ``fill`` puts things by default: every level of a shelf, else the open tops."""
+        return self._p.default_surfaces()
+
+    def _sf(self, index: int) -> _Surf:
+        if index not in self._p.surfaces:
+            raise FillError(f"{self._p.target.id} has no surface #{index!r}",
+                            "surfaces: " + ", ".join(f"#{i}" for i in sorted(self._p.surfaces)))
+        return self._p.surf(index)
+
+    def is_row(self, index: int) -> bool:
+        """Whether items on surface ``index`` stand in rows (a shelf level)."""
+        return self._sf(index).row
+
+    def height(self, index: int) -> float:
+        """World height of surface ``index``."""
+        return self._sf(index).zs
+
+    def max_height(self, index: int) -> float:
+        """The tallest item that fits on surface ``index`` (headroom kept)."""
+        return self._sf(index).max_h
+
+    def margin(self, index: int) -> float:
+        """The edge margin of surface ``index`` (metres)."""
+        return self._sf(index).margin
+
+    def inner_polygon(self, index: int) -> list[tuple[float, float]]:
+        """Where item footprints must lie on surface ``index``: its polygon shrunk by the edge
+        margin, in the world frame (x, y), counter-clockwise, not closed."""
+        sf = self._sf(index)
+        geom = sf.inner if sf.inner.geom_type == "Polygon" else max(sf.inner.geoms, key=lambda g: g.area)
+        ring = np.array(geom.exterior.coords)[:-1]
+        if _shoelace(ring) < 0:
+            ring = ring[::-1]
+        world = (self._p.T @ np.c_[ring, np.zeros(len(ring)), np.ones(len(ring))].T).T[:, :2]
+        return [(float(x), float(y)) for x, y in world]
+
+    def capacity(self, index: int) -> float:
+        """How much surface ``index`` holds: a shelf level's length, else the inner area (m, m^2)."""
+        return self._p.capacity(self._sf(index))
+
+    # -- sizes and headings ----------------------------------------------------------------------
+    def fit(self, category: str, size: Sequence[float], index: int) -> tuple[tuple[float, float, float] | None, str]:
+        """``size`` shrunk (each dimension no lower than the catalog minimum) to fit surface
+        ``index``; (None, why) when it cannot."""
+        sf = self._sf(index)
+        return self._p._fit(category, size, sf.width, sf.depth, sf.max_h)
+
+    def sample_size(self, category: str, index: int) -> tuple[tuple[float, float, float] | None, str]:
+        """A size drawn around the catalog's typical size (as ``fill`` draws it), fitted to ``index``."""
+        return self.fit(category, self._p._sample_size(category), index)
+
+    def yaw(self, category: str, index: int) -> float:
+        """A world heading for ``category`` on surface ``index`` by its ``items`` rule (free, or the
+        target's front with the rule's jitter; the row jitter on shelf levels)."""
+        return normalize_yaw(self._p.target.yaw_deg + self._p._yaw(category, row=self._sf(index).row))
+
+    # -- checks --------------------------------------------------------------------------------
+    def _local(self, x: float, y: float, yaw_deg: float) -> tuple[float, float, float]:
+        p = self._p.Tinv @ np.array([float(x), float(y), 0.0, 1.0])
+        return float(p[0]), float(p[1]), float(yaw_deg) - self._p.target.yaw_deg
+
+    def on_surface(self, index: int, x: float, y: float) -> bool:
+        """Whether the world point (x, y) lies over surface ``index``'s polygon (no margin)."""
+        lx, ly, _ = self._local(x, y, 0.0)
+        return bool(self._sf(index).poly.covers(_point((lx, ly))))
+
+    def check(self, category: str, size: Sequence[float], index: int, x: float, y: float, yaw_deg: float) -> str:
+        """Why ``category`` of ``size`` (w, d, h) with its bottom centre at world (x, y), turned to
+        ``yaw_deg``, does not fit on surface ``index``; "" when it fits. The reasons, in the order
+        tested: too tall for the headroom; centre off the surface; footprint over the edge margin;
+        too close to something (named: an object id or a committed item's label). Poses within
+        ``CHECK_TOL_M`` of fitting fit (printed coordinates are rounded to micrometres)."""
+        import shapely
+
+        sf = self._sf(index)
+        w, d, h = (float(v) for v in size)
+        name = self._p.target.id
+        if h > sf.max_h + 1e-9:
+            where = "under the shelf above" if sf.s.clearance_m is not None else "under the ceiling"
+            return f"too tall: {h:.2f} m high with {max(sf.max_h, 0.0):.2f} m of room {where}"
+        lx, ly, lyaw = self._local(x, y, yaw_deg)
+        if not sf.poly.covers(_point((lx, ly))):
+            return f"off the surface: the point is not on {name}'s {sf.s.name}"
+        rect = _rect(lx, ly, w, d, lyaw)
+        gap = item_rule(category).gap_m
+        if sf.inner_tol is None:
+            sf.inner_tol = sf.inner.buffer(CHECK_TOL_M, join_style=2)
+        if not shapely.contains(sf.inner_tol, shapely.polygons(rect)):
+            return (f"over the edge: a {w * 100:.0f} x {d * 100:.0f} cm {category} there sticks out past "
+                    f"{name}'s {sf.s.name} (keep {sf.margin * 100:.1f} cm from the edge)")
+        boxes = [b for b in sf.boxes if b.z0 < sf.zs + h - 1e-9 and b.z1 > sf.zs + Z_EPS_M]
+        if not boxes:
+            return ""
+        gaps = np.array([max(b.gap, gap) for b in boxes])
+        apart = _separated_pairs(np.repeat(rect[None], len(boxes), axis=0), np.stack([b.corners for b in boxes]),
+                                 gaps - CHECK_TOL_M)
+        if apart.all():
+            return ""
+        k = int(np.argmin(apart))
+        return f"too close to {boxes[k].owner or 'something already there'} (keep {gaps[k] * 100:.0f} cm apart)"
+
+    def commit(self, category: str, size: Sequence[float], index: int, x: float, y: float, yaw_deg: float,
+               label: str = "") -> FillItem:
+        """Record the pose (no check: call :meth:`check` first); ``label`` names it in later
+        reasons. Returns the item as ``plan_fill`` would."""
+        lx, ly, lyaw = self._local(x, y, yaw_deg)
+        return self._p._commit(self._sf(index), category, tuple(float(v) for v in size), lx, ly, lyaw,
+                               label=label)
+
+    def near(self, category: str, size: Sequence[float], index: int, x: float, y: float, yaw_deg: float,
+             reach: float = 0.1, label: str = "") -> FillItem | None:
+        """The free spot nearest to world (x, y) within ``reach`` metres (rings of ``ANCHOR_RINGS``,
+        at ``yaw_deg``, else squared to the target), committed; None when there is none."""
+        lx, ly, lyaw = self._local(x, y, yaw_deg)
+        item = self._p.near(self._sf(index), category, tuple(float(v) for v in size), lx, ly, lyaw, reach=reach)
+        if item is not None and label:
+            self._sf(index).boxes[-1].owner = label
+        return item
 
 
 # ---------------------------------------------------------------------------------------------
