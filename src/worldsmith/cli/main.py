@@ -19,11 +19,13 @@ from ..scene import WorldsmithError
 from .assets import assets_app
 from .errors import err, handles_errors, read_text
 from .evaluate import eval_cmd, import_cmd
+from .library import library_app
 from .render import render_cmd
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Worldsmith: text prompt -> simulation-ready 3D indoor scenes.")
 app.add_typer(assets_app, name="assets")
+app.add_typer(library_app, name="library")
 out = Console(highlight=False, soft_wrap=True)
 
 ENV_DEFAULTS = {"PYOPENGL_PLATFORM": "egl", "MUJOCO_GL": "egl", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
