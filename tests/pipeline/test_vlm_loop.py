@@ -166,3 +166,47 @@ def test_offline_then_vlm_refines_the_offline_scene(vlm_server, tmp_path):
     assert all(o.id in seen for o in outcome.scene.objects if o.support_kind == "floor")
     assert len(_images(vlm_server.requests[0])) == 2
     assert outcome.report["vlm"]["stop_reason"] == "done" and _replays(out)
+
+
+DINING = """A dining room: the table in the middle, chairs around it.
+```python
+room("dining room", width=4.5, depth=4.0, height=2.7)
+door("wall_0", at=0.2, width=0.9)
+t = add("dining_table")
+place(t, center=True)
+light("ceiling", watts=60, kelvin=2700)
+```
+done()"""
+
+
+def _model(request: dict) -> str:
+    """A scripted model that answers the asset policy's chooser and pointer requests by their text."""
+    text = "\n".join(p.get("text", "") if isinstance(p, dict) else "" for m in request["messages"]
+                     for p in (m["content"] if isinstance(m["content"], list) else [{"text": m["content"]}]))
+    if "Choose the small objects" in text:
+        return 'Plates and a vase.\n[{"category": "plate", "count": 2}, {"category": "vase", "count": 1}]'
+    if "Point to where each" in text:
+        items = text.split("(the centre of its base):", 1)[1].split("Keep items apart", 1)[0].strip().splitlines()
+        xs = [30 + 40 * i / max(1, len(items) - 1) for i in range(len(items))]
+        return "".join(f'<point x="{x:.1f}" y="50.0" alt="item">item</point>' for x in xs)
+    raise AssertionError(f"unexpected request: {text[:200]}")
+
+
+def test_the_vlm_asset_policy_chooses_and_points_through_the_same_endpoint(vlm_server, tmp_path):
+    vlm_server.script(DINING)  # done() after the fence: the model is finished after this program
+    vlm_server.default = _model
+    out = tmp_path / "dining"
+    outcome = generate("a dining room with a dining table", out, planner="vlm",
+                       vlm=_settings(vlm_server, asset_policy="vlm"), renders=False)
+    traj = _trajectory(out)
+    assert [r["stage"] for r in traj] == ["vlm", "small"] and all(r["ok"] for r in traj)
+    small = traj[1]
+    assert small["usage"]["requests"] >= 2 and small["views"]
+    assert all((out / p).is_file() for p in small["views"])
+    on_table = sorted(o.category for o in outcome.scene.objects if o.support_target == "dining_table_0")
+    assert on_table == ["plate", "plate", "vase"]
+    assert validate(outcome.scene).ok and _replays(out)
+    # the pointer request carried the close view as an image
+    pointer = [q for q in vlm_server.requests if "Point to where each" in json.dumps(q["json"])]
+    assert pointer and any(p["type"] == "image_url" for m in pointer[0]["json"]["messages"]
+                           if isinstance(m["content"], list) for p in m["content"])

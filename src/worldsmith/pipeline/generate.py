@@ -149,7 +149,7 @@ def run_planner(planner: str, prompt: str, seed: int, *, temperature: float = 1.
         assets = AssetPolicy(client, chooser=vlm.asset_policy, pointer=vlm.asset_policy,
                              view_size=tuple(vlm.asset_view_size), temperature=vlm.temperature,
                              views_dir=(root / "asset_views") if root is not None else None)
-        phase = AssetPhase(assets, model.requirements())
+        phase = AssetPhase(assets, model.requirements(), root=root)
         dressed = run_episode(phase, prompt, seed=seed, max_steps=DEFAULT_MAX_STEPS, progress=progress,
                               start=episode.scene, first_step=len(episode.trajectory), rollback=True)
         episode.extend(dressed)

@@ -6,11 +6,14 @@ records its programs like any other: at each step it takes the next container th
 objects yet and has not had its turn (:meth:`AssetPolicy.containers`), asks the asset policy for a
 plan (what goes there, how many, where: by pointing at a close view), and returns the plan's DSL
 program as a ``stage="small"`` step with the close views and the model usage. It ends when every
-container had its turn. Rejected points and skipped items become explanations for the report.
+container had its turn. Rejected points and skipped items become explanations for the report. If
+the model cannot be reached (:class:`~worldsmith.policy.vlm.client.VLMError` after the client's
+retries) the phase ends there, keeping the scene dressed so far, with an explanation.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Sequence
 
 from ..protocol import Observation, PolicyStep
@@ -22,8 +25,10 @@ class AssetPhase:
 
     name = "assets"
 
-    def __init__(self, policy: Any, requirements: Sequence[dict] = ()):
+    def __init__(self, policy: Any, requirements: Sequence[dict] = (), root: str | Path | None = None):
         self.policy = policy
+        #: views are recorded relative to this folder (the episode's output folder) when given
+        self.root = Path(root) if root is not None else None
         self._requirements = list(requirements)
         self.prompt = ""
         self.seed = 0
@@ -39,7 +44,13 @@ class AssetPhase:
             if cid in self.turns:
                 continue
             self.turns.append(cid)
-            plan = self.policy.plan(observation.scene, cid, seed=self.seed, prompt=self.prompt)
+            from ..vlm.client import VLMError
+
+            try:
+                plan = self.policy.plan(observation.scene, cid, seed=self.seed, prompt=self.prompt)
+            except VLMError as exc:
+                self.notes.append({"action": "stopped", "stage": "small", "object": cid, "reason": str(exc)})
+                return None
             for r in plan.rejected:
                 self.notes.append({"action": "rejected point", "object": cid, "reason": r.get("reason"),
                                    "point": r.get("point")})
@@ -49,8 +60,17 @@ class AssetPhase:
                 continue
             cats = sorted({i["category"] for i in plan.items})
             return PolicyStep(plan.program, stage="small", note=f"{len(plan.items)} small objects on {cid}: "
-                              + ", ".join(cats), usage=dict(plan.usage), views=tuple(plan.views))
+                              + ", ".join(cats), usage=dict(plan.usage), views=tuple(self._relative(v) for v in plan.views))
         return None
+
+    def _relative(self, path: Any) -> str:
+        p = Path(path)
+        if self.root is not None and p.is_absolute():
+            try:
+                return p.relative_to(self.root).as_posix()
+            except ValueError:
+                pass
+        return str(path)
 
     def explanations(self) -> list[dict]:
         return list(self.notes)
