@@ -1,8 +1,10 @@
-"""Object ids: a program run in one piece numbers objects exactly as its lines run step by step."""
+"""Object ids: never given out twice in an episode, so its steps run one by one number objects as
+the same programs run in one piece (``program.py``)."""
 
 from __future__ import annotations
 
 from worldsmith.dsl import execute
+from worldsmith.dsl.actions import AddObject
 from worldsmith.scene import Scene, dumps
 
 STEPS = [
@@ -12,11 +14,13 @@ STEPS = [
 ]
 
 
-def test_stepwise_and_whole_program_give_the_same_ids_and_scene():
-    scene = Scene(prompt="p", seed=0)
+def test_stepwise_with_used_ids_and_whole_program_give_the_same_scene():
+    scene, used = Scene(prompt="p", seed=0), set()
     for step in STEPS:
-        scene = execute(step, scene, seed=0).scene
+        result = execute(step, scene, seed=0, used_ids=used)
+        scene = result.scene
+        used |= {a.id for a in result.actions if isinstance(a, AddObject)}
     whole = execute("".join(STEPS), Scene(prompt="p", seed=0), seed=0).scene
-    # the removed curtain_0's id is free again in both runs
-    assert [o.id for o in scene.objects] == ["curtain_0", "armchair_0"]
+    # the removed curtain_0's id is not given out again, in either run
+    assert [o.id for o in scene.objects] == ["curtain_1", "armchair_0"]
     assert dumps(whole) == dumps(scene)

@@ -15,7 +15,7 @@ An object's front is its local +Y; ``yaw`` turns it counter-clockwise (yaw 0 fac
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from ..assets import catalog, make_asset
 from ..layout import constraints as K
@@ -60,8 +60,9 @@ def _text(value: Any, name: str) -> str:
 class ProgramContext:
     """State of one program run: the working scene, the actions so far, the seed."""
 
-    def __init__(self, scene: Scene, seed: int, libraries: Sequence[str] = ()):
+    def __init__(self, scene: Scene, seed: int, libraries: Sequence[str] = (), used_ids: Iterable[str] = ()):
         self.scene = scene
+        self.used_ids = frozenset(used_ids)
         self.seed = seed
         self.libraries = tuple(libraries)
         self.actions: list[A.Action] = []
@@ -271,9 +272,11 @@ class ProgramContext:
         return Handle(object_id)
 
     def _next_id(self, category: str) -> str:
-        # only what is in the scene now: a program run in one piece numbers objects exactly as the
-        # same lines run step by step (an episode), so program.py replays to the same scene
-        used = {o.id for o in self.scene.objects}
+        # never an id this program or an earlier one of the episode (used_ids) gave out, even when
+        # that object is gone (removed, unplaced): reports stay unambiguous, and an episode's steps
+        # number objects as their concatenation (program.py) does
+        used = {o.id for o in self.scene.objects} | {a.id for a in self.actions if isinstance(a, A.AddObject)}
+        used |= self.used_ids
         n = 0
         while f"{category}_{n}" in used:
             n += 1

@@ -29,9 +29,10 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable, Iterable, Protocol
 
 from ..dsl import DSLError, execute
+from ..dsl.actions import AddObject
 from ..scene import Scene
 from ..policy.protocol import Observation, Policy
 
@@ -91,6 +92,8 @@ class Episode:
     stop_reason: str = ""
     #: summed model usage of every step (:data:`USAGE_KEYS`)
     usage: dict = field(default_factory=dict)
+    #: every object id the applied programs gave out (pass as ``used`` to a continuing episode)
+    used_ids: set[str] = field(default_factory=set)
 
     def extend(self, other: "Episode") -> None:
         """Append ``other`` (an episode that started from this one's scene) to this one."""
@@ -103,6 +106,7 @@ class Episode:
         self.metrics = other.metrics
         self.stop_reason = other.stop_reason
         self.usage = add_usage(self.usage, other.usage)
+        self.used_ids |= other.used_ids
 
 
 def add_usage(total: dict, usage: dict) -> dict:
@@ -174,12 +178,13 @@ def _worse_details(m0: dict, m1: dict, f0: dict, f1: dict) -> list[str]:
 
 def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEFAULT_MAX_STEPS,
                 progress: Callable[[int, str], None] | None = None, *, start: Scene | None = None,
-                first_step: int = 0, rollback: bool = False, patience: int | None = None,
+                first_step: int = 0, used: Iterable[str] = (), rollback: bool = False, patience: int | None = None,
                 observer: Observer | None = None,
                 score: Callable[[dict, dict], StepScore] = step_score) -> Episode:
     """Run ``policy`` on ``prompt`` from an empty scene (or ``start``); see the module doc for
-    ``rollback``, ``patience`` and ``observer``. Steps are numbered from ``first_step`` (an episode
-    continuing another). Deterministic for a deterministic policy."""
+    ``rollback``, ``patience`` and ``observer``. Steps are numbered from ``first_step`` and new
+    object ids avoid ``used`` (:attr:`Episode.used_ids` of the episode this one continues).
+    Deterministic for a deterministic policy."""
     if patience is not None and patience < 1:
         raise ValueError(f"patience must be at least 1, got {patience}")
     scene = start if start is not None else Scene(prompt=prompt, seed=seed)
@@ -196,6 +201,8 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
     stale = 0
     renders: tuple[str, ...] = ()
     rendered_for: Scene | None = None
+    #: ids the applied programs gave out (see :func:`worldsmith.dsl.execute`'s ``used_ids``)
+    used_ids: set[str] = {o.id for o in scene.objects} | set(used)
     stop = "max_steps"
     for step in range(first_step, first_step + max_steps):
         t_obs = 0.0
@@ -230,7 +237,7 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
             t2 = t3 = time.perf_counter()
         else:
             try:
-                result = execute(action.program, scene, seed=seed)
+                result = execute(action.program, scene, seed=seed, used_ids=used_ids)
             except DSLError as exc:
                 last_error, last_report = exc.to_dict(), None
                 record.update(ok=False, error=last_error, apply_report=None)
@@ -257,6 +264,7 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
                     last_error, last_report = None, result.report.to_dict()
                     record.update(ok=True, error=None, apply_report=last_report)
                     episode.programs.append((action.stage, action.program))
+                    used_ids |= {a.id for a in result.actions if isinstance(a, AddObject)}
                     episode.substitutions += result.substitutions
                     episode.unplaced += result.report.unplaced
         last_program = action.program
@@ -289,4 +297,5 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
         episode.metrics = scene_metrics(scene)
     episode.explanations = list(policy.explanations())
     episode.stop_reason = stop
+    episode.used_ids = used_ids
     return episode

@@ -133,7 +133,8 @@ def run_planner(planner: str, prompt: str, seed: int, *, temperature: float = 1.
     observer = RenderObserver(root, views, view_size) if root is not None else None
     refine = run_episode(model, prompt, seed=seed, max_steps=max_steps or VLM_MAX_STEPS, progress=progress,
                          start=episode.scene if episode else None,
-                         first_step=len(episode.trajectory) if episode else 0, rollback=True,
+                         first_step=len(episode.trajectory) if episode else 0,
+                         used=episode.used_ids if episode else (), rollback=True,
                          patience=patience or VLM_PATIENCE, observer=observer)
     policies.append(model)
     if episode is None:
@@ -151,7 +152,8 @@ def run_planner(planner: str, prompt: str, seed: int, *, temperature: float = 1.
                              views_dir=(root / "asset_views") if root is not None else None)
         phase = AssetPhase(assets, model.requirements(), root=root)
         dressed = run_episode(phase, prompt, seed=seed, max_steps=DEFAULT_MAX_STEPS, progress=progress,
-                              start=episode.scene, first_step=len(episode.trajectory), rollback=True)
+                              start=episode.scene, first_step=len(episode.trajectory), used=episode.used_ids,
+                              rollback=True)
         episode.extend(dressed)
         policies.append(phase)
     episode.stop_reason = scene_stop

@@ -398,6 +398,14 @@ class OfflinePlanner:
                 self.notes.append({"item": item.key, "category": item.category, "count": n, "action": "omitted",
                                    "reason": f"it stands on {on}, which is not in the scene"})
                 return None
+            if _mounts_on_wall(item.category):
+                # a TV on its stand: add() centres it on the top, turned like the stand
+                for target, k in zip(targets, _split(n, len(targets))):
+                    for _ in range(k):
+                        lines.append(f"h{len(pending)} = add({self._add_args(item, task.attempt)}, on={target!r})")
+                        pending.append(item.key)
+                self.pending = pending
+                return PolicyStep("\n".join(lines) + "\n", item.stage, f"{n} x {item.category} on {on}")
             # fill() finds free spots on the surface (beside what is there already)
             for target, k in zip(targets, _split(n, len(targets))):
                 if k > 0:
@@ -573,6 +581,13 @@ def _stands_on_floor(category: str) -> bool:
     try:
         return catalog.info_for(category).support == "floor"
     except KeyError:  # a proxy the catalog does not know
+        return False
+
+
+def _mounts_on_wall(category: str) -> bool:
+    try:
+        return catalog.info_for(category).support == "wall"
+    except KeyError:
         return False
 
 
