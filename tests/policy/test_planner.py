@@ -52,3 +52,16 @@ def test_the_wall_across_the_room_along_an_axis():
     planner._scene = execute('room("r", width=6, depth=4)\n').scene
     # from the middle of a wall the ray runs parallel to two walls: it must reach the opposite one
     assert [planner._wall_away_from(f"wall_{i}", None) for i in range(4)] == ["wall_2", "wall_3", "wall_0", "wall_1"]
+
+
+def test_the_demo_living_room_puts_the_tv_on_its_stand_facing_the_sofa():
+    """`make demo`'s prompt: the TV stands on the TV stand (a wall-mounted TV went to another wall
+    when the stand took the spot under a window), so the sofa faces it and every requirement holds."""
+    from worldsmith.metrics.fidelity import prompt_fidelity
+
+    policy = OfflinePlanner()
+    ep = run_episode(policy, "a cozy living room with a sofa facing the TV and a reading corner", seed=0)
+    tvs = [o for o in ep.scene.objects if o.category == "tv"]
+    assert len(tvs) == 1 and tvs[0].support_target == "tv_stand_0"
+    fid = prompt_fidelity(ep.scene, policy.requirements())
+    assert fid["share"] == 1.0, [r for r in fid["requirements"] if not r["satisfied"]]
