@@ -130,32 +130,35 @@ def run_planner(planner: str, prompt: str, seed: int, *, temperature: float = 1.
         episode = run_episode(offline, prompt, seed=seed, progress=progress)
         policies.append(offline)
     model = VLMPolicy(vlm, root=root)
-    observer = RenderObserver(root, views, view_size) if root is not None else None
-    refine = run_episode(model, prompt, seed=seed, max_steps=max_steps or VLM_MAX_STEPS, progress=progress,
-                         start=episode.scene if episode else None,
-                         first_step=len(episode.trajectory) if episode else 0,
-                         used=episode.used_ids if episode else (), rollback=True,
-                         patience=patience or VLM_PATIENCE, observer=observer)
-    policies.append(model)
-    if episode is None:
-        episode = refine
-    else:
-        episode.extend(refine)
-    scene_stop = episode.stop_reason
-    if vlm.asset_policy != "off" and episode.scene.rooms:
-        from ..policy.assets.phase import AssetPhase
-        from ..policy.assets.policy import AssetPolicy
+    try:
+        observer = RenderObserver(root, views, view_size) if root is not None else None
+        refine = run_episode(model, prompt, seed=seed, max_steps=max_steps or VLM_MAX_STEPS, progress=progress,
+                             start=episode.scene if episode else None,
+                             first_step=len(episode.trajectory) if episode else 0,
+                             used=episode.used_ids if episode else (), rollback=True,
+                             patience=patience or VLM_PATIENCE, observer=observer)
+        policies.append(model)
+        if episode is None:
+            episode = refine
+        else:
+            episode.extend(refine)
+        scene_stop = episode.stop_reason
+        if vlm.asset_policy != "off" and episode.scene.rooms:
+            from ..policy.assets.phase import AssetPhase
+            from ..policy.assets.policy import AssetPolicy
 
-        client = model.client if vlm.asset_policy == "vlm" else None
-        assets = AssetPolicy(client, chooser=vlm.asset_policy, pointer=vlm.asset_policy,
-                             view_size=tuple(vlm.asset_view_size), temperature=vlm.temperature,
-                             views_dir=(root / "asset_views") if root is not None else None)
-        phase = AssetPhase(assets, model.requirements(), root=root)
-        dressed = run_episode(phase, prompt, seed=seed, max_steps=DEFAULT_MAX_STEPS, progress=progress,
-                              start=episode.scene, first_step=len(episode.trajectory), used=episode.used_ids,
-                              rollback=True)
-        episode.extend(dressed)
-        policies.append(phase)
+            client = model.client if vlm.asset_policy == "vlm" else None
+            assets = AssetPolicy(client, chooser=vlm.asset_policy, pointer=vlm.asset_policy,
+                                 view_size=tuple(vlm.asset_view_size), temperature=vlm.temperature,
+                                 views_dir=(root / "asset_views") if root is not None else None)
+            phase = AssetPhase(assets, model.requirements(), root=root)
+            dressed = run_episode(phase, prompt, seed=seed, max_steps=DEFAULT_MAX_STEPS, progress=progress,
+                                  start=episode.scene, first_step=len(episode.trajectory), used=episode.used_ids,
+                                  rollback=True)
+            episode.extend(dressed)
+            policies.append(phase)
+    finally:
+        model.close()
     episode.stop_reason = scene_stop
     return episode, policies
 

@@ -106,6 +106,7 @@ class VLMPolicy:
             raise WorldsmithError(f"unknown asset policy {settings.asset_policy!r}; choose one of: "
                                   f"{', '.join(ASSET_MODES)}")
         self.settings = settings
+        self._owns_client = client is None
         if client is None:
             from .client import ChatClient
 
@@ -160,6 +161,11 @@ class VLMPolicy:
 
     def explanations(self) -> list[dict]:
         return list(self.notes)
+
+    def close(self) -> None:
+        """Close the HTTP client when this policy made it (a client passed in stays open)."""
+        if self._owns_client and hasattr(self.client, "close"):
+            self.client.close()
 
     def requirements(self) -> list[dict]:
         return list(self._requirements)
