@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..scene import Scene, WorldsmithError, dumps
+from ..scene.files import jsonl_records
 from .episode import DEFAULT_MAX_STEPS, Episode, run_episode
 from .exec_program import build_report
 from .outputs import atomic_output_dir, check_output_dir
@@ -343,13 +344,7 @@ def read_prompts(path: str | Path) -> list[dict]:
     if not p.is_file():
         raise GenerateError(f"prompt file {p} does not exist" if not p.exists() else f"{p} is not a file")
     records = []
-    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GenerateError(f"{p}:{n}: not valid JSON ({exc.msg})") from None
+    for n, rec in jsonl_records(p.read_text(encoding="utf-8"), p, GenerateError):
         if not isinstance(rec, dict) or not isinstance(rec.get("prompt"), str) or not rec["prompt"].strip():
             raise GenerateError(f"{p}:{n}: expected an object with a non-empty \"prompt\" string")
         rid = str(rec.get("id") or f"prompt_{n:03d}")

@@ -1,16 +1,20 @@
-"""Atomic file writes, shared by every layer that writes caches, registries or outputs.
+"""File helpers shared by every layer: atomic writes, and reading JSON Lines.
 
 A reader never sees a half-written file: the data goes to a temporary file in the same folder,
 which then replaces the target in one ``os.replace``. On any failure the temporary file is
 removed and the target is left as it was.
+
+:func:`jsonl_records` reads JSON Lines (prompt suites, libraries): blank lines are skipped and a
+line that is not JSON is named by ``where:line``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO, Any, Callable, Iterator
 
 
 def atomic_write(path: str | Path, write: Callable[[IO[bytes]], object], mode: int = 0o644) -> Path:
@@ -35,3 +39,15 @@ def atomic_write(path: str | Path, write: Callable[[IO[bytes]], object], mode: i
 def atomic_write_bytes(path: str | Path, data: bytes, mode: int = 0o644) -> Path:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_write`)."""
     return atomic_write(path, lambda fh: fh.write(data), mode)
+
+
+def jsonl_records(text: str, where: str | Path, error: Callable[[str], Exception]) -> Iterator[tuple[int, Any]]:
+    """``(line number, value)`` of every non-blank line of JSON Lines ``text``; a line that is not
+    valid JSON raises ``error("<where>:<n>: not valid JSON (<reason>)")``."""
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield n, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise error(f"{where}:{n}: not valid JSON ({exc.msg})") from None

@@ -74,7 +74,7 @@ from typing import Any, Iterator, Mapping
 import numpy as np
 
 from ...scene import WorldsmithError
-from ...scene.files import atomic_write_bytes
+from ...scene.files import atomic_write_bytes, jsonl_records
 
 log = logging.getLogger(__name__)
 
@@ -167,13 +167,7 @@ class ProgramLibrary:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise LibraryError(f"cannot read the program library {path}: {exc}") from None
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise LibraryError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+        for n, rec in jsonl_records(text, path, LibraryError):
             if not isinstance(rec, dict):
                 raise LibraryError(f"{path}:{n}: expected an object with prompt, program, score, got "
                                    f"{type(rec).__name__}")
