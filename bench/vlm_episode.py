@@ -33,6 +33,7 @@ def main() -> None:
     from vlm_server import ScriptedServer
 
     from worldsmith.pipeline.generate import generate
+    from worldsmith.policy.vlm.client import ClientConfig
     from worldsmith.policy.vlm.policy import VLMSettings
 
     out = Path(args.out)
@@ -40,7 +41,7 @@ def main() -> None:
         shutil.rmtree(out)
     with ScriptedServer() as server:
         server.script(GOOD_EPISODE[0], GOOD_EPISODE[1], COLLIDING_STEP, PROSE_ONLY, BAD_WALL_STEP, *GOOD_EPISODE[2:])
-        settings = VLMSettings(model="scripted", base_url=server.url, asset_policy="offline")
+        settings = VLMSettings(ClientConfig(base_url=server.url, model="scripted"), asset_policy="offline")
         outcome = generate(GOOD_PROMPT, out, planner="vlm", vlm=settings, renders=True, patience=4)
     print(f"{'step':>4} {'stage':<6} {'ok':<6}{'rb':<6}{'reward':>6} {'probl':>5} {'met':>5} {'tok_in':>7} {'tok_out':>7}"
           "  note / error")

@@ -54,14 +54,14 @@ def main() -> None:
     from vlm_server import ScriptedServer
 
     from worldsmith.pipeline.generate import generate
-    from worldsmith.policy.vlm.client import ChatClient
+    from worldsmith.policy.vlm.client import ChatClient, ClientConfig
     from worldsmith.policy.vlm.policy import VLMPolicy, VLMSettings
     from worldsmith.policy.vlm.tokens import estimate_messages_tokens
     from worldsmith.scene import loads
 
     rows, token_rows = [], {}
     with ScriptedServer() as server, tempfile.TemporaryDirectory() as tmp:
-        settings = VLMSettings(model="bench", base_url=server.url, asset_policy="offline")
+        settings = VLMSettings(ClientConfig(base_url=server.url, model="bench"), asset_policy="offline")
         # warm-up: GL context, MiniLM-free imports, fonts
         server.script(*GOOD_EPISODE)
         generate(GOOD_PROMPT, Path(tmp) / "warm", planner="vlm", vlm=settings, renders=False, view_size=(w, h))
@@ -86,7 +86,7 @@ def main() -> None:
         # the observation of the last scene step, rebuilt exactly as the policy sent it
         last = [json.loads(line) for line in (out / "trajectory.jsonl").read_text().splitlines()]
         scene_steps = [r for r in last if r["stage"] == "vlm"]
-        client = ChatClient(settings.client_config())
+        client = ChatClient(settings.client)
         policy = VLMPolicy(settings, client=client, root=out)
         policy.reset(GOOD_PROMPT, 0)
         from worldsmith.policy.protocol import Observation

@@ -18,14 +18,15 @@ from vlm_script import BAD_WALL_STEP, COLLIDING_STEP, GOOD_EPISODE, GOOD_PROMPT,
 from worldsmith.dsl import execute
 from worldsmith.metrics import validate
 from worldsmith.pipeline.generate import GenerateError, generate
-from worldsmith.policy.vlm.client import VLMError
+from worldsmith.policy.vlm.client import ClientConfig, VLMError
 from worldsmith.policy.vlm.policy import VLMSettings
 from worldsmith.scene import Scene, dumps, loads
 
 
-def _settings(server, **kw) -> VLMSettings:
+def _settings(server, client: dict | None = None, **kw) -> VLMSettings:
+    client = client or {}
     kw.setdefault("asset_policy", "off")
-    return VLMSettings(model="scripted-vlm", base_url=server.url, backoff_s=0.01, **kw)
+    return VLMSettings(ClientConfig(base_url=server.url, model="scripted-vlm", backoff_s=0.01, **client), **kw)
 
 
 def _trajectory(out) -> list[dict]:
@@ -114,7 +115,7 @@ def test_transient_server_errors_and_timeouts_are_retried_within_a_step(vlm_serv
     vlm_server.script({"status": 429, "headers": {"Retry-After": "0"}}, {"status": 500}, {"delay": 1.0},
                       *GOOD_EPISODE)
     out = tmp_path / "retry"
-    outcome = generate(GOOD_PROMPT, out, planner="vlm", vlm=_settings(vlm_server, timeout_s=0.4), renders=False)
+    outcome = generate(GOOD_PROMPT, out, planner="vlm", vlm=_settings(vlm_server, {"timeout_s": 0.4}), renders=False)
     traj = _trajectory(out)
     assert traj[0]["usage"]["attempts"] == 4 and traj[0]["ok"]
     assert [r["usage"]["attempts"] for r in traj[1:]] == [1, 1, 1]
@@ -141,7 +142,8 @@ def test_an_unreachable_endpoint_is_a_clear_error_and_writes_nothing(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    settings = VLMSettings(model="m", base_url=f"http://127.0.0.1:{port}/v1", max_retries=1, backoff_s=0.01)
+    settings = VLMSettings(ClientConfig(base_url=f"http://127.0.0.1:{port}/v1", model="m", max_retries=1,
+                                        backoff_s=0.01))
     with pytest.raises(VLMError, match="connect|refused|failed after 2 attempts"):
         generate(GOOD_PROMPT, tmp_path / "x", planner="vlm", vlm=settings, renders=False)
     assert not (tmp_path / "x").exists() and not list(tmp_path.iterdir())

@@ -161,6 +161,7 @@ def generate_cmd(
         check_render_options(render_options["quality"], render_outputs, render_options["render_size"])
     planner = planner.strip().lower()
     if planner in VLM_PLANNERS:
+        from ..policy.vlm.client import ClientConfig
         from ..policy.vlm.policy import VLMSettings
 
         if not base_url or not model:
@@ -170,10 +171,10 @@ def generate_cmd(
             raise WorldsmithError(f"--asset-policy must be vlm, offline or off, got {asset_policy!r}")
         if library is not None and library.exists() and not library.is_file():
             raise WorldsmithError(f"--library {library} is not a file")
-        vlm = VLMSettings(model=model, base_url=base_url, timeout_s=timeout, max_retries=retries,
-                          max_concurrency=concurrency, temperature=vlm_temperature, max_tokens=max_tokens,
-                          price_in_per_mtok=price_in, price_out_per_mtok=price_out,
-                          library=str(library) if library else None, asset_policy=asset_policy)
+        client = ClientConfig(base_url=base_url, model=model, timeout_s=timeout, max_retries=retries,
+                              max_concurrency=concurrency, temperature=vlm_temperature, max_tokens=max_tokens,
+                              price_in_per_mtok=price_in, price_out_per_mtok=price_out)
+        vlm = VLMSettings(client, library=str(library) if library else None, asset_policy=asset_policy)
         view_list = [] if views.strip().lower() == "none" else [v.strip() for v in views.split(",") if v.strip()]
         render_options.update(vlm=vlm, patience=patience, views=tuple(view_list),
                               view_size=_parse_size(view_size, "--view-size"))

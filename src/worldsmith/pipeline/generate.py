@@ -92,14 +92,8 @@ def make_policy(planner: str, temperature: float = 1.0):
 def check_planner(planner: str, vlm: Any = None) -> None:
     """Refuse an unknown planner, or a VLM planner without its settings, before any work."""
     if planner in VLM_PLANNERS:
-        if vlm is None:
+        if vlm is None:  # the settings' ClientConfig checked the URL, model and timeouts when it was made
             raise GenerateError(f"--planner {planner} needs a model endpoint: --base-url URL and --model NAME")
-        from ..policy.vlm.client import VLMError
-
-        try:
-            vlm.client_config()  # validates URL, model, timeouts
-        except VLMError as exc:
-            raise GenerateError(str(exc)) from None
     elif planner not in PLANNERS:
         raise GenerateError(f"unknown planner {planner!r}; choose one of: {', '.join(planner_names())}")
 
@@ -150,7 +144,7 @@ def run_planner(planner: str, prompt: str, seed: int, *, temperature: float = 1.
 
             client = model.client if vlm.asset_policy == "vlm" else None
             assets = AssetPolicy(client, chooser=vlm.asset_policy, pointer=vlm.asset_policy,
-                                 view_size=tuple(vlm.asset_view_size), temperature=vlm.temperature,
+                                 view_size=tuple(vlm.asset_view_size), temperature=vlm.client.temperature,
                                  views_dir=(root / "asset_views") if root is not None else None)
             phase = AssetPhase(assets, model.requirements(), root=root)
             dressed = run_episode(phase, prompt, seed=seed, max_steps=DEFAULT_MAX_STEPS, progress=progress,

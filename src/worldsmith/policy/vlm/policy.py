@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..protocol import Observation, PolicyStep
+from .client import ClientConfig
 
 log = logging.getLogger(__name__)
 
@@ -43,24 +44,14 @@ ASSET_MODES = ("vlm", "offline", "off")
 class VLMSettings:
     """Everything the VLM policy is configured with (the CLI's ``--model``, ``--base-url`` ... flags).
 
-    ``api_key`` ``None`` reads ``WORLDSMITH_API_KEY`` then ``OPENAI_API_KEY``; prices are US
-    dollars per million tokens (for the cost in the trajectory); ``library`` a JSONL file of the
+    ``client`` is the endpoint and how to talk to it (:class:`~.client.ClientConfig`: URL, model,
+    key, timeout, retries, concurrency, temperature, prices); ``library`` a JSONL file of the
     in-context library (:class:`~.library.ProgramLibrary`), ``library_k`` how many entries go in
     the prompt; ``examples`` how many worked examples the system prompt carries; ``image_detail``
     the OpenAI ``detail`` of each image; ``asset_policy`` what chooses and points for small
     objects after the scene phase ("vlm": this model; "offline": the offline rules; "off": none)."""
 
-    model: str
-    base_url: str
-    api_key: str | None = None
-    timeout_s: float = 120.0
-    max_retries: int = 4
-    backoff_s: float = 1.0
-    max_concurrency: int = 4
-    temperature: float = 0.2
-    max_tokens: int = 2048
-    price_in_per_mtok: float = 0.0
-    price_out_per_mtok: float = 0.0
+    client: ClientConfig
     library: str | None = None
     library_k: int = 2
     examples: int = 2
@@ -68,19 +59,14 @@ class VLMSettings:
     asset_policy: str = "vlm"
     asset_view_size: tuple[int, int] = (512, 512)
 
-    def client_config(self):
-        from .client import ClientConfig
-
-        return ClientConfig(base_url=self.base_url, model=self.model, api_key=self.api_key,
-                            timeout_s=self.timeout_s, max_retries=self.max_retries, backoff_s=self.backoff_s,
-                            max_concurrency=self.max_concurrency, temperature=self.temperature,
-                            max_tokens=self.max_tokens, price_in_per_mtok=self.price_in_per_mtok,
-                            price_out_per_mtok=self.price_out_per_mtok)
+    @property
+    def model(self) -> str:
+        return self.client.model
 
     def public(self) -> dict[str, Any]:
         """The settings for the report (never the key)."""
         d = dataclasses.asdict(self)
-        d.pop("api_key")
+        d["client"].pop("api_key")
         d["asset_view_size"] = list(self.asset_view_size)
         return d
 
@@ -110,7 +96,7 @@ class VLMPolicy:
         if client is None:
             from .client import ChatClient
 
-            client = ChatClient(settings.client_config())
+            client = ChatClient(settings.client)
         self.client = client
         #: the folder observation render paths are relative to (the episode's output folder)
         self.root = Path(root) if root is not None else None
