@@ -292,9 +292,7 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
     else:
         log.warning("episode stopped after max_steps=%d", max_steps)
     episode.scene = scene
-    episode.metrics = metrics if metrics or not scene.rooms else scene_metrics(scene)
-    if not episode.metrics:
-        episode.metrics = scene_metrics(scene)
+    episode.metrics = metrics or scene_metrics(scene)
     episode.explanations = list(policy.explanations())
     episode.stop_reason = stop
     episode.used_ids = used_ids

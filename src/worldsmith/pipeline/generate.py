@@ -282,11 +282,10 @@ def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "of
             planner, prompt.strip(), seed, temperature=temperature, vlm=vlm, max_steps=max_steps, patience=patience,
             root=tmp, views=views, view_size=view_size,
             progress=(lambda step, stage: progress(f"step {step}: {stage}")) if progress else None)
-        policy = policies[0] if planner == "offline" else policies[-1]
         timings["episode"] = round(time.perf_counter() - t0, 4)
         scene = episode.scene
         metrics = episode.metrics  # validated after the last step
-        fidelity = prompt_fidelity(scene, policy.requirements())
+        fidelity = prompt_fidelity(scene, policies[0].requirements())  # every phase reads the same
         if progress:
             progress("writing outputs")
         t = time.perf_counter()
@@ -324,7 +323,7 @@ def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "of
             "explanations": [e for p in policies for e in p.explanations()],
             "unplaced": episode.unplaced,
             "substitutions": episode.substitutions,
-            "design": getattr(policies[0], "design_summary", lambda: {})(),
+            "design": next((p.design_summary() for p in policies if p.name == "offline"), {}),
             "renders": render_record,
         })
         (tmp / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

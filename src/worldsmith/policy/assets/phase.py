@@ -54,7 +54,7 @@ class AssetPhase:
             for r in plan.rejected:
                 self.notes.append({"action": "rejected point", "object": cid, "reason": r.get("reason"),
                                    "point": r.get("point")})
-            for s in getattr(plan, "skipped", ()) or ():
+            for s in plan.skipped:
                 self.notes.append({"action": "skipped", "object": cid, **dict(s)})
             if not plan.program.strip():
                 continue

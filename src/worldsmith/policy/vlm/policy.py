@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ def _usage_of(reply: Any) -> dict:
 
 class VLMPolicy:
     """See the module doc. ``client``: an already built client (tests, shared by several policies);
-    ``views_dir``: where the asset policy writes its close views (the runner's output folder)."""
+    ``root``: the folder observation render paths are relative to (the episode's output folder)."""
 
     name = "vlm"
 
@@ -106,7 +106,6 @@ class VLMPolicy:
         self.seed = 0
         self.retrieved: list[tuple[str, str]] = []
         self.notes: list[dict] = []
-        self.built = False
         self._requirements: list[dict] = []
 
     # -- protocol --------------------------------------------------------------------------------
@@ -115,7 +114,6 @@ class VLMPolicy:
 
         self.prompt, self.seed = prompt, seed
         self.notes = []
-        self.built = False
         self._requirements = [dataclasses.asdict(r) for r in parse_prompt(prompt).requirements]
         self.retrieved = []
         if self.settings.library and self.settings.library_k > 0:
@@ -125,11 +123,10 @@ class VLMPolicy:
         from .client import VLMError
         from .reply import ReplyError, parse_reply
 
-        self.built = self.built or bool(observation.scene.rooms)
         try:
             reply = self.client.chat(self.messages(observation))
         except VLMError as exc:
-            if not self.built:
+            if not observation.scene.rooms:  # nothing built yet: the run fails, nothing is written
                 raise
             self.notes.append({"action": "stopped", "stage": "vlm", "reason": str(exc)})
             log.warning("the model could not be reached (%s); keeping the scene built so far", exc)
