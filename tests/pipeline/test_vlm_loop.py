@@ -212,3 +212,10 @@ def test_the_vlm_asset_policy_chooses_and_points_through_the_same_endpoint(vlm_s
     pointer = [q for q in vlm_server.requests if "Point to where each" in json.dumps(q["json"])]
     assert pointer and any(p["type"] == "image_url" for m in pointer[0]["json"]["messages"]
                            if isinstance(m["content"], list) for p in m["content"])
+
+
+def test_a_model_that_stops_before_building_a_room_is_an_error_and_writes_nothing(vlm_server, tmp_path):
+    vlm_server.script("Nothing to do.\n```python\ndone()\n```")
+    with pytest.raises(GenerateError, match="the model stopped \\(done\\) without building a room"):
+        generate(GOOD_PROMPT, tmp_path / "empty", planner="vlm", vlm=_settings(vlm_server), renders=False)
+    assert not list(tmp_path.iterdir())

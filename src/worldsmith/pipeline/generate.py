@@ -138,7 +138,10 @@ def run_planner(planner: str, prompt: str, seed: int, *, temperature: float = 1.
         else:
             episode.extend(refine)
         scene_stop = episode.stop_reason
-        if vlm.asset_policy != "off" and episode.scene.rooms:
+        if not episode.scene.rooms:
+            raise GenerateError(f"the model stopped ({scene_stop.replace('_', ' ')}) without building a room; "
+                                "nothing was written (see --max-steps, --patience, or the model's replies with -v)")
+        if vlm.asset_policy != "off":
             from ..policy.assets.phase import AssetPhase
             from ..policy.assets.policy import AssetPolicy
 
