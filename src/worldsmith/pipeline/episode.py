@@ -34,15 +34,13 @@ from typing import Callable, Iterable, Protocol
 from ..dsl import DSLError, execute
 from ..dsl.actions import AddObject
 from ..scene import Scene
-from ..policy.protocol import Observation, Policy
+from ..policy.protocol import Observation, Policy, add_usage
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_STEPS = 60
 #: reward lost per validation problem (a collision costs as much as a tenth of the prompt)
 PROBLEM_WEIGHT = 0.1
-#: usage fields summed over an episode's steps
-USAGE_KEYS = ("requests", "attempts", "prompt_tokens", "completion_tokens", "total_tokens", "cost_usd", "seconds")
 
 
 class Observer(Protocol):
@@ -90,7 +88,7 @@ class Episode:
     metrics: dict = field(default_factory=dict)
     #: "policy_done", "done", "patience", "max_steps" (or "" before the episode ran)
     stop_reason: str = ""
-    #: summed model usage of every step (:data:`USAGE_KEYS`)
+    #: summed model usage of every step (:data:`worldsmith.policy.protocol.USAGE_KEYS`)
     usage: dict = field(default_factory=dict)
     #: every object id the applied programs gave out (pass as ``used`` to a continuing episode)
     used_ids: set[str] = field(default_factory=set)
@@ -107,16 +105,6 @@ class Episode:
         self.stop_reason = other.stop_reason
         self.usage = add_usage(self.usage, other.usage)
         self.used_ids |= other.used_ids
-
-
-def add_usage(total: dict, usage: dict) -> dict:
-    """``total`` plus ``usage``, over :data:`USAGE_KEYS` (missing keys count 0)."""
-    if not usage and not total:
-        return {}
-    out = {k: total.get(k, 0) + usage.get(k, 0) for k in USAGE_KEYS}
-    out["cost_usd"] = round(out["cost_usd"], 8)
-    out["seconds"] = round(out["seconds"], 4)
-    return out
 
 
 def scene_metrics(scene: Scene) -> dict:

@@ -61,6 +61,20 @@ class Observation:
         }
 
 
+#: what a step's ``usage`` counts of its model calls (:meth:`worldsmith.policy.vlm.client.ChatReply.usage_record`)
+USAGE_KEYS = ("requests", "attempts", "prompt_tokens", "completion_tokens", "total_tokens", "cost_usd", "seconds")
+
+
+def add_usage(total: dict, usage: dict) -> dict:
+    """``total`` plus ``usage`` over :data:`USAGE_KEYS` (missing keys count 0; ``{}`` when both are empty)."""
+    if not usage and not total:
+        return {}
+    out = {k: total.get(k, 0) + usage.get(k, 0) for k in USAGE_KEYS}
+    out["cost_usd"] = round(out["cost_usd"], 9)
+    out["seconds"] = round(out["seconds"], 4)
+    return out
+
+
 @dataclass(frozen=True)
 class PolicyStep:
     """A policy's answer: a DSL ``program`` for ``stage`` and a one-line ``note`` on its intent.

@@ -84,7 +84,8 @@ def test_offline_plans_execute_cleanly_with_every_item_on_its_container():
     assert all(f"surface={it['surface']}" in line for it, line in
                zip(shelf.items, shelf.program.splitlines()[::2]) if it["surface"] != 0)
     assert_clean_plan(after, shelf, 1)
-    assert table.usage == {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0.0}
+    assert table.usage == {"requests": 0, "attempts": 0, "prompt_tokens": 0, "completion_tokens": 0,
+                           "total_tokens": 0, "cost_usd": 0, "seconds": 0}
     assert table.views == []
 
 

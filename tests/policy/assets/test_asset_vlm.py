@@ -119,8 +119,9 @@ def test_choose_point_reject_retry_and_place(vlm_server, tmp_path):
         ("dining_table_0", 0, "mug", (97.0, 50.0), 1)
     assert rej["reason"].startswith("off the surface")
     assert plan.skipped == [{"category": "unicorn", "reason": "unknown category 'unicorn'"}]
-    assert plan.usage == {"requests": 3, "prompt_tokens": 2700, "completion_tokens": 90,
-                          "cost_usd": pytest.approx(2700 * 2.0 / 1e6 + 90 * 8.0 / 1e6, abs=1e-12)}
+    assert {k: plan.usage[k] for k in ("requests", "attempts", "prompt_tokens", "completion_tokens", "cost_usd")} == \
+        {"requests": 3, "attempts": 3, "prompt_tokens": 2700, "completion_tokens": 90,
+         "cost_usd": pytest.approx(2700 * 2.0 / 1e6 + 90 * 8.0 / 1e6, abs=1e-12)}
     assert plan.views == [str(tmp_path / n) for n in
                           ("dining_table_0_object.png", "dining_table_0_s0_a1.png", "dining_table_0_s0_a2.png")]
 

@@ -51,6 +51,7 @@ import numpy as np
 from ...assets import catalog, support_surfaces
 from ...scene import ObjectInstance, Scene, WorldsmithError
 from ...scene.rng import derive_rng
+from ..protocol import USAGE_KEYS, add_usage
 from . import choose, placer
 from .placer import Placed
 
@@ -76,7 +77,7 @@ class AssetPlan:
     - ``rejected``: every point not used, ``{target, surface, category, point, reason, attempt}``;
     - ``skipped``: what was wanted but not placed, ``{category, reason}``;
     - ``views``: image files written (with ``views_dir``);
-    - ``usage``: ``{requests, prompt_tokens, completion_tokens, cost_usd}`` summed over the chats.
+    - ``usage``: the chats' usage summed (:data:`worldsmith.policy.protocol.USAGE_KEYS`).
     """
 
     container: str
@@ -124,7 +125,7 @@ class _PlanRun:
         self.rejected: list[dict] = []
         self.skipped: list[dict] = []
         self.views: list[str] = []
-        self.usage: dict[str, Any] = {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0.0}
+        self.usage: dict[str, Any] = dict.fromkeys(USAGE_KEYS, 0)
         self._counts: dict[str, int] = {}
         self._cache: tuple[int, Any] | None = None
 
@@ -182,11 +183,7 @@ class _PlanRun:
 
     def ask(self, messages: list[dict]) -> str:
         reply = self.policy.client.chat(messages, temperature=self.policy.temperature)
-        usage = getattr(reply, "usage", None) or {}
-        self.usage["requests"] += 1
-        self.usage["prompt_tokens"] += int(usage.get("prompt_tokens", 0) or 0)
-        self.usage["completion_tokens"] += int(usage.get("completion_tokens", 0) or 0)
-        self.usage["cost_usd"] = round(self.usage["cost_usd"] + float(getattr(reply, "cost_usd", 0.0) or 0.0), 9)
+        self.usage = add_usage(self.usage, reply.usage_record())
         return str(reply.text)
 
 

@@ -202,6 +202,14 @@ class ChatReply:
     model: str
     finish_reason: str | None = None
 
+    def usage_record(self) -> dict:
+        """This call as a step's ``usage`` (:data:`worldsmith.policy.protocol.USAGE_KEYS`)."""
+        return {"requests": 1, "attempts": int(self.attempts),
+                "prompt_tokens": int(self.usage.get("prompt_tokens", 0) or 0),
+                "completion_tokens": int(self.usage.get("completion_tokens", 0) or 0),
+                "total_tokens": int(self.usage.get("total_tokens", 0) or 0), "cost_usd": float(self.cost_usd),
+                "seconds": round(float(self.seconds), 4)}
+
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header: a number of seconds or an HTTP date.

@@ -71,14 +71,6 @@ class VLMSettings:
         return d
 
 
-def _usage_of(reply: Any) -> dict:
-    u = dict(getattr(reply, "usage", {}) or {})
-    return {"requests": 1, "attempts": int(getattr(reply, "attempts", 1)),
-            "prompt_tokens": int(u.get("prompt_tokens", 0)), "completion_tokens": int(u.get("completion_tokens", 0)),
-            "total_tokens": int(u.get("total_tokens", 0)), "cost_usd": float(getattr(reply, "cost_usd", 0.0)),
-            "seconds": round(float(getattr(reply, "seconds", 0.0)), 4)}
-
-
 class VLMPolicy:
     """See the module doc. ``client``: an already built client (tests, shared by several policies);
     ``root``: the folder observation render paths are relative to (the episode's output folder)."""
@@ -131,7 +123,7 @@ class VLMPolicy:
             self.notes.append({"action": "stopped", "stage": "vlm", "reason": str(exc)})
             log.warning("the model could not be reached (%s); keeping the scene built so far", exc)
             return None
-        usage = _usage_of(reply)
+        usage = reply.usage_record()
         try:
             parsed = parse_reply(reply.text)
         except ReplyError as exc:
