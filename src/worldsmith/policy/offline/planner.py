@@ -97,6 +97,8 @@ class OfflinePlanner:
         self._scene: Scene | None = None
         self.pending: list[str] = []  # item key of each add() of the step in flight, in order
         self.fix_round = 0
+        #: furniture a dressing step already asked fill() for (a failed fill leaves no trace in the scene)
+        self.filled: set[str] = set()
         q: deque[Task] = deque([Task("shell")])
         scheduled: set[str] = set()
 
@@ -493,6 +495,7 @@ class OfflinePlanner:
             return None
         items = entry.get("items")
         lines = []
+        self.filled.update(targets)
         for t in targets:
             args = [repr(t)]
             if scene.object(t).category in ARRANGED:  # the arranged default: pillows at the head ...
@@ -509,11 +512,13 @@ class OfflinePlanner:
 
     def _enrich_step(self, scene: Scene) -> PolicyStep | None:
         """Furniture that still carries nothing gets its default dressing (books on a dresser, a
-        plant on a side table): rooms look lived in, as people furnish them."""
+        plant on a side table): rooms look lived in, as people furnish them. Furniture a dressing
+        step already tried is left alone: when that fill found no room, this one would not either."""
         dressable = _default_dressings()
         carrying = {o.support_target for o in scene.objects if o.support_kind == "object"}
         lines = [f"fill({o.id!r})" for o in scene.objects
-                 if o.category in dressable and o.id not in carrying and o.support_kind in ("floor", "wall")]
+                 if o.category in dressable and o.id not in carrying | self.filled
+                 and o.support_kind in ("floor", "wall")]
         if not lines:
             return None
         return PolicyStep("\n".join(lines) + "\n", "small", f"dress {len(lines)} bare surfaces")
