@@ -11,7 +11,7 @@ from shapely.geometry import Point, Polygon
 
 from worldsmith.render import cameras
 from worldsmith.render.camera import Camera
-from worldsmith.render.errors import RenderError, RendererUnavailableError
+from worldsmith.render.errors import RenderError
 from worldsmith.scene import AssetRef, ObjectInstance, Opening, Room, Scene
 
 T = 0.12  # wall thickness
@@ -347,14 +347,6 @@ def test_empty_scene_is_refused():
 # rendered views (gl backend)
 
 
-@pytest.fixture(scope="module")
-def gl():
-    from worldsmith.render import get_renderer
-
-    try:
-        return get_renderer("gl")
-    except RendererUnavailableError as exc:
-        pytest.skip(f"gl backend unavailable: {exc}")
 
 
 def test_auto_perspective_view_shows_the_furniture(gl, scene):

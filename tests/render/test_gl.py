@@ -12,9 +12,7 @@ import pytest
 pytest.importorskip("moderngl")
 
 from worldsmith.assets import make_asset  # noqa: E402
-from worldsmith.render import get_renderer  # noqa: E402
 from worldsmith.render.camera import Camera  # noqa: E402
-from worldsmith.render.errors import RendererUnavailableError  # noqa: E402
 from worldsmith.render.scenegeom import scene_geometry  # noqa: E402
 from worldsmith.scene import AssetRef, Light, ObjectInstance, Opening, Room, Scene  # noqa: E402
 from worldsmith.scene.rng import derive_rng  # noqa: E402
@@ -23,12 +21,6 @@ from tests.render._raycast import camera_hits  # noqa: E402
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
 
 
-@pytest.fixture(scope="module")
-def gl():
-    try:
-        return get_renderer("gl")
-    except RendererUnavailableError as exc:  # pragma: no cover - CI installs Mesa EGL
-        pytest.fail(f"the gl backend must load in CI: {exc}")
 
 
 def _obj(oid, cat, pos, size=None, yaw=0.0, support="floor", procedural=True):

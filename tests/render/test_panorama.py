@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from worldsmith.render.camera import Camera
-from worldsmith.render.errors import RenderError, RendererUnavailableError
+from worldsmith.render.errors import RenderError
 from worldsmith.render.panorama import (
     FACE_NAMES,
     PAD,
@@ -173,14 +173,6 @@ def scene() -> Scene:
     ))
 
 
-@pytest.fixture(scope="module")
-def gl():
-    from worldsmith.render import get_renderer
-
-    try:
-        return get_renderer("gl")
-    except RendererUnavailableError as exc:
-        pytest.skip(f"gl backend unavailable: {exc}")
 
 
 @pytest.fixture(scope="module")
