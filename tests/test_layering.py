@@ -23,6 +23,7 @@ ALLOWED = {
     "metrics": {"scene", "assets", "materials", "layout", "export"},  # stability runs the MJCF model
     "policy": {"scene", "assets", "materials", "layout", "dsl", "render", "metrics"},
     "pipeline": {"scene", "assets", "materials", "layout", "dsl", "render", "export", "metrics", "policy"},
+    "improve": {"scene", "assets", "materials", "layout", "dsl", "render", "export", "metrics", "policy", "pipeline"},
     "cli": {"scene", "assets", "materials", "layout", "dsl", "render", "export", "metrics", "policy", "pipeline",
             "improve", "datagen", "web"},
 }

@@ -73,8 +73,10 @@ ROPE = {"rope_type": "default", "mrope_section": [2, 3, 3], "rope_theta": 10000.
 IMAGE_PIXELS = 56 * 56
 
 
-def build_tokenizer():
-    """The tiny Qwen2 tokenizer (trained BPE + Qwen special tokens + chat template)."""
+def build_tokenizer(extra_text: tuple[str, ...] = (), vocab_size: int = VOCAB_SIZE):
+    """The tiny Qwen2 tokenizer (trained BPE + Qwen special tokens + chat template); ``extra_text``
+    joins the training corpus (a test whose examples carry the VLM policy's long system prompt
+    trains on it, so an example fits a tiny model's context)."""
     from tokenizers import Regex, Tokenizer, models, pre_tokenizers, trainers
     from transformers import Qwen2Tokenizer
     from transformers.models.qwen2.tokenization_qwen2 import PRETOKENIZE_REGEX
@@ -83,9 +85,9 @@ def build_tokenizer():
     bpe.pre_tokenizer = pre_tokenizers.Sequence([
         pre_tokenizers.Split(Regex(PRETOKENIZE_REGEX), behavior="isolated"),
         pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
-    trainer = trainers.BpeTrainer(vocab_size=VOCAB_SIZE, special_tokens=SPECIAL_TOKENS, show_progress=False,
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, show_progress=False,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    bpe.train_from_iterator(CORPUS, trainer)
+    bpe.train_from_iterator(list(CORPUS) + list(extra_text), trainer)
     state = json.loads(bpe.to_str())
     vocab = state["model"]["vocab"]
     merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in state["model"]["merges"]]
@@ -96,14 +98,16 @@ def build_tokenizer():
     return tokenizer
 
 
-def build_tiny_vlm(folder: Path, family: str = "qwen2_vl", seed: int = 0) -> Path:
-    """Write a tiny random ``family`` (``qwen2_vl`` or ``qwen2_5_vl``) checkpoint to ``folder``."""
+def build_tiny_vlm(folder: Path, family: str = "qwen2_vl", seed: int = 0, extra_text: tuple[str, ...] = (),
+                   vocab_size: int = VOCAB_SIZE) -> Path:
+    """Write a tiny random ``family`` (``qwen2_vl`` or ``qwen2_5_vl``) checkpoint to ``folder``
+    (``extra_text``, ``vocab_size``: see :func:`build_tokenizer`)."""
     import torch
     from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    tokenizer = build_tokenizer()
+    tokenizer = build_tokenizer(extra_text, vocab_size)
     ids = {t: tokenizer.convert_tokens_to_ids(t) for t in SPECIAL_TOKENS}
     text = dict(TEXT, vocab_size=len(tokenizer), rope_parameters=dict(ROPE), bos_token_id=ids["<|endoftext|>"],
                 eos_token_id=ids["<|im_end|>"], pad_token_id=ids["<|endoftext|>"])

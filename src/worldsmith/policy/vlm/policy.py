@@ -99,6 +99,8 @@ class VLMPolicy:
         self.retrieved: list[tuple[str, str]] = []
         self.notes: list[dict] = []
         self._requirements: list[dict] = []
+        #: the messages of every chat request of the episode, in order (what trajectory data records)
+        self.sent: list[list[dict]] = []
 
     # -- protocol --------------------------------------------------------------------------------
     def reset(self, prompt: str, seed: int) -> None:
@@ -106,6 +108,7 @@ class VLMPolicy:
 
         self.prompt, self.seed = prompt, seed
         self.notes = []
+        self.sent = []
         self._requirements = [dataclasses.asdict(r) for r in parse_prompt(prompt).requirements]
         self.retrieved = []
         if self.settings.library and self.settings.library_k > 0:
@@ -115,8 +118,10 @@ class VLMPolicy:
         from .client import VLMError
         from .reply import ReplyError, parse_reply
 
+        messages = self.messages(observation)
+        self.sent.append(messages)
         try:
-            reply = self.client.chat(self.messages(observation))
+            reply = self.client.chat(messages)
         except VLMError as exc:
             if not observation.scene.rooms:  # nothing built yet: the run fails, nothing is written
                 raise

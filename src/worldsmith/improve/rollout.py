@@ -1,0 +1,159 @@
+"""Rollouts: turn a policy's output into a scored scene.
+
+A **candidate** is one sample of a policy for one prompt: a program, the scene it built, the
+errors the executor raised on the way, and its reward.
+
+* The **offline planner** (round 0 data) runs its own multi-step episode
+  (:func:`worldsmith.pipeline.episode.run_episode`) at a sampling ``temperature``; its program is
+  the episode's applied step programs in order.
+* A **program** (what the local policy writes: a whole room in one program) runs *block by block*
+  (:func:`split_blocks`, :func:`run_blocks`): each statement, with the lines that place or edit the
+  handle it created, is its own step, so one bad line costs that block, not the room. Failed
+  blocks are left out of the scene and their errors kept (``errors``: block index, code, line,
+  message); the candidate's ``program`` is the blocks that ran, so the kept program is exactly
+  the one that built the scene.
+
+Both run in worker processes (:func:`evaluate`, picklable task dicts) through an
+:class:`~worldsmith.improve.executors.Executor`. The reward is
+:func:`worldsmith.improve.rewards.parse_reward` of the task's spec, built once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+from dataclasses import dataclass, field
+
+from ..scene import Scene
+from .local.tokenizer import canonical_program
+
+_ASSIGN = re.compile(r"\s*(h\d+)\s*=")
+_HANDLE = re.compile(r"\b(h\d+)\b")
+
+
+def _depth(line: str) -> int:
+    """Net open brackets of ``line`` outside string literals."""
+    depth, quote = 0, ""
+    for ch in line:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+    return depth
+
+
+def split_blocks(program: str) -> list[str]:
+    """The program's blocks (see the module doc). A line that uses handle ``hN`` (places or edits
+    it, or places another object relative to it) joins the block that created ``hN`` (merging the
+    blocks in between, so order is kept; handles live only inside a block); indented lines
+    and the continuation lines of an open bracket join the current block; every other line starts
+    a new block."""
+    blocks: list[list[str]] = []
+    owner: dict[str, int] = {}
+    depth = 0
+    for line in canonical_program(program).splitlines():
+        if blocks and (depth > 0 or line[:1] in (" ", "\t")):
+            blocks[-1].append(line)
+        else:
+            m_assign = _ASSIGN.match(line)
+            refs = set(_HANDLE.findall(line)) - ({m_assign.group(1)} if m_assign else set())
+            owners = [owner[h] for h in refs if h in owner]
+            if owners:
+                start = min(owners)
+                merged = [ln for b in blocks[start:] for ln in b] + [line]
+                blocks[start:] = [merged]
+                for h, i in owner.items():
+                    if i > start:
+                        owner[h] = start
+            else:
+                blocks.append([line])
+            if m_assign:
+                owner[m_assign.group(1)] = len(blocks) - 1
+        depth = max(0, depth + _depth(line))
+    return ["\n".join(b) for b in blocks]
+
+
+@dataclass
+class BlockRun:
+    """A program run block by block: the scene, the blocks that ran (``program``) and the errors."""
+
+    scene: Scene
+    program: str
+    blocks: int
+    applied: int
+    errors: list[dict] = field(default_factory=list)
+
+
+def run_blocks(program: str, prompt: str, seed: int) -> BlockRun:
+    """Run ``program`` block by block from an empty scene (see the module doc)."""
+    from ..dsl import DSLError, execute
+    from ..dsl.actions import AddObject
+
+    scene = Scene(prompt=prompt, seed=seed)
+    used: set[str] = set()
+    applied: list[str] = []
+    errors: list[dict] = []
+    blocks = split_blocks(program)
+    for i, block in enumerate(blocks):
+        try:
+            result = execute(block, scene, seed=seed, used_ids=used)
+        except DSLError as exc:
+            errors.append({"block": i, **exc.to_dict()})
+            continue
+        except RecursionError:
+            errors.append({"block": i, "code": "E_LIMIT", "line": None, "message": "recursion too deep",
+                           "hint": ""})
+            continue
+        scene = result.scene
+        used |= {a.id for a in result.actions if isinstance(a, AddObject)}
+        applied.append(block)
+    return BlockRun(scene, "\n".join(applied), len(blocks), len(applied), errors)
+
+
+def planner_run(prompt: str, seed: int, temperature: float) -> BlockRun:
+    """One offline planner episode at ``temperature`` (see the module doc)."""
+    from ..pipeline.episode import run_episode
+    from ..policy.offline.planner import OfflinePlanner
+
+    episode = run_episode(OfflinePlanner(temperature), prompt, seed)
+    programs = [canonical_program(p) for _, p in episode.programs]
+    errors = [{"block": r["step"], **r["error"]} for r in episode.trajectory if r.get("error")]
+    return BlockRun(episode.scene, "\n".join(p for p in programs if p), len(episode.trajectory),
+                    len(episode.programs), errors)
+
+
+@functools.lru_cache(maxsize=4)
+def _reward(spec: str, clip_model: str | None):
+    from .rewards import parse_reward
+
+    return parse_reward(spec, clip_model=clip_model)
+
+
+def evaluate(task: dict) -> dict:
+    """Run and score one candidate (a worker-process function).
+
+    ``task``: ``{"kind": "planner" | "program", "prompt", "seed", "temperature" (planner),
+    "program" (program), "reward": spec, "clip_model": dir or None, "scene": bool}``. Returns
+    ``{"seed", "program", "blocks", "applied", "errors", "reward", "breakdown", "details",
+    "objects", "seconds"}`` plus ``"scene_json"`` when ``task["scene"]``."""
+    from ..scene import dumps
+
+    t0 = time.perf_counter()
+    if task["kind"] == "planner":
+        run = planner_run(task["prompt"], task["seed"], task["temperature"])
+    else:
+        run = run_blocks(task["program"], task["prompt"], task["seed"])
+    result = _reward(task["reward"], task.get("clip_model"))(task["prompt"], run.scene)
+    out = {"seed": task["seed"], "program": run.program, "blocks": run.blocks, "applied": run.applied,
+           "errors": run.errors[:20], "reward": result.total, "breakdown": dict(result.breakdown),
+           "details": result.details, "objects": len(run.scene.objects),
+           "seconds": round(time.perf_counter() - t0, 3)}
+    if task.get("scene"):
+        out["scene_json"] = dumps(run.scene)
+    return out

@@ -1,0 +1,232 @@
+"""`worldsmith improve` end to end: a --tiny local round, best-of-K, the store, exports, resume after
+a kill, bad input; the VLM path against a real local server with the OpenAI export and LoRA trainers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from worldsmith.improve.loop import ImproveSettings, Improver
+
+ENV = {k: v for k, v in os.environ.items() if k not in ("WORLDSMITH_API_KEY", "OPENAI_API_KEY")}
+ENV.update(COLUMNS="200", NO_COLOR="1")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "worldsmith.cli.main", "improve", *args], capture_output=True,
+                          text=True, env=ENV, timeout=600)
+
+
+def lines(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def prompt_files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("prompts")
+    (d / "train.jsonl").write_text("\n".join(json.dumps({"id": i, "prompt": p}) for i, p in [
+        ("a", "a small study with a desk and a bookshelf"),
+        ("b", "a cozy bedroom with a double bed and a wardrobe"),
+        ("c", "a kitchen with a dining table and four chairs")]) + "\n")
+    (d / "held.txt").write_text("# held-out\na bright office with two desks\n")
+    return d
+
+
+def _strip_times(rec: dict) -> dict:
+    rec = json.loads(json.dumps(rec))
+    for c in rec.get("candidates", ()):
+        c.pop("seconds", None)
+    return rec
+
+
+@pytest.fixture(scope="module")
+def tiny_run(prompt_files, tmp_path_factory):
+    out = tmp_path_factory.mktemp("improve") / "run"
+    r = run("--out", str(out), "--tiny", "--rounds", "1", "--candidates", "3", "--eval-samples", "2",
+            "--prompts", str(prompt_files / "train.jsonl"), "--heldout", str(prompt_files / "held.txt"))
+    assert r.returncode == 0, r.stdout + r.stderr[-3000:]
+    return out, r
+
+
+def test_a_tiny_round_end_to_end(tiny_run):
+    out, r = tiny_run
+    assert "round 1: kept 3" in r.stdout and f"wrote {out / 'report.md'}" in r.stdout
+    rolls = lines(out / "rounds/r001/rollouts.jsonl")
+    assert sorted(x["unit"] for x in rolls) == ["a", "b", "c"]
+    for unit in rolls:
+        rewards = [c["reward"] for c in unit["candidates"]]
+        assert len(rewards) == 3
+        # best-of-K keeps the maximum (the first one on a tie) and exactly its program
+        assert unit["best"] == rewards.index(max(rewards))
+        kept = unit["kept"]
+        assert kept["reward"] == max(rewards) and kept["policy"] == "offline"
+        assert kept["steps"][0]["program"] == unit["candidates"][unit["best"]]["program"]
+        assert kept["steps"][0]["program"].startswith("room(")
+        assert (out / kept["render"]).stat().st_size > 1000
+        assert kept["breakdown"]["fidelity"] == 1.0
+    # the fine-tuning data: one example per kept step, in both formats
+    openai = lines(out / "export/r001/openai.jsonl")
+    hf = lines(out / "export/r001/hf/train.jsonl")
+    assert len(openai) == len(hf) == 3
+    assert [m["role"] for m in openai[0]["messages"]] == ["system", "user", "assistant"]
+    assert openai[0]["messages"][2]["content"] == rolls[0]["kept"]["steps"][0]["program"] or \
+        any(o["messages"][2]["content"] == rolls[0]["kept"]["steps"][0]["program"] for o in openai)
+    # training ran and the loss fell; the checkpoint loads
+    train = json.loads((out / "rounds/r001/train.json").read_text())
+    assert train["examples"] == 3 and train["losses"][-1] < train["losses"][0]
+    assert (out / "checkpoints/r001/local_policy.json").is_file()
+    # held-out evaluation: 1 prompt x 2 samples, never trained on; the planner baseline on the same units
+    ev = lines(out / "rounds/r001/eval.jsonl")
+    base = lines(out / "baseline.jsonl")
+    assert sorted(e["unit"] for e in ev) == sorted(b["unit"] for b in base) == ["p001/s0", "p001/s1"]
+    assert all(0.0 <= e["reward"] <= 1.0 for e in ev)
+    report = json.loads((out / "report.json").read_text())
+    row = report["rounds"][0]
+    assert row["kept"] == 3 and row["heldout_units"] == 2
+    assert row["kept_mean_reward"] == round(sum(x["kept"]["reward"] for x in rolls) / 3, 4)
+    assert report["baseline"]["mean_reward"] == round(sum(b["reward"] for b in base) / 2, 4)
+    md = (out / "report.md").read_text()
+    assert "| 1 | offline planner |" in md and "reward_per_round.png" in md
+    assert (out / "reward_per_round.png").stat().st_size > 5000
+
+
+def test_rerunning_a_finished_run_changes_nothing(tiny_run, prompt_files):
+    out, _ = tiny_run
+    files = sorted(p for p in out.rglob("*.jsonl"))
+    before = {p: p.read_bytes() for p in files}
+    r = run("--out", str(out), "--tiny", "--rounds", "1", "--candidates", "3", "--eval-samples", "2",
+            "--prompts", str(prompt_files / "train.jsonl"), "--heldout", str(prompt_files / "held.txt"), "-j", "1")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert {p: p.read_bytes() for p in files} == before
+
+
+def test_a_killed_run_resumes_without_duplicated_or_lost_units(tiny_run, prompt_files, tmp_path):
+    ref, _ = tiny_run
+    settings = ImproveSettings(out=str(tmp_path / "run"), tiny=True, rounds=1, candidates=3, eval_samples=2,
+                               prompts=str(prompt_files / "train.jsonl"), heldout=str(prompt_files / "held.txt"),
+                               jobs=1, renders=False)
+
+    class Killed(Exception):
+        pass
+
+    def kill_after_two(what: str, done: int, total: int) -> None:
+        if what.startswith("round 1: 3 candidates") and done == 2:
+            raise Killed()
+
+    with pytest.raises(Killed):
+        Improver(settings, kill_after_two).run()
+    path = tmp_path / "run/rounds/r001/rollouts.jsonl"
+    assert len(lines(path)) == 2
+    with open(path, "a") as fh:  # and the kill tore a line in half
+        fh.write('{"unit": "c", "cand')
+    Improver(settings).run()
+    got = {x["unit"]: _strip_times(x) for x in lines(path)}
+    want = {x["unit"]: _strip_times(x) for x in lines(ref / "rounds/r001/rollouts.jsonl")}
+    assert sorted(got) == ["a", "b", "c"] and len(lines(path)) == 3
+    # the same samples as the run that was never interrupted (renders aside)
+    for u in want:
+        want[u]["kept"]["render"] = None
+        assert got[u] == want[u]
+    assert len(lines(tmp_path / "run/rounds/r001/eval.jsonl")) == 2
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--policy", "nope"], "unknown --policy 'nope'"),
+    (["--policy", "local", "--trainer", "hf"], "--policy local trains with --trainer local"),
+    (["--policy", "vlm", "--trainer", "hf", "--base-url", "http://127.0.0.1:9/v1", "--model", "m"],
+     "--trainer hf needs --base-model"),
+    (["--policy", "vlm"], "--policy vlm needs --base-url and --model"),
+    (["--reward", "fidelity+beauty"], "unknown reward"),
+    (["--candidates", "0"], "--candidates must be a whole number from 1 to 64"),
+    (["--prompts", "/nonexistent/prompts.jsonl"], "cannot read prompt file"),
+])
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, args, message):
+    out = tmp_path / "run"
+    r = run("--out", str(out), "--tiny", *args)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert message in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_other_settings_in_the_same_folder_are_refused(tiny_run, prompt_files):
+    out, _ = tiny_run
+    r = run("--out", str(out), "--tiny", "--rounds", "1", "--candidates", "2", "--eval-samples", "2",
+            "--prompts", str(prompt_files / "train.jsonl"), "--heldout", str(prompt_files / "held.txt"))
+    assert r.returncode == 2 and "other settings (candidates: 3 -> 2)" in r.stderr
+
+
+STUDY = '''A study: a desk against the back wall, a chair at it, a bookshelf.
+```python
+room("study", width=4.0, depth=3.5, height=2.7)
+door("wall_0", at=0.5)
+d = add("desk")
+place(d, against="wall_2")
+b = add("bookshelf")
+place(b, against="wall_1")
+```'''
+DONE = "Done.\n```python\ndone()\n```"
+
+
+def test_vlm_policy_rollouts_export_for_openai_and_stop(vlm_server, prompt_files, tmp_path):
+    vlm_server.default = lambda request: DONE if len(request["messages"][1]["content"]) > 1 and any(
+        p.get("type") == "image_url" for p in request["messages"][1]["content"]) else STUDY
+    out = tmp_path / "run"
+    one = tmp_path / "one.txt"
+    one.write_text("a small study with a desk and a bookshelf\n")
+    r = run("--out", str(out), "--policy", "vlm", "--trainer", "openai-export", "--base-url", vlm_server.url,
+            "--model", "any", "--rounds", "2", "--candidates", "2", "--prompts", str(one), "--heldout",
+            str(prompt_files / "held.txt"), "--max-steps", "3")
+    assert r.returncode == 0, r.stdout + r.stderr[-3000:]
+    rolls = lines(out / "rounds/r001/rollouts.jsonl")
+    assert len(rolls) == 1 and len(rolls[0]["candidates"]) == 2
+    kept = rolls[0]["kept"]
+    assert kept["policy"] == "vlm" and kept["breakdown"]["fidelity"] == 1.0
+    assert kept["steps"][0]["program"].startswith('room("study"')
+    # openai-export stops after writing the file: no training, no second round
+    assert json.loads((out / "rounds/r001/train.json").read_text())["trainer"] == "openai-export"
+    assert not (out / "rounds/r002").exists() and not (out / "checkpoints").exists()
+    ex = lines(out / "export/r001/openai.jsonl")
+    assert ex[0]["messages"][0]["content"] == vlm_server.requests[0]["json"]["messages"][0]["content"]
+    assert ex[0]["messages"][1]["content"] == vlm_server.requests[0]["json"]["messages"][1]["content"]
+    assert ex[0]["messages"][2] == {"role": "assistant", "content": kept["steps"][0]["program"]}
+
+
+def test_the_hf_trainer_fine_tunes_lora_on_the_exported_kept_steps(tmp_path, prompt_files):
+    """The loop's hf path: kept VLM steps -> export/r001/hf -> LoRA on a tiny Qwen2-VL -> checkpoints/r001.
+    (The kept step here has a short system message: the real one is ~15k tokens of the tiny model's
+    BPE, too long for a CPU test; tests/improve/test_lora.py covers the trainer itself.)"""
+    from PIL import Image
+
+    from tests.improve.tiny_vlm import build_tiny_vlm
+
+    base = build_tiny_vlm(tmp_path / "tiny")
+    one = tmp_path / "one.txt"
+    one.write_text("a small study with a desk and a bookshelf\n")
+    settings = ImproveSettings(out=str(tmp_path / "run"), policy="vlm", trainer="hf", base_model=str(base),
+                               base_url="http://127.0.0.1:9/v1", model="m", rounds=1, lora_steps=6,
+                               prompts=str(one), heldout=str(prompt_files / "held.txt"), jobs=1)
+    imp = Improver(settings)
+    (imp.store.root / "renders").mkdir()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(imp.store.root / "renders/r001-p001-s00-0.png")
+    program = STUDY.split("```python\n")[1].split("```")[0]
+    kept = {"id": "r001-p001", "round": 1, "prompt_id": "p001", "prompt": "a small study", "seed": 1,
+            "candidate": 0, "policy": "vlm", "reward": 0.9, "breakdown": {}, "render": None,
+            "steps": [{"messages": [{"role": "system", "content": "Write Worldsmith DSL."},
+                                    {"role": "user", "content": [{"type": "text", "text": "Prompt: a small study"},
+                                                                 {"type": "image", "path": "renders/r001-p001-s00-0.png"}]}],
+                       "observation": "Prompt: a small study", "program": program, "error": None}]}
+    imp.store.append("rounds/r001/rollouts.jsonl", {"unit": "p001", "candidates": [], "best": 0, "kept": kept})
+    imp.export(1)
+    result = imp.train_round(1)
+    imp.executor.close()
+    assert result["trainer"] == "hf" and result["steps"] == 6 and result["device"] == "cpu"
+    assert result["last_loss"] < result["first_loss"]
+    assert (tmp_path / "run/checkpoints/r001/adapter_config.json").is_file()
+    assert json.loads((tmp_path / "run/rounds/r001/train.json").read_text()) == result
+    hf = lines(tmp_path / "run/export/r001/hf/train.jsonl")
+    assert len(hf) == 1 and hf[0]["messages"][-1]["content"][0]["text"] == program
