@@ -230,3 +230,28 @@ def test_the_hf_trainer_fine_tunes_lora_on_the_exported_kept_steps(tmp_path, pro
     assert json.loads((tmp_path / "run/rounds/r001/train.json").read_text()) == result
     hf = lines(tmp_path / "run/export/r001/hf/train.jsonl")
     assert len(hf) == 1 and hf[0]["messages"][-1]["content"][0]["text"] == program
+
+
+def test_step_level_best_of_k_keeps_the_best_reply_at_each_step(vlm_server, prompt_files, tmp_path):
+    bare = 'Just the room.\n```python\nroom("study", width=4.0, depth=3.5, height=2.7)\n```'
+    broken = "Oops.\n```python\nroom(\"study\", width=4.0\n```"
+    vlm_server.script(broken, bare, STUDY, DONE, DONE, DONE)
+    one = tmp_path / "one.txt"
+    one.write_text("a small study with a desk and a bookshelf\n")
+    out = tmp_path / "run"
+    r = run("--out", str(out), "--policy", "vlm", "--trainer", "openai-export", "--unit", "step", "--base-url",
+            vlm_server.url, "--model", "any", "--rounds", "1", "--candidates", "3", "--prompts", str(one),
+            "--heldout", str(prompt_files / "held.txt"), "--max-steps", "4")
+    assert r.returncode == 0, r.stdout + r.stderr[-3000:]
+    assert len(vlm_server.requests) == 6  # three replies at each of two steps
+    unit = lines(out / "rounds/r001/rollouts.jsonl")[0]
+    assert len(unit["candidates"]) == 1 and unit["candidates"][0]["stop_reason"] == "done"
+    steps = unit["kept"]["steps"]
+    alts = steps[0]["alternatives"]
+    assert alts[0] == -1.0 and 0.0 < alts[1] < alts[2]  # the broken reply failed, the full room won
+    assert steps[0]["program"].startswith('room("study"') and "bookshelf" in steps[0]["program"]
+    assert steps[1]["program"] == "done()" and steps[1]["error"] is None
+    assert unit["kept"]["reward"] == alts[2]
+    # the model's three replies to one observation saw the same request
+    first = [q["json"]["messages"] for q in vlm_server.requests[:3]]
+    assert first[0] == first[1] == first[2]

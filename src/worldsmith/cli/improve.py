@@ -39,6 +39,8 @@ def improve_cmd(
                                                 "WORLDSMITH_API_KEY or OPENAI_API_KEY)."),
     model: Optional[str] = typer.Option(None, "--model", envvar="WORLDSMITH_MODEL", help="--policy vlm: model name."),
     max_steps: int = typer.Option(8, "--max-steps", help="--policy vlm: steps per episode."),
+    unit: str = typer.Option("episode", "--unit", help="Best-of-K over whole episodes, or over the K replies at each "
+                             "step (step: --policy vlm)."),
     patience: int = typer.Option(3, "--patience", help="--policy vlm: stop after this many steps without a better "
                                  "reward."),
     reward: str = typer.Option("fidelity+plausibility+text_alignment", "--reward",
@@ -70,7 +72,7 @@ def improve_cmd(
         clip_model=str(clip_model) if clip_model else None, margin=margin, temperature=temperature,
         planner_temperature=planner_temperature, eval_temperature=eval_temperature, eval_samples=eval_samples,
         tiny=tiny, seed=seed, jobs=jobs, renders=renders, base_model=str(base_model) if base_model else None,
-        lora_steps=lora_steps, lora_max_length=lora_max_length, base_url=base_url, model=model, max_steps=max_steps, patience=patience)
+        lora_steps=lora_steps, lora_max_length=lora_max_length, base_url=base_url, model=model, max_steps=max_steps, patience=patience, unit=unit)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=False) as bar:
         tasks: dict[str, int] = {}

@@ -2,7 +2,8 @@
 
 For round ``r = 1 .. R`` (files: :mod:`worldsmith.improve.store`):
 
-1. **Collect.** For each training prompt, roll out ``K`` candidates with the policy of round
+1. **Collect.** For each training prompt, roll out ``K`` candidates (whole episodes; with
+   ``unit="step"`` and the VLM policy, ``K`` replies at every step of one episode) with the policy of round
    ``r - 1`` -- the offline planner sampled at ``planner_temperature`` for round 1 ("round 0"),
    then the local model of the previous round sampled at ``temperature`` -- and score each with
    the reward (:mod:`worldsmith.improve.rewards`). The best candidate (highest reward; the lowest
@@ -89,6 +90,8 @@ class ImproveSettings:
     model: str | None = None
     max_steps: int = 8
     patience: int = 3
+    #: best-of-K over whole episodes, or over the replies at each step (--policy vlm)
+    unit: str = "episode"
 
     def check(self) -> None:
         if self.policy not in POLICIES:
@@ -99,6 +102,10 @@ class ImproveSettings:
             raise ImproveError("--policy local trains with --trainer local")
         if self.policy == "vlm" and self.trainer == "local":
             raise ImproveError("--policy vlm needs --trainer hf (with --base-model) or --trainer openai-export")
+        if self.unit not in ("episode", "step"):
+            raise ImproveError(f"unknown --unit {self.unit!r}; choose from: episode, step")
+        if self.unit == "step" and self.policy != "vlm":
+            raise ImproveError("--unit step needs --policy vlm (the local policy writes a whole room in one program)")
         if self.policy == "vlm" and not (self.base_url and self.model):
             raise ImproveError("--policy vlm needs --base-url and --model (an OpenAI-compatible endpoint)")
         if self.trainer == "hf" and not self.base_model:
@@ -121,7 +128,7 @@ class ImproveSettings:
         for k in ("out", "jobs"):
             d.pop(k)
         if self.policy != "vlm":
-            for k in ("base_url", "model", "max_steps", "patience"):
+            for k in ("base_url", "model", "max_steps", "patience", "unit"):
                 d.pop(k)
         d["model"] = self.model_config().to_dict() if self.policy == "local" else None
         return d
@@ -315,7 +322,7 @@ class Improver:
         process, one after the other; the endpoint is the bottleneck), the best kept with every
         step's messages (:mod:`.vlm_rollout`)."""
         from .rewards import parse_reward
-        from .vlm_rollout import store_steps, vlm_candidate
+        from .vlm_rollout import store_steps, vlm_candidate, vlm_step_candidate
 
         rn = round_name(r)
         name = f"rounds/{rn}/rollouts.jsonl"
@@ -323,12 +330,16 @@ class Improver:
         reward = parse_reward(self.s.reward, clip_model=self.s.clip_model)
         vlm = self._vlm_settings()
         before = self._best_before(r)
-        what = f"round {r}: {K} candidates x {len(todo)} prompts (vlm)"
+        what = f"round {r}: {K} candidates x {len(todo)} prompts (vlm, per {self.s.unit})"
         self.progress(what, 0, len(todo))
         for n, p in enumerate(todo, 1):
-            results = [vlm_candidate(vlm, p.prompt, derive_seed(self.s.seed, rn, p.id, k), reward,
-                                     max_steps=self.s.max_steps, patience=self.s.patience) for k in range(K)]
-            best = max(range(K), key=lambda k: (results[k][0]["reward"], -k))
+            if self.s.unit == "step":
+                results = [vlm_step_candidate(vlm, p.prompt, derive_seed(self.s.seed, rn, p.id, 0), reward, K,
+                                              max_steps=self.s.max_steps, patience=self.s.patience)]
+            else:
+                results = [vlm_candidate(vlm, p.prompt, derive_seed(self.s.seed, rn, p.id, k), reward,
+                                         max_steps=self.s.max_steps, patience=self.s.patience) for k in range(K)]
+            best = max(range(len(results)), key=lambda k: (results[k][0]["reward"], -k))
             win, scene, steps = results[best]
             keep = (self.s.margin is None or p.id not in before or win["reward"] >= before[p.id] + self.s.margin) \
                 and bool(win["program"].strip())

@@ -1,4 +1,7 @@
-"""VLM rollouts for ``worldsmith improve --policy vlm``: one candidate is one episode of the VLM loop.
+"""VLM rollouts for ``worldsmith improve --policy vlm``: best-of-K per episode or per step.
+
+``--unit episode`` (default): one candidate is one episode of the VLM loop, K episodes per prompt.
+``--unit step``: one episode per prompt, K replies at every step (:func:`vlm_step_candidate`).
 
 :func:`vlm_candidate` runs :class:`worldsmith.policy.vlm.policy.VLMPolicy` through the episode
 runner exactly as ``worldsmith generate --planner vlm`` does (renders as observations, rollback of
@@ -72,5 +75,103 @@ def store_steps(steps: list[dict], write_png: Callable[[str, bytes], str], sampl
             messages.append({"role": m["role"], "content": content})
         text = "\n".join(p.get("text", "") for m in messages if m["role"] == "user"
                          for p in (m["content"] if isinstance(m["content"], list) else [{"text": m["content"]}]))
-        out.append({"messages": messages, "observation": text, "program": step["program"], "error": step["error"]})
+        rec = {"messages": messages, "observation": text, "program": step["program"], "error": step["error"]}
+        if "alternatives" in step:
+            rec["alternatives"] = step["alternatives"]
+        out.append(rec)
     return out
+
+
+def vlm_step_candidate(settings: Any, prompt: str, seed: int, reward: Callable, k: int, *, max_steps: int,
+                       patience: int, view_size: tuple[int, int] = (512, 384)) -> tuple[dict, Scene, list[dict]]:
+    """Step-level best-of-K (``--unit step``): at every step the model answers the same observation
+    ``k`` times (sampling at the client's temperature), each program runs from the current scene
+    and is scored by ``reward``; the best one that runs is applied when it does not lower the
+    reward (a failed or worse best leaves the scene as it was and its error or rollback is the
+    next observation's ``last_error``). Stops at ``done()`` from the chosen reply, after
+    ``patience`` steps without a better reward, or at ``max_steps``. Returns what
+    :func:`vlm_candidate` returns; each kept step also lists its ``alternatives`` (reward of every
+    reply, -1 for one that failed)."""
+    from ..dsl import DSLError, execute
+    from ..dsl.actions import AddObject
+    from ..pipeline.episode import scene_fidelity, scene_metrics
+    from ..pipeline.observe import RenderObserver
+    from ..policy.protocol import Observation
+    from ..policy.vlm.policy import VLMPolicy
+
+    scene = Scene(prompt=prompt, seed=seed)
+    steps: list[dict] = []
+    programs: list[str] = []
+    errors: list[dict] = []
+    used: set[str] = set()
+    current = reward(prompt, scene).total
+    best_seen, stale, stop = current, 0, "max_steps"
+    last_error = last_report = last_program = None
+    with tempfile.TemporaryDirectory(prefix="worldsmith-improve-") as work:
+        policy = VLMPolicy(settings, root=Path(work))
+        observer = RenderObserver(work, ("topdown", "perspective"), view_size)
+        try:
+            policy.reset(prompt, seed)
+            requirements = policy.requirements()
+            for step in range(max_steps):
+                renders = observer.observe(scene, step) if scene.rooms else ()
+                metrics = scene_metrics(scene) if scene.rooms else {}
+                obs = Observation(prompt, seed, step, scene, last_error, last_report, metrics, tuple(renders),
+                                  scene_fidelity(scene, requirements), last_program, max_steps)
+                tries = []
+                for _ in range(k):
+                    act = policy.act(obs)
+                    if act is None:
+                        break
+                    messages = policy.sent[-1]
+                    if act.error is not None:
+                        tries.append((-1.0, act, messages, None, act.error))
+                        continue
+                    if not act.program.strip():
+                        tries.append((current, act, messages, None, None))
+                        continue
+                    try:
+                        result = execute(act.program, scene, seed=seed, used_ids=used)
+                    except DSLError as exc:
+                        tries.append((-1.0, act, messages, None, exc.to_dict()))
+                        continue
+                    tries.append((reward(prompt, result.scene).total, act, messages, result, None))
+                if not tries:
+                    stop = "policy_done"
+                    break
+                best = max(range(len(tries)), key=lambda i: (tries[i][0], -i))
+                value, act, messages, result, error = tries[best]
+                program = act.program if act.program.strip() else "done()"
+                if error is None and result is not None and value < current:
+                    error = {"code": "E_ROLLED_BACK", "line": None, "hint": "",
+                             "message": f"rolled back: the best of {len(tries)} replies lowered the reward "
+                                        f"({current:.3f} -> {value:.3f})"}
+                if error is None and result is not None:
+                    scene, current = result.scene, value
+                    used |= {a.id for a in result.actions if isinstance(a, AddObject)}
+                    programs.append(act.program)
+                    last_report = result.report.to_dict()
+                else:
+                    last_report = None
+                if error is not None:
+                    errors.append({"block": step, **error})
+                last_error, last_program = error, act.program
+                steps.append({"messages": messages, "program": program, "error": error,
+                              "alternatives": [round(t[0], 6) for t in tries]})
+                if current > best_seen + 1e-9:
+                    best_seen, stale = current, 0
+                else:
+                    stale += 1
+                if act.final and error is None:
+                    stop = "done"
+                    break
+                if stale >= patience:
+                    stop = "patience"
+                    break
+        finally:
+            policy.close()
+    result = reward(prompt, scene)
+    cand = {"seed": seed, "program": "\n".join(programs), "blocks": len(steps), "applied": len(programs),
+            "errors": errors[:20], "reward": result.total, "breakdown": dict(result.breakdown),
+            "objects": len(scene.objects), "stop_reason": stop}
+    return cand, scene, steps
