@@ -37,12 +37,21 @@ def fallback_parts(size: tuple[float, float, float]) -> list[Part]:
 
 def build_object_parts(obj: ObjectInstance) -> list[Part]:
     """Parts of ``obj`` in its local frame (origin at bottom centre, front +Y), fitted to
-    ``obj.size``."""
+    ``obj.size``. A procedural generator that cannot build ``obj.size`` (a ``ValueError``: the
+    size is outside what its proportions can fill, e.g. a sofa 5 cm deep, which the DSL accepts)
+    gives a fallback box of that size, with a warning, so validation, rendering and export never
+    fail on a legal program."""
     if obj.asset.source == "library":
         return fit_parts(_library_parts(obj), obj.size)
     builder = GENERATORS.get(obj.asset.name) if obj.asset.source == "procedural" else None
-    parts = builder(dict(obj.asset.params), obj.size) if builder else fallback_parts(obj.size)
-    return fit_parts(parts, obj.size)
+    parts = None
+    if builder:
+        try:
+            parts = builder(dict(obj.asset.params), obj.size)
+        except ValueError as exc:  # a size the generator's proportions cannot fill (a sofa 5 cm deep)
+            log.warning("object %s: the %s generator cannot build size %s (%s); drawing a fallback box",
+                        obj.id, obj.asset.name, "x".join(f"{v:g}" for v in obj.size), exc)
+    return fit_parts(parts if parts is not None else fallback_parts(obj.size), obj.size)
 
 
 def _library_parts(obj: ObjectInstance) -> list[Part]:
