@@ -130,6 +130,8 @@ class ImproveSettings:
         if self.policy != "vlm":
             for k in ("base_url", "model", "max_steps", "patience", "unit"):
                 d.pop(k)
+        if self.trainer != "hf":
+            d.pop("lora_max_length")
         d["model"] = self.model_config().to_dict() if self.policy == "local" else None
         return d
 

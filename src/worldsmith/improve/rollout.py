@@ -141,7 +141,9 @@ def evaluate(task: dict) -> dict:
     ``task``: ``{"kind": "planner" | "program", "prompt", "seed", "temperature" (planner),
     "program" (program), "reward": spec, "clip_model": dir or None, "scene": bool}``. Returns
     ``{"seed", "program", "blocks", "applied", "errors", "reward", "breakdown", "details",
-    "objects", "seconds"}`` plus ``"scene_json"`` when ``task["scene"]``."""
+    "objects", "seconds"}`` plus ``"scene_json"`` when ``task["scene"]``. A scene the reward
+    cannot score (an internal error) is a failed candidate: reward 0 and an ``E_INTERNAL`` error,
+    logged, so one bad sample never stops a run."""
     from ..scene import dumps
 
     t0 = time.perf_counter()
@@ -149,7 +151,19 @@ def evaluate(task: dict) -> dict:
         run = planner_run(task["prompt"], task["seed"], task["temperature"])
     else:
         run = run_blocks(task["program"], task["prompt"], task["seed"])
-    result = _reward(task["reward"], task.get("clip_model"))(task["prompt"], run.scene)
+    try:
+        result = _reward(task["reward"], task.get("clip_model"))(task["prompt"], run.scene)
+    except Exception as exc:  # noqa: BLE001 - a scene that cannot be scored is a failed candidate
+        import logging
+
+        message = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+        logging.getLogger(__name__).warning("candidate (seed %s) could not be scored: %s", task["seed"], message)
+        return {"seed": task["seed"], "program": run.program, "blocks": run.blocks, "applied": run.applied,
+                "errors": (run.errors + [{"block": None, "code": "E_INTERNAL", "line": None, "message": message,
+                                          "hint": "the scene could not be scored; please report it"}])[:20],
+                "reward": 0.0, "breakdown": {}, "details": {}, "objects": len(run.scene.objects),
+                "seconds": round(time.perf_counter() - t0, 3), **({"scene_json": dumps(run.scene)}
+                                                                  if task.get("scene") else {})}
     out = {"seed": task["seed"], "program": run.program, "blocks": run.blocks, "applied": run.applied,
            "errors": run.errors[:20], "reward": result.total, "breakdown": dict(result.breakdown),
            "details": result.details, "objects": len(run.scene.objects),
