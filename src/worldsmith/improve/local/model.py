@@ -202,6 +202,7 @@ def sample(model, contexts: Sequence[list[int]], *, eos_id: int, pad_id: int = 0
                 if states is not None:
                     allowed = torch.stack([grammar.mask(st) for st in states])
                     logits = logits.masked_fill(~allowed, float("-inf"))
+                    logits = torch.where(done[:, None], torch.zeros_like(logits), logits)
                 if temperature <= 0:
                     nxt = logits.argmax(-1)
                 else:
@@ -209,7 +210,9 @@ def sample(model, contexts: Sequence[list[int]], *, eos_id: int, pad_id: int = 0
                     if top_k and top_k < z.shape[-1]:
                         kth = torch.topk(z, top_k, dim=-1).values[:, -1:]
                         z = z.masked_fill(z < kth, float("-inf"))
-                    nxt = torch.multinomial(torch.softmax(z, -1), 1, generator=gen).squeeze(1)
+                    # Gumbel-max: argmax(z + Gumbel noise) is a draw from softmax(z) (faster than multinomial)
+                    u = torch.rand(z.shape, generator=gen).clamp_(min=1e-20)
+                    nxt = (z - torch.log(-torch.log(u))).argmax(-1)
                 nxt = torch.where(done, torch.full_like(nxt, pad_id), nxt)
                 new[:, t] = nxt
                 if states is not None:

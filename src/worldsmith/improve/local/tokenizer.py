@@ -312,6 +312,7 @@ class Grammar:
         self.in_string = {q: torch.tensor([ok or t == q for t, ok in zip(voc, in_str)]) for q in ("'", '"')}
         self.number_more = mask(self.digits)
         self.empty = torch.zeros(n, dtype=torch.bool)
+        self._cache: dict = {}
 
     # state: {"mode", "stack": [("call", f, keywords used) | ("(",) | ("[",)], "quote", "dot"}
     def start(self, n: int) -> list[dict]:
@@ -327,6 +328,16 @@ class Grammar:
                 m[self.reopen] = True
 
     def mask(self, st: dict) -> "Any":
+        """The allowed next tokens (a bool tensor over the vocabulary; cached per grammar state)."""
+        top = st["stack"][-1] if st["stack"] else None
+        key = (st["mode"], st["quote"], st["dot"], st["zero"],
+               None if top is None else (top[0], top[1], frozenset(top[2])) if top[0] == "call" else top[0])
+        m = self._cache.get(key)
+        if m is None:
+            m = self._cache[key] = self._mask(st)
+        return m
+
+    def _mask(self, st: dict) -> "Any":
         mode = st["mode"]
         if mode == "line":
             return self.line_start
