@@ -8,7 +8,8 @@ of completion never changes what a task returns.
 * :class:`SerialExecutor`: in this process, in order (tests, ``--jobs 1``).
 * :class:`ProcessExecutor`: ``concurrent.futures.ProcessPoolExecutor`` with the ``spawn`` start
   method (no fork of a process holding torch/OpenMP threads), ``jobs`` workers, each limited to
-  one torch thread so workers do not oversubscribe the cores. The pool starts on first use and
+  one torch thread so workers do not oversubscribe the cores, logging only errors (the executor's
+  errors and the reward of each sample are in its record). The pool starts on first use and
   is kept until :meth:`close`; a worker whose parent dies (a killed run) exits within a second.
 """
 
@@ -45,7 +46,12 @@ def _watch_parent(parent: int) -> None:
 
 
 def _init_worker(parent: int) -> None:
+    import logging
     import threading
+
+    # warnings about single samples ("unknown colour 'ash wood' ignored") would bury the progress
+    # bars; what a sample did wrong (the executor's errors, its reward) is in its record
+    logging.basicConfig(level=logging.ERROR)
 
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
