@@ -60,6 +60,7 @@ from typing import Iterable, Protocol, Sequence
 
 import numpy as np
 
+from ..scene.env import hf_offline
 from ..scene.files import atomic_write_bytes
 from ..scene.paths import cache_dir
 from . import catalog
@@ -163,12 +164,6 @@ class TextEncoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def _set_offline_env() -> None:
-    for key in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        os.environ.setdefault(key, "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-
 def default_model_path() -> Path:
     """Folder of the bundled MiniLM model (``$WORLDSMITH_EMBEDDING_MODEL`` overrides it)."""
     override = os.environ.get("WORLDSMITH_EMBEDDING_MODEL")
@@ -241,7 +236,7 @@ class Embedder:
         if self._model is None:
             import time
 
-            _set_offline_env()
+            hf_offline()
             t0 = time.perf_counter()
             from sentence_transformers import SentenceTransformer
 

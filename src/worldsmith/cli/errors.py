@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..scene import WorldsmithError
+from ..scene.errors import one_line
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -38,8 +39,7 @@ def read_text(path: Path, what: str) -> str:
 
 def first_line(exc: BaseException) -> str:
     """The first line of an exception's message (its type name when the message is empty)."""
-    text = str(exc)
-    return text.splitlines()[0] if text else type(exc).__name__
+    return one_line(exc, limit=10_000)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

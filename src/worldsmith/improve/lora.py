@@ -111,7 +111,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ..scene.errors import WorldsmithError
+from ..scene.env import hf_offline
+from ..scene.errors import WorldsmithError, one_line
 from .export import read_hf, replace_dir
 
 log = logging.getLogger(__name__)
@@ -184,23 +185,11 @@ class LoraConfig:
 # checks
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    line = text.splitlines()[0].strip() if text else type(exc).__name__
-    return line if len(line) <= 300 else line[:297] + "..."
-
-
-def _set_offline_env() -> None:
-    for key in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        os.environ.setdefault(key, "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-
 def _require_peft() -> None:
     try:
         importlib.import_module("peft")
     except ImportError as exc:
-        raise LoraError(f"peft is not installed ({_one_line(exc)}); install it with "
+        raise LoraError(f"peft is not installed ({one_line(exc)}); install it with "
                         "pip install 'worldsmith[learn]'") from None
 
 
@@ -208,7 +197,7 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LoraError(f"{path} is unreadable ({_one_line(exc)})") from None
+        raise LoraError(f"{path} is unreadable ({one_line(exc)})") from None
 
 
 def check_checkpoint(folder: Path) -> str:
@@ -318,7 +307,7 @@ def load_base(base_model: Path, config: LoraConfig = LoraConfig()) -> Base:
 
     folder = Path(base_model)
     check_checkpoint(folder)
-    _set_offline_env()
+    hf_offline()
     from transformers import AutoImageProcessor, AutoModelForImageTextToText, AutoTokenizer
 
     device, dtype = _device_and_dtype(config)
@@ -327,7 +316,7 @@ def load_base(base_model: Path, config: LoraConfig = LoraConfig()) -> Base:
         image_processor = AutoImageProcessor.from_pretrained(folder, local_files_only=True)
         model = AutoModelForImageTextToText.from_pretrained(folder, local_files_only=True, dtype=dtype)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, ImportError) as exc:
-        raise LoraError(f"cannot load {folder}: {_one_line(exc)}") from None
+        raise LoraError(f"cannot load {folder}: {one_line(exc)}") from None
     tokenizer.chat_template = _chat_template(folder, tokenizer)
     model.to(device)
     cfg = model.config
@@ -376,7 +365,7 @@ def _open_images(paths: list[str]) -> list[Any]:
                 im.load()
                 out.append(im.copy())
         except OSError as exc:
-            raise LoraError(f"cannot read image {p}: {_one_line(exc)}") from None
+            raise LoraError(f"cannot read image {p}: {one_line(exc)}") from None
     return out
 
 
@@ -389,7 +378,7 @@ def _render(base: Base, messages: list[dict], generation_prompt: bool) -> str:
         text = base.tokenizer.apply_chat_template(messages, tokenize=False,
                                                   add_generation_prompt=generation_prompt)
     except Exception as exc:  # jinja errors come in many classes; all mean the template cannot render these messages
-        raise LoraError(f"chat template failed: {_one_line(exc)}") from None
+        raise LoraError(f"chat template failed: {one_line(exc)}") from None
     if not isinstance(text, str):
         raise LoraError("chat template did not render text")
     return text
@@ -477,7 +466,7 @@ def _peft_model(base: Base, config: LoraConfig) -> Any:
     try:
         return get_peft_model(base.model, peft_config)
     except ValueError as exc:
-        raise LoraError(f"LoRA cannot wrap {base.folder}: {_one_line(exc)}") from None
+        raise LoraError(f"LoRA cannot wrap {base.folder}: {one_line(exc)}") from None
 
 
 def _encode_all(base: Base, records: list[dict], max_length: int) -> tuple[list[Encoded], int]:
@@ -615,6 +604,6 @@ def load_adapter(base_model: Path, adapter_dir: Path, config: LoraConfig = LoraC
     try:
         model = PeftModel.from_pretrained(base.model, adapter_dir, is_trainable=False)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
-        raise LoraError(f"cannot load adapter {adapter_dir}: {_one_line(exc)}") from None
+        raise LoraError(f"cannot load adapter {adapter_dir}: {one_line(exc)}") from None
     model.eval()
     return model, base

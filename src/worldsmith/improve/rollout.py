@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..scene import Scene
+from ..scene.errors import one_line
 from .local.tokenizer import canonical_program
 
 _ASSIGN = re.compile(r"\s*(h\d+)\s*=")
@@ -156,7 +157,7 @@ def evaluate(task: dict) -> dict:
     except Exception as exc:  # noqa: BLE001 - a scene that cannot be scored is a failed candidate
         import logging
 
-        message = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+        message = f"{type(exc).__name__}: {one_line(exc)}"
         logging.getLogger(__name__).warning("candidate (seed %s) could not be scored: %s", task["seed"], message)
         return {"seed": task["seed"], "program": run.program, "blocks": run.blocks, "applied": run.applied,
                 "errors": (run.errors + [{"block": None, "code": "E_INTERNAL", "line": None, "message": message,

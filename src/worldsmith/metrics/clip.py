@@ -66,7 +66,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..scene.errors import WorldsmithError
+from ..scene.env import hf_offline
+from ..scene.errors import WorldsmithError, one_line
 
 #: what ``clip_score`` says when no checkpoint was given
 OFF_REASON = "no --clip-model given"
@@ -90,18 +91,6 @@ class ClipInputError(WorldsmithError, ValueError):
     """The images or text given to :meth:`ClipScorer.score` are not what it takes."""
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    line = text.splitlines()[0].strip() if text else type(exc).__name__
-    return line if len(line) <= 300 else line[:297] + "..."
-
-
-def _set_offline_env() -> None:
-    for key in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        os.environ.setdefault(key, "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-
 def _check_folder(folder: Path) -> None:
     """Raise :class:`ClipUnavailableError` unless ``folder`` looks like a complete CLIP checkpoint."""
     if not folder.exists():
@@ -115,7 +104,7 @@ def _check_folder(folder: Path) -> None:
         config = json.loads(config_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ClipUnavailableError(f"{folder} is not a CLIP checkpoint: config.json is unreadable "
-                                   f"({_one_line(exc)})") from exc
+                                   f"({one_line(exc)})") from exc
     model_type = config.get("model_type") if isinstance(config, dict) else None
     if model_type != "clip":
         raise ClipUnavailableError(f"{folder} is not a CLIP checkpoint: config.json has model_type "
@@ -207,22 +196,22 @@ class ClipScorer:
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _load_resolved(folder: Path) -> ClipScorer:
     _check_folder(folder)
-    _set_offline_env()
+    hf_offline()
     try:
         import torch  # noqa: F401
         from transformers import CLIPModel, CLIPProcessor
     except ImportError as exc:
-        raise ClipUnavailableError(f"the CLIP score needs torch and transformers ({_one_line(exc)}): "
+        raise ClipUnavailableError(f"the CLIP score needs torch and transformers ({one_line(exc)}): "
                                    f"{INSTALL_HINT}") from exc
     try:
         model = CLIPModel.from_pretrained(str(folder), local_files_only=True)
     except Exception as exc:  # transformers raises OSError, ValueError, RuntimeError, ... here
-        raise ClipUnavailableError(f"could not load the CLIP model from {folder}: {_one_line(exc)}") from exc
+        raise ClipUnavailableError(f"could not load the CLIP model from {folder}: {one_line(exc)}") from exc
     try:
         processor = CLIPProcessor.from_pretrained(str(folder), local_files_only=True)
     except Exception as exc:  # a broken tokenizer or image-processor file
         raise ClipUnavailableError(f"could not load the CLIP tokenizer / image processor from {folder}: "
-                                   f"{_one_line(exc)}") from exc
+                                   f"{one_line(exc)}") from exc
     model.eval()
     return ClipScorer(model, processor, folder)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..scene import Scene, WorldsmithError
+from ..scene.errors import one_line
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class RenderObserver:
                 Image.fromarray(rgb).save(folder / name)
                 paths.append(f"{SUBDIR}/{name}")
         except Exception as exc:  # noqa: BLE001 - the episode goes on without images
-            self.failed = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+            self.failed = f"{type(exc).__name__}: {one_line(exc)}"
             log.warning("observation renders disabled (%s); the policy gets text-only observations", self.failed)
             return ()
         return tuple(paths)

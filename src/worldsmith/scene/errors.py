@@ -9,6 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """The first line of an exception's message (its type name when the message is empty), cut
+    to ``limit`` characters: what a one-line error message quotes of a lower-level failure."""
+    text = str(exc).strip()
+    line = text.splitlines()[0].strip() if text else type(exc).__name__
+    return line if len(line) <= limit else line[:limit - 3] + "..."
+
+
 class WorldsmithError(Exception):
     """Base class of every error the package raises on purpose.
 
