@@ -82,7 +82,7 @@ def test_a_tiny_round_end_to_end(tiny_run):
     # held-out evaluation: 1 prompt x 2 samples, never trained on; the planner baseline on the same units
     ev = lines(out / "rounds/r001/eval.jsonl")
     base = lines(out / "baseline.jsonl")
-    assert sorted(e["unit"] for e in ev) == sorted(b["unit"] for b in base) == ["p001/s0", "p001/s1"]
+    assert sorted(e["unit"] for e in ev) == sorted(b["unit"] for b in base) == ["prompt_002/s0", "prompt_002/s1"]
     assert all(0.0 <= e["reward"] <= 1.0 for e in ev)
     report = json.loads((out / "report.json").read_text())
     row = report["rounds"][0]
@@ -142,7 +142,7 @@ def test_a_killed_run_resumes_without_duplicated_or_lost_units(tiny_run, prompt_
     (["--policy", "vlm"], "--policy vlm needs --base-url and --model"),
     (["--reward", "fidelity+beauty"], "unknown reward"),
     (["--candidates", "0"], "--candidates must be a whole number from 1 to 64"),
-    (["--prompts", "/nonexistent/prompts.jsonl"], "cannot read prompt file"),
+    (["--prompts", "/nonexistent/prompts.jsonl"], "prompt file /nonexistent/prompts.jsonl does not exist"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, args, message):
     out = tmp_path / "run"
@@ -212,15 +212,15 @@ def test_the_hf_trainer_fine_tunes_lora_on_the_exported_kept_steps(tmp_path, pro
                                prompts=str(one), heldout=str(prompt_files / "held.txt"), jobs=1)
     imp = Improver(settings)
     (imp.store.root / "renders").mkdir()
-    Image.new("RGB", (64, 48), (200, 120, 40)).save(imp.store.root / "renders/r001-p001-s00-0.png")
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(imp.store.root / "renders/r001-prompt_001-s00-0.png")
     program = STUDY.split("```python\n")[1].split("```")[0]
-    kept = {"id": "r001-p001", "round": 1, "prompt_id": "p001", "prompt": "a small study", "seed": 1,
+    kept = {"id": "r001-prompt_001", "round": 1, "prompt_id": "prompt_001", "prompt": "a small study", "seed": 1,
             "candidate": 0, "policy": "vlm", "reward": 0.9, "breakdown": {}, "render": None,
             "steps": [{"messages": [{"role": "system", "content": "Write Worldsmith DSL."},
                                     {"role": "user", "content": [{"type": "text", "text": "Prompt: a small study"},
-                                                                 {"type": "image", "path": "renders/r001-p001-s00-0.png"}]}],
+                                                                 {"type": "image", "path": "renders/r001-prompt_001-s00-0.png"}]}],
                        "observation": "Prompt: a small study", "program": program, "error": None}]}
-    imp.store.append("rounds/r001/rollouts.jsonl", {"unit": "p001", "candidates": [], "best": 0, "kept": kept})
+    imp.store.append("rounds/r001/rollouts.jsonl", {"unit": "prompt_001", "candidates": [], "best": 0, "kept": kept})
     imp.export(1)
     result = imp.train_round(1)
     imp.executor.close()

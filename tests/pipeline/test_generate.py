@@ -115,6 +115,13 @@ def test_bad_input_is_a_clear_error(tmp_path):
         read_prompts(bad)
 
 
+def test_a_plain_text_prompt_file_is_one_prompt_a_line(tmp_path):
+    text = tmp_path / "p.txt"
+    text.write_text("# two rooms\na kitchen\n\n  a bathroom with a tub  \n")
+    assert read_prompts(text) == [{"id": "prompt_002", "prompt": "a kitchen"},
+                                  {"id": "prompt_004", "prompt": "a bathroom with a tub"}]
+
+
 def test_batch_writes_one_folder_per_prompt_and_a_summary(tmp_path):
     prompts = tmp_path / "p.jsonl"
     prompts.write_text('{"id": "k", "prompt": "a small kitchen"}\n\n{"id": "b", "prompt": "a tiny bathroom"}\n')

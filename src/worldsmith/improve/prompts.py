@@ -1,7 +1,9 @@
 """Prompt sets for ``worldsmith improve``: the built-in suites and user files.
 
-A prompt file is JSON lines ``{"id": ..., "prompt": ...}`` (``id`` optional: ``p001``... by line)
-or plain text, one prompt per line (blank lines and ``#`` comments skipped). The built-in suites
+A prompt file is what ``worldsmith generate --prompts`` reads
+(:func:`worldsmith.pipeline.generate.read_prompts`): JSON lines ``{"id": ..., "prompt": ...}``
+(``id`` optional: ``prompt_<line>``) or plain text, one prompt per line (blank lines and ``#``
+comments skipped). The built-in suites
 (``data/train_prompts.jsonl``: 50 training prompts, ``data/heldout_prompts.jsonl``: 16 held-out
 prompts) are the defaults. Given ``--prompts`` without ``--heldout``, every fifth prompt (the 5th,
 10th, ...) is held out, and at least one. A held-out prompt is never trained on: a prompt that is
@@ -10,7 +12,6 @@ in both sets (case and punctuation folded) is an error.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ HOLDOUT_EVERY = 5
 
 
 class PromptFileError(WorldsmithError):
-    """A prompt file cannot be read."""
+    """The prompt sets cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -38,38 +39,11 @@ def _fold(text: str) -> str:
 
 
 def read_prompts(path: str | Path) -> list[PromptItem]:
-    """The prompts of a file (see the module doc)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PromptFileError(f"cannot read prompt file {path}: {exc}") from None
-    items: list[PromptItem] = []
-    for n, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("{"):
-            try:
-                rec = json.loads(line)
-            except ValueError as exc:
-                raise PromptFileError(f"{path}:{n}: not JSON ({exc})") from None
-            prompt = rec.get("prompt") if isinstance(rec, dict) else None
-            if not isinstance(prompt, str) or not prompt.strip():
-                raise PromptFileError(f"{path}:{n}: a JSON line needs a non-empty \"prompt\"")
-            pid = str(rec.get("id") or f"p{len(items) + 1:03d}")
-        else:
-            prompt, pid = line, f"p{len(items) + 1:03d}"
-        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", pid):
-            raise PromptFileError(f"{path}:{n}: id {pid!r} must be 1-64 letters, digits, '_', '.' or '-'")
-        items.append(PromptItem(pid, prompt.strip()))
-    if not items:
-        raise PromptFileError(f"{path} holds no prompts")
-    ids = [i.id for i in items]
-    dup = sorted({i for i in ids if ids.count(i) > 1})
-    if dup:
-        raise PromptFileError(f"{path}: duplicate prompt ids {', '.join(dup[:5])}")
-    return items
+    """The prompts of a file, read by :func:`worldsmith.pipeline.generate.read_prompts` (the one
+    prompt-file format of ``generate --prompts``, ``eval`` and ``improve``)."""
+    from ..pipeline.generate import read_prompts as read_records
+
+    return [PromptItem(r["id"], r["prompt"].strip()) for r in read_records(path)]
 
 
 def prompt_sets(prompts: str | Path | None, heldout: str | Path | None) -> tuple[list[PromptItem], list[PromptItem]]:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..scene import Scene, WorldsmithError, dumps
+from ..scene.errors import one_line
 from ..scene.files import jsonl_records
 from .episode import DEFAULT_MAX_STEPS, Episode, run_episode
 from .exec_program import build_report
@@ -335,12 +336,22 @@ def generate(prompt: str, out_dir: str | Path, seed: int = 0, planner: str = "of
 
 
 def read_prompts(path: str | Path) -> list[dict]:
-    """``{"id", "prompt"}`` records from a JSONL file (blank lines skipped); a clear error for bad lines."""
+    """``{"id", "prompt"}`` records from a prompt file; a clear error for bad lines. A JSON Lines
+    file holds one object a line (``{"id", "prompt", ...}``; ``id`` defaults to ``prompt_<line>``);
+    a file where no line starts with ``{`` is plain text, one prompt a line. Blank lines, and
+    lines starting with ``#``, are skipped."""
     p = Path(path)
     if not p.is_file():
         raise GenerateError(f"prompt file {p} does not exist" if not p.exists() else f"{p} is not a file")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GenerateError(f"cannot read prompt file {p}: {one_line(exc)}") from None
+    lines = ["" if ln.lstrip().startswith("#") else ln for ln in text.splitlines()]
+    if not any(ln.lstrip().startswith("{") for ln in lines):  # plain text: one prompt a line
+        lines = [json.dumps({"prompt": ln.strip()}) if ln.strip() else "" for ln in lines]
     records = []
-    for n, rec in jsonl_records(p.read_text(encoding="utf-8"), p, GenerateError):
+    for n, rec in jsonl_records("\n".join(lines), p, GenerateError):
         if not isinstance(rec, dict) or not isinstance(rec.get("prompt"), str) or not rec["prompt"].strip():
             raise GenerateError(f"{p}:{n}: expected an object with a non-empty \"prompt\" string")
         rid = str(rec.get("id") or f"prompt_{n:03d}")
