@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import logging
 import time
 from dataclasses import dataclass
@@ -202,12 +201,9 @@ class Improver:
         try:
             from PIL import Image
 
-            from ..render import cameras, render
-            from ..render.overlay import draw_topdown_overlay
+            from ..pipeline.observe import view_image
 
-            cam = cameras.topdown(scene, width=384)
-            frame = render(scene, cam, ("rgb",), backend="gl")
-            rgb = draw_topdown_overlay(frame.rgb, scene, cam, frame=frame)
+            rgb = view_image(scene, "topdown", (384, 384))
             path = self.store.path(f"renders/{name}.png")
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp.png")

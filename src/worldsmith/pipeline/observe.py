@@ -43,6 +43,25 @@ def check_views(views: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def view_image(scene: Scene, view: str, size: tuple[int, int], backend: str = "gl"):
+    """An RGB ``uint8`` image of ``scene`` from ``view`` (one of :data:`VIEWS`) at ``size``
+    (width, height; the top-down view is square at the width and carries the labelled overlay)."""
+    from ..render import cameras, render
+    from ..render.overlay import draw_topdown_overlay
+
+    w, h = size
+    if view == "topdown":
+        cam = cameras.topdown(scene, width=w)
+    elif view == "perspective":
+        cam = cameras.auto_perspective(scene, width=w, height=h)
+    elif view == "corner":
+        cam = cameras.corners(scene, width=w, height=h)[0]
+    else:
+        cam = cameras.orbit(scene, width=w, height=h)[0]
+    frame = render(scene, cam, ("rgb",), backend=backend)
+    return draw_topdown_overlay(frame.rgb, scene, cam, frame=frame) if view == "topdown" else frame.rgb
+
+
 class RenderObserver:
     """See the module doc. ``views=()`` renders nothing (text-only observations)."""
 
@@ -57,34 +76,17 @@ class RenderObserver:
         self.backend = backend
         self.failed: str | None = None
 
-    def _camera(self, scene: Scene, view: str):
-        from ..render import cameras
-
-        w, h = self.size
-        if view == "topdown":
-            return cameras.topdown(scene, width=w)
-        if view == "perspective":
-            return cameras.auto_perspective(scene, width=w, height=h)
-        if view == "corner":
-            return cameras.corners(scene, width=w, height=h)[0]
-        return cameras.orbit(scene, width=w, height=h)[0]
-
     def observe(self, scene: Scene, step: int) -> tuple[str, ...]:
         if not self.views or self.failed or not scene.rooms:
             return ()
         from PIL import Image
-
-        from ..render import render
-        from ..render.overlay import draw_topdown_overlay
 
         folder = self.root / SUBDIR
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
         try:
             for view in self.views:
-                cam = self._camera(scene, view)
-                frame = render(scene, cam, ("rgb",), backend=self.backend)
-                rgb = draw_topdown_overlay(frame.rgb, scene, cam, frame=frame) if view == "topdown" else frame.rgb
+                rgb = view_image(scene, view, self.size, self.backend)
                 name = f"step_{step:03d}_{view}.png"
                 Image.fromarray(rgb).save(folder / name)
                 paths.append(f"{SUBDIR}/{name}")
