@@ -279,25 +279,34 @@ class Improver:
         before = self._best_before(r)
 
         def finish(pid: str, results: list[dict]) -> None:
-            best = max(range(K), key=lambda k: (results[k]["reward"], -k))
-            win = results[best]
-            keep = self.s.margin is None or pid not in before or win["reward"] >= before[pid] + self.s.margin
-            keep = keep and bool(win["program"].strip())
-            kept = None
-            if keep:
-                sid = f"{rn}-{pid}"
-                scene = _scene_of(win["scene_json"])
-                kept = {"id": sid, "round": r, "prompt_id": pid, "prompt": prompts[pid].prompt, "seed": win["seed"],
-                        "candidate": best, "policy": policy, "reward": win["reward"], "breakdown": win["breakdown"],
-                        "render": self._render(scene, sid),
-                        "steps": [{"messages": local_messages(prompts[pid].prompt), "observation": EMPTY_OBSERVATION,
-                                   "program": win["program"], "error": None}]}
-            cands = [{k: v for k, v in res.items() if k not in ("scene_json", "details")} for res in results]
-            self.store.append(name, {"unit": pid, "prompt": prompts[pid].prompt, "candidates": cands,
-                                     "best": best, "kept": kept,
-                                     "previous_best": before.get(pid)})
+            self._store_unit(r, prompts[pid], results, before, policy,
+                             scene_of=lambda best: _scene_of(results[best]["scene_json"]),
+                             steps_of=lambda best, sid: [{"messages": local_messages(prompts[pid].prompt),
+                                                          "observation": EMPTY_OBSERVATION,
+                                                          "program": results[best]["program"], "error": None}])
 
         self._run_units(f"round {r}: {K} candidates x {len(todo)} prompts ({policy})", units, finish)
+
+    def _store_unit(self, r: int, p: PromptItem, cands: list[dict], before: dict[str, float], policy: str, *,
+                    scene_of: Callable[[int], Scene], steps_of: Callable[[int, str], list[dict]]) -> None:
+        """Store a training prompt's unit of round ``r``: every candidate, and the best one (the
+        highest reward, the first on a tie) as the kept sample -- unless its program is empty or
+        ``margin`` is set and it does not beat ``before[p.id]`` (the prompt's best earlier kept
+        reward) by at least that (to 1e-9: rewards are rounded to 6 decimals). ``scene_of(best)`` and ``steps_of(best, sample_id)`` give the kept scene
+        (rendered into the store) and its steps."""
+        best = max(range(len(cands)), key=lambda k: (cands[k]["reward"], -k))
+        win = cands[best]
+        keep = bool(win["program"].strip()) and (self.s.margin is None or p.id not in before
+                                                 or win["reward"] >= before[p.id] + self.s.margin - 1e-9)
+        kept = None
+        if keep:
+            sid = f"{round_name(r)}-{p.id}"
+            kept = {"id": sid, "round": r, "prompt_id": p.id, "prompt": p.prompt, "seed": win["seed"],
+                    "candidate": best, "policy": policy, "reward": win["reward"], "breakdown": win["breakdown"],
+                    "render": self._render(scene_of(best), sid), "steps": steps_of(best, sid)}
+        self.store.append(f"rounds/{round_name(r)}/rollouts.jsonl", {
+            "unit": p.id, "prompt": p.prompt, "best": best, "kept": kept, "previous_best": before.get(p.id),
+            "candidates": [{k: v for k, v in c.items() if k not in ("scene_json", "details")} for c in cands]})
 
     def _vlm_settings(self):
         from ..policy.vlm.client import ClientConfig
@@ -323,7 +332,6 @@ class Improver:
         from .vlm_rollout import store_steps, vlm_candidate, vlm_step_candidate
 
         rn = round_name(r)
-        name = f"rounds/{rn}/rollouts.jsonl"
         K = self.s.candidates
         reward = parse_reward(self.s.reward, clip_model=self.s.clip_model)
         vlm = self._vlm_settings()
@@ -337,18 +345,9 @@ class Improver:
             else:
                 results = [vlm_candidate(vlm, p.prompt, derive_seed(self.s.seed, rn, p.id, k), reward,
                                          max_steps=self.s.max_steps, patience=self.s.patience) for k in range(K)]
-            best = max(range(len(results)), key=lambda k: (results[k][0]["reward"], -k))
-            win, scene, steps = results[best]
-            keep = (self.s.margin is None or p.id not in before or win["reward"] >= before[p.id] + self.s.margin) \
-                and bool(win["program"].strip())
-            kept = None
-            if keep:
-                sid = f"{rn}-{p.id}"
-                kept = {"id": sid, "round": r, "prompt_id": p.id, "prompt": p.prompt, "seed": win["seed"],
-                        "candidate": best, "policy": "vlm", "reward": win["reward"], "breakdown": win["breakdown"],
-                        "render": self._render(scene, sid), "steps": store_steps(steps, self._write_png, sid)}
-            self.store.append(name, {"unit": p.id, "prompt": p.prompt, "candidates": [c for c, _, _ in results],
-                                     "best": best, "kept": kept, "previous_best": before.get(p.id)})
+            self._store_unit(r, p, [c for c, _, _ in results], before, "vlm",
+                             scene_of=lambda best: results[best][1],
+                             steps_of=lambda best, sid: store_steps(results[best][2], self._write_png, sid))
             self.progress(what, n, len(todo))
 
     def _sample_programs(self, ckpt_round: int, prompts: Sequence[PromptItem], k: int, temperature: float, tag: str,

@@ -10,7 +10,6 @@ shows what it has so far (``units``).
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from statistics import mean

@@ -124,9 +124,13 @@ def planner_run(prompt: str, seed: int, temperature: float) -> BlockRun:
 
     episode = run_episode(OfflinePlanner(temperature), prompt, seed)
     programs = [canonical_program(p) for _, p in episode.programs]
-    errors = [{"block": r["step"], **r["error"]} for r in episode.trajectory if r.get("error")]
     return BlockRun(episode.scene, "\n".join(p for p in programs if p), len(episode.trajectory),
-                    len(episode.programs), errors)
+                    len(episode.programs), episode_errors(episode))
+
+
+def episode_errors(episode) -> list[dict]:
+    """The failed and rolled-back steps of an episode as candidate errors (``block`` = the step)."""
+    return [{"block": r["step"], **r["error"]} for r in episode.trajectory if r.get("error")]
 
 
 @functools.lru_cache(maxsize=4)

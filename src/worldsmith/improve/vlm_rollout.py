@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..scene import Scene
+from .rollout import episode_errors
 
 
 def vlm_candidate(settings: Any, prompt: str, seed: int, reward: Callable, *, max_steps: int, patience: int,
@@ -45,9 +46,8 @@ def vlm_candidate(settings: Any, prompt: str, seed: int, reward: Callable, *, ma
                           "error": None if rec["ok"] else rec["error"]})
     result = reward(prompt, episode.scene)
     program = "\n".join(p for _, p in episode.programs)
-    errors = [{"block": r["step"], **r["error"]} for r in episode.trajectory if r.get("error")]
     cand = {"seed": seed, "program": program, "blocks": len(episode.trajectory), "applied": len(episode.programs),
-            "errors": errors[:20], "reward": result.total, "breakdown": dict(result.breakdown),
+            "errors": episode_errors(episode)[:20], "reward": result.total, "breakdown": dict(result.breakdown),
             "objects": len(episode.scene.objects), "stop_reason": episode.stop_reason, "usage": episode.usage}
     return cand, episode.scene, steps
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -257,9 +256,3 @@ def load(folder: Path):
     model = GPT2LMHeadModel.from_pretrained(folder, local_files_only=True)
     model.eval()
     return model, tokenizer, config, meta
-
-
-def timed(fn, *args, **kwargs):
-    t = time.perf_counter()
-    out = fn(*args, **kwargs)
-    return out, time.perf_counter() - t
