@@ -94,6 +94,7 @@ from typing import IO, Any, Iterable, Iterator
 
 from ..scene.errors import WorldsmithError
 from ..scene.files import atomic_write, jsonl_records
+from ..scene.files import replace_dir as _replace_dir
 
 log = logging.getLogger(__name__)
 
@@ -309,24 +310,11 @@ def export_openai(samples: Iterable[dict], root: Path, out: Path, *, include_err
 
 
 def replace_dir(tmp: Path, target: Path) -> None:
-    """Put the finished folder ``tmp`` at ``target``: renames only (same parent folder). An existing
-    ``target`` folder is moved aside first and deleted after the swap."""
-    tmp, target = Path(tmp), Path(target)
-    if target.exists() and not target.is_dir():
-        raise ExportError(f"{target} exists and is not a folder")
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-        os.replace(target, old / target.name)
+    """:func:`worldsmith.scene.files.replace_dir`, with :class:`ExportError` for a target that is a file."""
     try:
-        os.replace(tmp, target)
-    except BaseException:
-        if old is not None:
-            os.replace(old / target.name, target)
-            shutil.rmtree(old, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _replace_dir(tmp, target)
+    except NotADirectoryError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def _hf_name(image: _Image) -> str:

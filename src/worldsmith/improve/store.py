@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..scene import WorldsmithError
-from ..scene.files import atomic_write_bytes
+from ..scene.files import atomic_write_bytes, replace_dir
 
 STORE_VERSION = 1
 
@@ -141,9 +141,7 @@ class RunStore:
     def commit(self, name: str, tmp: Path) -> Path:
         """Rename a :meth:`staging` folder into place (replacing an older copy)."""
         final = self.path(name)
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(tmp, final)
+        replace_dir(tmp, final)
         return final
 
     # -- samples -------------------------------------------------------------------------------

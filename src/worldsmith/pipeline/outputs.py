@@ -7,13 +7,13 @@ output (it has a ``report.json``); anything else is refused, so no user file is 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterator
 
 from ..scene import WorldsmithError
+from ..scene.files import replace_dir
 
 MARKER = "report.json"
 
@@ -45,13 +45,7 @@ def atomic_output_dir(out: Path, marker: str = MARKER, kind: str = "Worldsmith o
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         yield tmp
-        old = None
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, old / "x")
-        os.replace(tmp, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
@@ -51,3 +52,25 @@ def jsonl_records(text: str, where: str | Path, error: Callable[[str], Exception
             yield n, json.loads(line)
         except json.JSONDecodeError as exc:
             raise error(f"{where}:{n}: not valid JSON ({exc.msg})") from None
+
+
+def replace_dir(tmp: str | Path, target: str | Path) -> None:
+    """Put the finished folder ``tmp`` at ``target`` (a sibling: renames only). An existing
+    ``target`` folder is moved aside first and deleted after the swap; if the swap fails it is
+    put back. ``target`` must not be a file."""
+    tmp, target = Path(tmp), Path(target)
+    if target.exists() and not target.is_dir():
+        raise NotADirectoryError(f"{target} exists and is not a folder")
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        os.replace(target, old / target.name)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        if old is not None:
+            os.replace(old / target.name, target)
+            shutil.rmtree(old, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
