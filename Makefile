@@ -8,7 +8,7 @@ STAMPS  := .stamps
 # System packages: fonts for labelled plans and overlays; Mesa EGL (llvmpipe) for the gl renderer;
 # LLVM 19 for Mitsuba's llvm variant (the pbr renderer). Later issues add to this.
 APT_PACKAGES := fonts-dejavu-core libegl1 libegl-mesa0 libgl1-mesa-dri libopengl0 libgl1 libglx-mesa0 libllvm19
-EXTRAS  := dev,render,usd,physics,vlm,learn
+EXTRAS  := dev,render,usd,physics,vlm,learn,ray
 DEMO_OUT ?= out/demo
 DEMO_PROMPT ?= a cozy living room with a sofa facing the TV and a reading corner
 

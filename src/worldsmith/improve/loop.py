@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..scene import Scene, WorldsmithError
-from .executors import make_executor
+from ..pipeline.executors import make_executor
 from .prompts import PromptItem, prompt_sets
 from .rollout import evaluate
 from .store import RunStore, round_name
@@ -184,7 +184,7 @@ class Improver:
         parse_reward(settings.reward, clip_model=settings.clip_model)  # fail fast on a bad spec
         self.store = RunStore(settings.out, {**settings.identity(), "train_ids": [p.id for p in train],
                                              "heldout_ids": [p.id for p in held]})
-        self.executor = make_executor(settings.jobs)
+        self.executor = make_executor("local", settings.jobs)
 
     # -- helpers ------------------------------------------------------------------------------
     def _task(self, kind: str, prompt: str, seed: int, **kw) -> dict:

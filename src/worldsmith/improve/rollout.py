@@ -14,7 +14,7 @@ errors the executor raised on the way, and its reward.
   the one that built the scene.
 
 Both run in worker processes (:func:`evaluate`, picklable task dicts) through an
-:class:`~worldsmith.improve.executors.Executor`. The reward is
+:class:`~worldsmith.pipeline.executors.Executor`. The reward is
 :func:`worldsmith.improve.rewards.parse_reward` of the task's spec, built once per process.
 """
 
