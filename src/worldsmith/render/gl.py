@@ -1,6 +1,7 @@
 """The ``gl`` backend: our own shaders on moderngl over EGL (Mesa llvmpipe on CPU, NVIDIA EGL on GPU).
 
-Per scene, once (:meth:`GLRenderer.prepare`; reused while the same scene object is rendered):
+Per scene, once (:meth:`GLRenderer.prepare`; reused while the same scene object is rendered with
+the same daylight):
 
 * geometry from :func:`.scenegeom.scene_geometry`, one vertex buffer per material look, vertices
   sorted by instance so any set of instances can be left out by drawing sub-ranges;
@@ -9,6 +10,15 @@ Per scene, once (:meth:`GLRenderer.prepare`; reused while the same scene object 
   one atlas (six 90-degree faces per light, linear distance to the light). A light's own fixture
   (the lampshade around a bulb, ``LightSpec.fixture``) is left out of its shadow map. Shadows
   depend on the scene only, so every view reuses them.
+
+A render of ground truth only (no ``rgb``) never relights: it reuses the uploaded geometry whatever
+the lights, since depth and labels do not depend on them. Relighting is cheap: a scene whose ``rooms`` and ``objects`` equal those of the scene prepared last
+(``dataclasses.replace(scene, lights=...)`` keeps them; identity is checked first, then equality)
+and whose material library is unchanged keeps the uploaded geometry and textures; a new light list
+(other ``lights``, ``daylight`` or ``daylight_kelvin``) redoes only the light uniforms, the
+exposure and ambient terms and (only when a shadowed light moved, or the set of shadowed lights
+changed) the shadow maps, exactly as a fresh upload computes them, so the
+images are the same as those of a new renderer. ``Frame.stats["relit"]`` says when that happened.
 
 Per view (:meth:`GLRenderer.render`):
 
@@ -44,8 +54,8 @@ from . import glsl
 from .camera import Camera
 from .errors import RenderError, RendererUnavailableError
 from .frame import Frame, parse_outputs
-from .lighting import (AMBIENT_FRACTION, EMISSION_SCALE, UNLIT_EXPOSURE, LightSpec, average_illuminance, exposure,
-                       scene_lights)
+from .lighting import (AMBIENT_FRACTION, DAYLIGHT_KELVIN, EMISSION_SCALE, UNLIT_EXPOSURE, LightSpec,
+                       average_illuminance, exposure, scene_lights)
 from .scenegeom import SceneGeometry, scene_geometry
 
 log = logging.getLogger(__name__)
@@ -119,6 +129,19 @@ def _face_view_proj(pos: np.ndarray, face: int, near: float = 0.02, far: float =
     return proj @ view
 
 
+def _source(scene: Scene) -> tuple:
+    """What :func:`scene_geometry` reads: the rooms, the objects and the material library version."""
+    from ..materials.library import library_version
+
+    return (scene.rooms, scene.objects, library_version())
+
+
+def _same_source(a: tuple, b: tuple) -> bool:
+    """Whether two :func:`_source` keys give the same geometry (identity first: that is the cheap,
+    usual case of ``dataclasses.replace(scene, lights=...)``)."""
+    return len(a) == len(b) == 3 and a[2] == b[2] and all(x is y or x == y for x, y in zip(a[:2], b[:2]))
+
+
 @lru_cache(maxsize=512)
 def _image(path: str, mode: str) -> np.ndarray:
     from PIL import Image
@@ -168,6 +191,10 @@ class _Prepared:
     shadow_size: int
     flags: Any
     stats: dict[str, Any] = field(default_factory=dict)
+    #: what the geometry was built from: (rooms, objects, material library version)
+    source: tuple = ()
+    #: (position, fixture) of each shadowed light: the shadow atlas is valid while this holds
+    shadow_key: tuple = ()
 
     def release(self) -> None:
         for g in self.groups + self.transparent:
@@ -203,27 +230,42 @@ class GLRenderer:
         self._prepared: _Prepared | None = None
         self._scene_ref: Any = None
         self._key: tuple = ()
+        self.relights = 0  # how many prepares reused the uploaded geometry (relit only)
         self._fbos: dict[tuple, Any] = {}
         self._white = self.ctx.texture((1, 1), 3, bytes([255, 255, 255]))
         self._textures: dict[tuple, Any] = {}
 
     # ------------------------------------------------------------------ scene upload
-    def prepare(self, scene: Scene, *, daylight: float = 1.0) -> _Prepared:
-        """Upload ``scene`` (geometry, textures, shadow maps); cached for the same scene object."""
-        key = (float(daylight),)
-        if self._prepared is not None and self._scene_ref is not None and self._scene_ref() is scene \
-                and self._key == key:
-            return self._prepared
-        if self._prepared is not None:
-            self._prepared.release()
-            self._prepared = None
+    def prepare(self, scene: Scene, *, daylight: float = 1.0, daylight_kelvin: float = DAYLIGHT_KELVIN) -> _Prepared:
+        """Upload ``scene`` (geometry, textures, shadow maps); cached for the same scene object and
+        daylight; a scene with the same rooms and objects is only relit (see the module doc)."""
+        key = (float(daylight), float(daylight_kelvin))
+        prev = self._prepared
+        if prev is not None and self._scene_ref is not None and self._scene_ref() is scene and self._key == key:
+            return prev
         t0 = time.perf_counter()
-        geom = scene_geometry(scene)
-        t1 = time.perf_counter()
-        lights = scene_lights(scene, geom, daylight=daylight)
-        prepared = self._upload(scene, geom, lights)
-        t2 = time.perf_counter()
-        prepared.stats.update({"geometry_s": t1 - t0, "upload_s": t2 - t1, "triangles": geom.triangle_count})
+        source = _source(scene)
+        if prev is not None and _same_source(prev.source, source):
+            lights = scene_lights(scene, prev.geom, daylight=key[0], daylight_kelvin=key[1])
+            if lights != prev.lights:
+                self._light(prev, scene, lights)
+            prepared = prev
+            prepared.source = source
+            prepared.stats.update({"relit": True, "relight_s": time.perf_counter() - t0})
+            self.relights += 1
+        else:
+            if prev is not None:
+                prev.release()
+                self._prepared = None
+            geom = scene_geometry(scene)
+            t1 = time.perf_counter()
+            lights = scene_lights(scene, geom, daylight=key[0], daylight_kelvin=key[1])
+            prepared = self._upload(scene, geom, lights)
+            t2 = time.perf_counter()
+            prepared.source = source
+            prepared.stats.update({"geometry_s": t1 - t0, "upload_s": t2 - t1, "triangles": geom.triangle_count,
+                                   "relit": False})
+            prepared.stats.pop("relight_s", None)
         self._prepared, self._key = prepared, key
         try:
             self._scene_ref = weakref.ref(scene)
@@ -299,7 +341,28 @@ class GLRenderer:
             (transparent if group.look.alpha < 0.999 else groups).append(group)
 
         flags = ctx.texture((len(geom.instances), 1), 1, np.zeros(len(geom.instances), "f4").tobytes(), dtype="f4")
+        prepared = _Prepared(geom=geom, lights=[], groups=groups, transparent=transparent, exposure=1.0,
+                             ambient_sky=(1.0, 1.0, 1.0), ambient_ground=(1.0, 1.0, 1.0), shadow_atlas=None,
+                             shadow_rows=0, shadow_size=self.shadow_size, flags=flags)
+        self._light(prepared, scene, lights)
+        return prepared
 
+    def _light(self, prep: _Prepared, scene: Scene, lights: list[LightSpec]) -> None:
+        """Give ``prep`` the light list ``lights``: exposure, ambient terms and shadow maps (the
+        only per-scene state that depends on the lights; a fresh upload and a relight both use it)."""
+        # a shadow map depends on where its light is and what it skips (its fixture), not on its
+        # strength or colour: keep the atlas when the shadowed lights sit where they did
+        shadowed = self._shadowed(lights[:glsl.MAX_LIGHTS])
+        shadow_key = tuple((lights[i].position, lights[i].fixture) for i in shadowed)
+        keep = prep.shadow_atlas is not None and shadow_key == prep.shadow_key
+        if not keep:
+            if prep.shadow_atlas is not None:
+                prep.shadow_atlas.release()
+            prep.shadow_atlas, prep.shadow_rows = None, 0
+            prep.stats.pop("shadowed_lights", None)
+        prep.shadow_key = shadow_key
+        prep.flags.write(np.zeros(len(prep.geom.instances), "f4").tobytes())  # no view's cut-away flags
+        prep.lights = lights
         e_avg = average_illuminance(lights, scene)
         if lights:
             w = np.array([s.lumens for s in lights])
@@ -307,15 +370,14 @@ class GLRenderer:
         else:
             tint = np.ones(3)
         amb = AMBIENT_FRACTION * e_avg * tint
-        prepared = _Prepared(geom=geom, lights=lights, groups=groups, transparent=transparent,
-                             exposure=exposure(lights, scene), ambient_sky=tuple(amb),
-                             ambient_ground=tuple(0.6 * amb), shadow_atlas=None, shadow_rows=0,
-                             shadow_size=self.shadow_size, flags=flags)
+        prep.exposure, prep.ambient_sky, prep.ambient_ground = exposure(lights, scene), tuple(amb), tuple(0.6 * amb)
         if not lights:  # an unlit scene: a soft uniform light so it is not black
-            prepared.ambient_sky = prepared.ambient_ground = (1.0, 1.0, 1.0)
-            prepared.exposure = UNLIT_EXPOSURE
-        self._render_shadows(prepared)
-        return prepared
+            prep.ambient_sky = prep.ambient_ground = (1.0, 1.0, 1.0)
+            prep.exposure = UNLIT_EXPOSURE
+        if keep:
+            prep.stats["shadowed_lights"] = [lights[i].id for i in shadowed]
+        else:
+            self._render_shadows(prep)
 
     def _shadowed(self, lights: list[LightSpec]) -> list[int]:
         order = sorted(range(len(lights)), key=lambda i: (-lights[i].lumens, lights[i].id))
@@ -403,8 +465,10 @@ class GLRenderer:
         _set(prog, "ortho", 1 if camera.projection == "orthographic" else 0)
 
     def render(self, scene: Scene, camera: Camera, outputs: Iterable[str] | str = ("rgb",), *,
-               daylight: float = 1.0, **options: Any) -> Frame:
-        """Render ``outputs`` (see :mod:`.frame`) of ``scene`` seen by ``camera``."""
+               daylight: float = 1.0, daylight_kelvin: float = DAYLIGHT_KELVIN, **options: Any) -> Frame:
+        """Render ``outputs`` (see :mod:`.frame`) of ``scene`` seen by ``camera``; ``daylight`` and
+        ``daylight_kelvin``: level and colour temperature of the daylight through the windows
+        (:func:`~worldsmith.render.lighting.scene_lights`)."""
         unknown_opts = sorted(k for k in options if k not in ("spp", "seed"))
         if unknown_opts:
             raise RenderError(f"unknown gl render option {', '.join(unknown_opts)}")
@@ -413,7 +477,11 @@ class GLRenderer:
                               "with worldsmith.render.render(), which assembles them from cube faces")
         wanted = parse_outputs(outputs)
         t0 = time.perf_counter()
-        prep = self.prepare(scene, daylight=daylight)
+        prev = self._prepared
+        if "rgb" not in wanted and prev is not None and _same_source(prev.source, _source(scene)):
+            prep = prev  # labels and depth do not depend on the lights: keep whatever lighting is uploaded
+        else:
+            prep = self.prepare(scene, daylight=daylight, daylight_kelvin=daylight_kelvin)
         t1 = time.perf_counter()
         skip, flags = self._skip_and_flags(prep, camera)
         prep.flags.write(flags.tobytes())

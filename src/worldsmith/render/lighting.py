@@ -8,8 +8,10 @@ candela, illuminance in lux. Both backends read the same :class:`LightSpec` list
 * ``spot``: ``lumens / 4 pi`` cd inside the cone (``cone_deg`` full angle, soft edge over the outer 20 %).
 * ``area``: a Lambertian emitter of ``area_size`` facing ``direction``, peak ``lumens / pi`` cd.
 * Daylight (``daylight`` > 0): every window is an area light on its room-side face facing into the
-  room, ``daylight * DAYLIGHT_LM_PER_M2`` lumens per square metre of glass, colour of a 6500 K sky.
-  The default is a soft evening sky so the scene's own lamps still matter.
+  room, ``daylight * DAYLIGHT_LM_PER_M2`` lumens per square metre of glass, coloured like a
+  black body of ``daylight_kelvin`` (default :data:`DAYLIGHT_KELVIN`, a 6500 K sky; lower values
+  give the warm light of a low morning or evening sun). The default level is a soft evening sky so
+  the scene's own lamps still matter.
 * ``fixture``: the instance ids (see :mod:`.scenegeom`) whose bounds contain the light: a bulb
   inside its lampshade. The rasterizer leaves them out of that light's shadow map; the path tracer
   turns their emissive parts into the emitter.
@@ -78,9 +80,20 @@ def _instance_boxes(geom) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     return {k: (v[0], v[1]) for k, v in boxes.items()}
 
 
-def scene_lights(scene: Scene, geom=None, *, daylight: float = 1.0) -> list[LightSpec]:
+def daylight_rgb(kelvin: float = DAYLIGHT_KELVIN) -> tuple[float, float, float]:
+    """The colour (linear RGB, max channel 1) of daylight of colour temperature ``kelvin``."""
+    from ..materials import kelvin_to_rgb
+
+    sky = kelvin_to_rgb(float(kelvin))
+    m = max(sky)
+    return tuple(float(c) / m for c in sky)  # type: ignore[return-value]
+
+
+def scene_lights(scene: Scene, geom=None, *, daylight: float = 1.0,
+                 daylight_kelvin: float = DAYLIGHT_KELVIN) -> list[LightSpec]:
     """The lights both backends draw (see the module doc); ``geom`` (a :class:`SceneGeometry`)
-    lets lights know the fixtures that enclose them."""
+    lets lights know the fixtures that enclose them; ``daylight`` scales the windows' daylight and
+    ``daylight_kelvin`` sets its colour temperature."""
     boxes = _instance_boxes(geom) if geom is not None else {}
     out: list[LightSpec] = []
     for light in scene.lights:
@@ -101,11 +114,7 @@ def scene_lights(scene: Scene, geom=None, *, daylight: float = 1.0) -> list[Ligh
                              cone_deg=360.0, fixture=fixture)
         out.append(spec)
     if daylight > 0:
-        from ..materials import kelvin_to_rgb
-
-        sky = kelvin_to_rgb(DAYLIGHT_KELVIN)
-        m = max(sky)
-        sky = tuple(float(c) / m for c in sky)
+        sky = daylight_rgb(daylight_kelvin)
         walls = scene.wall_map
         for room in scene.rooms:
             for o in room.openings:

@@ -50,8 +50,8 @@ Scene conversion (:func:`scene_geometry` surfaces -> Mitsuba):
     light nothing); it stays in the ground truth. A window that is hidden or cut away keeps its
     glass and gets no panel.
   - Environment: a ``constant`` sky of radiance ``daylight * ENV_FRACTION * average illuminance /
-    pi`` (6500 K), seen through windows without a panel and through hidden ceilings / cut walls;
-    none when ``daylight`` is 0.
+    pi`` in the daylight's colour (``daylight_kelvin``, default 6500 K), seen through windows
+    without a panel and through hidden ceilings / cut walls; none when ``daylight`` is 0.
   - Emissive looks not tied to a converted light glow with radiance ``emission * EMISSION_SCALE /
     exposure``: on screen they show the display value ``emission * EMISSION_SCALE`` (before tone
     mapping), as in ``gl``.
@@ -64,7 +64,8 @@ Scene conversion (:func:`scene_geometry` surfaces -> Mitsuba):
   ``camera.cutaway`` nodes (and the openings of cut walls) are clipped to ``z <= cut_height_m``
   (triangles are split at the plane, so wall boxes really open up).
 
-The converted scene is cached per (scene object, hidden set, cutaway set and height, daylight), and
+The converted scene is cached per (scene object, hidden set, cutaway set and height, daylight and
+its colour temperature), and
 :func:`scene_geometry` per scene object, so several views of one scene build it once.
 
 Cost (2 cores, llvm): about 0.5 us of CPU per sample in a furnished room, so 640 x 480 at 64 spp
@@ -87,6 +88,7 @@ from ..materials.colors import linear_to_srgb_array, srgb_to_linear_array
 from .camera import Camera
 from .errors import RenderError
 from .frame import Frame, parse_outputs
+from . import lighting
 from .lighting import EMISSION_SCALE, UNLIT_EXPOSURE
 from .tonemap import to_display
 
@@ -294,10 +296,12 @@ class PBRRenderer:
 
     # ------------------------------------------------------------------ public
     def render(self, scene: "Scene", camera: Camera, outputs: Iterable[str] = ("rgb",), *, spp: int = 64,
-               seed: int = 0, daylight: float = 1.0, despeckle_rgb: bool = True, **ignored: Any) -> Frame:
+               seed: int = 0, daylight: float = 1.0, daylight_kelvin: float = lighting.DAYLIGHT_KELVIN,
+               despeckle_rgb: bool = True, **ignored: Any) -> Frame:
         """Render ``outputs`` of ``scene`` seen by ``camera`` (perspective or orthographic).
         ``spp``: samples per pixel of the RGB image; ``seed``: its sampler seed; ``daylight``:
-        the daylight level of :func:`~worldsmith.render.lighting.scene_lights`;
+        the daylight level of :func:`~worldsmith.render.lighting.scene_lights` and
+        ``daylight_kelvin`` its colour temperature;
         ``despeckle_rgb``: remove fireflies (:func:`despeckle`). Other options (``gl`` ones) are
         ignored."""
         wanted = parse_outputs(outputs)
@@ -311,7 +315,7 @@ class PBRRenderer:
         t0 = time.perf_counter()
         self._mi, self._dr = _mitsuba()
         geom = self._geometry(scene)
-        view = self._view(scene, geom, camera, float(daylight))
+        view = self._view(scene, geom, camera, float(daylight), float(daylight_kelvin))
         t1 = time.perf_counter()
         images: dict[str, np.ndarray] = {}
         stats: dict[str, Any] = {k: (dict(v) if isinstance(v, dict) else v) for k, v in view.stats.items()}
@@ -330,7 +334,7 @@ class PBRRenderer:
             images.update(self._ground_truth(view, geom, camera, gt))
         t3 = time.perf_counter()
         stats.update(prepare_s=round(t1 - t0, 4), rgb_s=round(t2 - t1, 4), gt_s=round(t3 - t2, 4),
-                     exposure=view.exposure, daylight=float(daylight))
+                     exposure=view.exposure, daylight=float(daylight), daylight_kelvin=float(daylight_kelvin))
         return Frame(camera=camera, images=images, instances=[dict(e) for e in geom.instances],
                      categories=list(geom.categories), backend=self.name, stats=stats)
 
@@ -351,15 +355,16 @@ class PBRRenderer:
             self._geoms.popitem(last=False)
         return geom
 
-    def _view(self, scene: "Scene", geom: "SceneGeometry", camera: Camera, daylight: float) -> _View:
+    def _view(self, scene: "Scene", geom: "SceneGeometry", camera: Camera, daylight: float,
+              daylight_kelvin: float = lighting.DAYLIGHT_KELVIN) -> _View:
         hidden, cut = geom.view_instances(camera.hidden, camera.cutaway)
         key = (id(scene), frozenset(hidden), frozenset(cut), round(camera.cut_height_m, 6) if cut else None,
-               round(daylight, 6))
+               round(daylight, 6), round(daylight_kelvin, 6))
         hit = self._views.get(key)
         if hit is not None and hit[0] is scene:
             self._views.move_to_end(key)
             return hit[1]
-        view = self._convert(scene, geom, hidden, cut, float(camera.cut_height_m), daylight)
+        view = self._convert(scene, geom, hidden, cut, float(camera.cut_height_m), daylight, daylight_kelvin)
         self._views[key] = (scene, view)
         while len(self._views) > _VIEW_CACHE:
             self._views.popitem(last=False)
@@ -367,12 +372,10 @@ class PBRRenderer:
 
     # ------------------------------------------------------------------ conversion
     def _convert(self, scene: "Scene", geom: "SceneGeometry", hidden: set[int], cut: set[int], cut_h: float,
-                 daylight: float) -> _View:
-        from . import lighting
-
+                 daylight: float, daylight_kelvin: float = lighting.DAYLIGHT_KELVIN) -> _View:
         mi, dr = self._mi, self._dr
         t0 = time.perf_counter()
-        lights = lighting.scene_lights(scene, geom, daylight=daylight)
+        lights = lighting.scene_lights(scene, geom, daylight=daylight, daylight_kelvin=daylight_kelvin)
         expo = float(lighting.exposure(lights, scene))
 
         # visible surfaces (clipped for cutaway nodes)
@@ -506,12 +509,9 @@ class PBRRenderer:
 
         # ---- environment: a dim sky, sampled rarely while the room is closed
         if daylight > 0:
-            from ..materials import kelvin_to_rgb
-
             illum = lighting.average_illuminance(lights, scene)
             open_room = any(geom.instances[i].get("kind") in ("wall", "ceiling", "floor") for i in hidden | cut)
-            sky = np.asarray(kelvin_to_rgb(lighting.DAYLIGHT_KELVIN), dtype=np.float64)
-            sky = sky / max(sky.max(), 1e-6)
+            sky = np.asarray(lighting.daylight_rgb(daylight_kelvin), dtype=np.float64)
             env = daylight * ENV_FRACTION * illum / math.pi * sky
             total = sum(weights) or 1.0
             emitters["sky"] = {"type": "constant", "radiance": {"type": "rgb", "value": env.tolist()},
