@@ -24,6 +24,7 @@ ALLOWED = {
     "policy": {"scene", "assets", "materials", "layout", "dsl", "render", "metrics"},
     "pipeline": {"scene", "assets", "materials", "layout", "dsl", "render", "export", "metrics", "policy"},
     "improve": {"scene", "assets", "materials", "layout", "dsl", "render", "export", "metrics", "policy", "pipeline"},
+    "datagen": {"scene", "assets", "materials", "layout", "dsl", "render", "export", "metrics", "policy", "pipeline"},
     "cli": {"scene", "assets", "materials", "layout", "dsl", "render", "export", "metrics", "policy", "pipeline",
             "improve", "datagen", "web"},
 }

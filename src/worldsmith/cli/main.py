@@ -19,6 +19,7 @@ from ..scene import WorldsmithError
 from .assets import assets_app
 from .errors import err, handles_errors, read_text
 from .evaluate import eval_cmd, import_cmd
+from .datagen import datagen_cmd
 from .improve import improve_cmd
 from .library import library_app
 from .render import render_cmd
@@ -363,6 +364,7 @@ app.command("eval")(eval_cmd)  # defined in cli/evaluate.py
 app.command("import")(import_cmd)
 app.command("render")(render_cmd)  # defined in cli/render.py; listed after the commands above
 app.command("improve")(improve_cmd)  # defined in cli/improve.py
+app.command("datagen")(datagen_cmd)  # defined in cli/datagen.py
 
 
 def main() -> None:
