@@ -154,6 +154,24 @@ def test_rgb_is_deterministic_and_independent_of_other_outputs(gl):
     assert b["normal"].dtype == np.float32 and b["albedo"].dtype == np.uint8
 
 
+def test_a_framebuffer_in_use_is_never_evicted(gl):
+    # the edge anti-aliasing pass holds "lit" while it asks for "plain"; the cache used to drop its
+    # oldest entries by insertion order, so a long-lived "lit" was released while being read
+    # ('InvalidObject' has no attribute 'use', seen in datagen workers rendering many image sizes)
+    from worldsmith.render.gl import FBO_CACHE
+
+    lit = gl._fbo("lit", 33, 33)
+    for k in range(FBO_CACHE - 1):  # fill the cache: "lit" is now the oldest entry
+        gl._fbo("plain", 40 + k, 40)
+    assert gl._fbo("lit", 33, 33) is lit
+    gl._fbo("plain", 33, 33)  # a new entry evicts the least recently used one, not "lit"
+    assert gl._fbo("lit", 33, 33) is lit
+    lit.color_attachments[0].use(location=0)
+    cam = CAMERAS[0]
+    assert np.array_equal(gl.render(SCENE, cam.replace(width=33, height=33), {"rgb"}).rgb,
+                          gl.render(SCENE, cam.replace(width=33, height=33), {"rgb"}).rgb)
+
+
 def test_normals_are_unit_and_face_the_camera(gl):
     cam = CAMERAS[0]
     f = gl.render(SCENE, cam, {"normal", "instance"})

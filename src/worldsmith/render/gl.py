@@ -60,6 +60,9 @@ from .scenegeom import SceneGeometry, scene_geometry
 
 log = logging.getLogger(__name__)
 
+#: framebuffers kept for reuse (by kind and size), least recently used dropped first
+FBO_CACHE = 12
+
 SKY_SRGB = (0.80, 0.86, 0.93)
 VERTEX_DTYPE = np.dtype([("p", "<f4", 3), ("n", "<f4", 3), ("uv", "<f4", 2), ("i", "<i4")])
 _FACES_F = np.array([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]], dtype=float)
@@ -427,7 +430,8 @@ class GLRenderer:
     def _fbo(self, kind: str, w: int, h: int) -> Any:
         key = (kind, w, h)
         if key in self._fbos:
-            return self._fbos[key]
+            self._fbos[key] = fbo = self._fbos.pop(key)  # most recently used last
+            return fbo
         ctx = self.ctx
         if kind == "gt":  # depth + ids only; the shader's other outputs go nowhere
             fbo = ctx.framebuffer(color_attachments=[ctx.texture((w, h), 2, dtype="f4")],
@@ -446,12 +450,13 @@ class GLRenderer:
         else:
             fbo = ctx.framebuffer(color_attachments=[ctx.renderbuffer((w, h), 4)],
                                   depth_attachment=ctx.depth_renderbuffer((w, h)))
-        if len(self._fbos) > 8:
-            for old in list(self._fbos)[:4]:
-                f = self._fbos.pop(old)
-                for a in list(f.color_attachments) + [f.depth_attachment]:
-                    a.release()
-                f.release()
+        # least recently used first out: a pass holding one framebuffer while it asks for a second
+        # (the edge anti-aliasing reads "lit" into "plain") never loses the first
+        while len(self._fbos) >= FBO_CACHE:
+            f = self._fbos.pop(next(iter(self._fbos)))
+            for a in list(f.color_attachments) + [f.depth_attachment]:
+                a.release()
+            f.release()
         self._fbos[key] = fbo
         return fbo
 
