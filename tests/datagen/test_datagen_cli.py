@@ -155,3 +155,28 @@ def test_a_different_job_into_the_same_folder_is_refused(dataset):
     r = run("--out", str(out), "--scenes", "3", *SMALL[:-2], "--min-objects", "1", timeout=120)
     assert r.returncode == 2 and "different settings (min_objects differ)" in r.stderr
     assert tree(out) == before
+
+
+def test_topdown_panorama_and_normals(tmp_path):
+    from worldsmith.datagen import load
+    from worldsmith.datagen.annotate import rle_decode
+
+    out = tmp_path / "ds"
+    r = run("--out", str(out), "--room-types", "living_room", "--scenes", "1", "--views", "1", "--topdown",
+            "--panorama", "--outputs", "rgb,depth,instance,semantic,normal", "--width", "320", "--height", "240",
+            "--shard-size", "0", "--min-objects", "2")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert not (out / "shards").exists() or not list((out / "shards").glob("*.tar"))
+    samples = {s["key"]: s for s in load(out, outputs=["rgb", "instance", "normal"])}
+    assert sorted(samples) == ["s000000_v000", "s000000_v001", "s000000_v002"]
+    names = [samples[k]["meta"]["view_name"] for k in sorted(samples)]
+    assert names == ["v000", "topdown", "panorama"]
+    pano = samples["s000000_v002"]
+    assert pano["meta"]["projection"] == "equirectangular" and pano["rgb"].shape == (160, 320, 3)
+    assert samples["s000000_v001"]["meta"]["projection"] == "orthographic"
+    for s in samples.values():
+        assert s["normal"].shape == s["rgb"].shape and s["normal"].dtype == np.float32
+        objs = s["meta"]["objects"]
+        assert len(objs) >= 2
+        for obj in objs:  # every COCO mask is exactly that object's pixels in the instance image
+            assert np.array_equal(rle_decode(obj["segmentation"]), s["instance"] == obj["instance_id"])

@@ -19,6 +19,11 @@ what an uninterrupted one drew, whatever was already on disk):
 5. ``scene.json`` (prompt, seed, program, randomization, views) is written last: the scene's
    completion marker.
 
+Files are written atomically (a temporary name, then a rename) but not ``fsync``-ed
+(``SceneFolder(durable=False)``): a killed process never leaves a half-written file under a real
+name, and fsyncing every file cost 11 ms a frame. After a power cut, check a dataset with
+:func:`worldsmith.datagen.manifest.verify` (it recomputes every checksum).
+
 Timings never go into the dataset's files (they would make two runs differ); they are returned
 to the caller, which logs them to ``DIR/logs/timings.jsonl``. A scene that fails (planner error,
 renderer error) returns ``{"error": ...}`` rather than raising, so one bad scene never stops a
@@ -78,7 +83,7 @@ def _build(spec: JobSpec, task: SceneTask) -> dict[str, Any]:
     from .writers import SceneFolder, encode_frame
 
     timings = {s: 0.0 for s in STAGES}
-    folder = SceneFolder(Path(spec.out), task.key)
+    folder = SceneFolder(Path(spec.out), task.key, durable=False)
     if folder.is_complete():
         return {"key": task.key, "frames": len(folder.frames()), "written": 0, "timings": timings, "bytes": 0}
     folder.clean_partial()
