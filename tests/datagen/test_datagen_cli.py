@@ -180,3 +180,19 @@ def test_topdown_panorama_and_normals(tmp_path):
         assert len(objs) >= 2
         for obj in objs:  # every COCO mask is exactly that object's pixels in the instance image
             assert np.array_equal(rle_decode(obj["segmentation"]), s["instance"] == obj["instance_id"])
+
+
+def test_the_path_tracer_backend(tmp_path):
+    from worldsmith.datagen import load
+    from worldsmith.datagen.annotate import rle_decode
+
+    out = tmp_path / "ds"
+    r = run("--out", str(out), "--room-types", "bedroom", "--scenes", "1", "--views", "1", "--backend", "pbr",
+            "--spp", "4", "--width", "160", "--height", "120", "--min-objects", "2", "-j", "1")
+    assert r.returncode == 0, r.stderr[-3000:]
+    (sample,) = list(load(out))
+    assert sample["rgb"].shape == (120, 160, 3) and sample["rgb"].std() > 5  # a lit picture, not a flat one
+    objs = sample["meta"]["objects"]
+    assert len(objs) >= 2
+    for obj in objs:
+        assert np.array_equal(rle_decode(obj["segmentation"]), sample["instance"] == obj["instance_id"])

@@ -47,7 +47,9 @@ def datagen_cmd(
     executor: str = typer.Option("local", "--executor", help="local (a process pool) or ray."),
     address: Optional[str] = typer.Option(None, "--address", help="--executor ray: cluster address ('auto', "
                                           "'host:port', 'ray://host:port'); default: a local Ray."),
-    workers: int = typer.Option(1, "--workers", "-j", help="Worker processes (local), or the CPUs of the local Ray (ray without --address; a cluster runs as many tasks as it has CPUs)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes (local), or the CPUs of the "
+                                          "local Ray (ray without --address; a cluster runs as many tasks as it has "
+                                          "CPUs). Default: this machine's CPU count (1 with --address)."),
 ) -> None:
     """Generate scenes, randomize them, sample camera views and write annotated frames (RGB, depth,
     instance and semantic masks, COCO, 3D boxes) with a dataset card."""
@@ -63,6 +65,10 @@ def datagen_cmd(
     if prompts is not None and room_types:
         raise DatagenError("give --prompts FILE or --room-types a,b,..., not both")
     records = tuple(read_prompts(prompts)) if prompts is not None else ()
+    if workers is None:
+        import os
+
+        workers = 1 if address else max(1, os.cpu_count() or 1)
     spec = JobSpec(
         out=str(out_dir), prompts=records, room_types=parse_list(room_types), scenes=scenes, views=views,
         backend=backend, width=width, height=height, outputs=parse_list(outputs),
