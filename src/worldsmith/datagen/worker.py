@@ -89,7 +89,7 @@ def _build(spec: JobSpec, task: SceneTask) -> dict[str, Any]:
     folder.clean_partial()
 
     t = time.perf_counter()
-    episode, _ = run_planner(spec.planner, task.prompt, task.seed)
+    episode, _ = run_planner(spec.planner, task.prompt, task.seed, step_metrics=False)
     base = episode.scene
     program = program_text(episode)
     timings["generate"] += time.perf_counter() - t

@@ -12,10 +12,12 @@ the objects' real meshes (:func:`worldsmith.assets.build_object_parts`, placed b
    * Broad phase: world axis-aligned boxes (sweep over x). A pair is skipped when, along some
      world axis, moving one box by at most the threshold (either way) takes it clear of the other:
      the depth below can then not exceed the threshold.
-   * Narrow phase: trimesh's ``CollisionManager`` over python-fcl says which candidate pairs have
-     touching or crossing surfaces. Its contact ``depth`` is not used: trimesh gives fcl convex
-     meshes as ``Convex`` shapes (GJK/EPA, sound depths) but every other mesh, so every multi-part
-     asset, as a triangle BVH, for which fcl reports one depth per pair of touching triangles.
+   * Narrow phase: python-fcl says which candidate pairs have touching or crossing surfaces
+     (:mod:`._crossing`: each object's world mesh as trimesh's ``CollisionManager`` would give it
+     to fcl, the models cached across calls on the object's local mesh and pose). fcl's contact
+     ``depth`` is not used: convex meshes go to fcl as ``Convex`` shapes (GJK/EPA, sound depths)
+     but every other mesh, so every multi-part asset, as a triangle BVH, for which fcl reports one
+     depth per pair of touching triangles.
      Measured here for two-part meshes overlapping face-on by 0.10 m, the contacts' depths were 0,
      0.1 and 1.0; and a part lying wholly inside another is missed (no triangles cross).
    * Overlap: each candidate pair's parts are intersected exactly with manifold3d booleans (a part
@@ -108,6 +110,7 @@ from ._geometry import (
     penetration_depth,
     point_distance,
 )
+from ._crossing import surface_crossing_pairs
 
 log = logging.getLogger(__name__)
 
@@ -338,14 +341,8 @@ def _candidate_pairs(ctx: _Context) -> list[tuple[str, str]]:
 
 
 def _surface_crossing_pairs(ctx: _Context, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    """The candidate pairs whose mesh surfaces touch or cross, from fcl via trimesh."""
-    from trimesh.collision import CollisionManager
-
-    manager = CollisionManager()
-    for oid in sorted({oid for pair in pairs for oid in pair}):
-        manager.add_object(oid, ctx.geoms[oid].mesh)
-    _, names = manager.in_collision_internal(return_names=True)
-    return {tuple(sorted(n)) for n in names}  # type: ignore[misc]
+    """The candidate pairs whose mesh surfaces touch or cross, from fcl (:mod:`._crossing`)."""
+    return surface_crossing_pairs(ctx.geoms, pairs)
 
 
 def _collisions(ctx: _Context) -> list[Collision]:

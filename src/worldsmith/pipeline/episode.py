@@ -19,6 +19,15 @@ nothing is checked).
 the scene *worse* -- more problems, or fewer satisfied requirements, than before it -- is undone;
 the policy sees ``last_error = {"code": "E_ROLLED_BACK", "message": <what got worse>, ...}`` next.
 
+**Metrics on demand** (``step_metrics=False``, for callers that want the final scene only, such as
+``worldsmith datagen``): :func:`scene_metrics` of a scene is computed only when the policy reads
+``Observation.validation`` (the offline planner does in its ``fixup`` step), once per scene; the
+policy sees the same dict it would have seen, so the steps and the final scene are the same as with
+per-step metrics (a test checks it). What changes: a record's ``metrics`` is ``{}`` and its
+``observation.problems`` too unless the policy read them before the record was written, its
+``score`` is ``None``, and ``Episode.metrics`` is ``{}``. Nothing is scored, so it cannot be
+combined with ``rollback`` or ``patience`` (ValueError).
+
 **Stopping**: the policy returns ``None``; or a step is ``final`` (the model wrote ``done()``
 with its program); or ``patience=K`` steps in a row did not raise the best reward so far (a
 failed or rolled-back step does not either); or ``max_steps``. ``Episode.stop_reason`` says which.
@@ -26,10 +35,11 @@ failed or rolled-back step does not either); or ``max_steps``. ``Episode.stop_re
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from ..dsl import DSLError, execute
 from ..dsl.actions import AddObject
@@ -118,6 +128,51 @@ def scene_metrics(scene: Scene) -> dict:
     return metrics
 
 
+class _Metrics:
+    """:func:`scene_metrics` of one scene, computed on first use and kept."""
+
+    __slots__ = ("scene", "_value")
+
+    def __init__(self, scene: Scene) -> None:
+        self.scene = scene
+        self._value: dict | None = None
+
+    @property
+    def computed(self) -> bool:
+        return self._value is not None
+
+    @property
+    def value(self) -> dict:
+        if self._value is None:
+            self._value = scene_metrics(self.scene)
+        return self._value
+
+
+class _LazyObservation(Observation):
+    """An :class:`Observation` whose ``validation`` is computed when first read (``step_metrics=
+    False``): a plain dict to the policy, like any observation's."""
+
+    def __init__(self, *args, metrics: _Metrics | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        object.__setattr__(self, "_metrics", metrics)
+
+    @property  # type: ignore[override]
+    def validation(self) -> dict:
+        lazy = self.__dict__.get("_metrics")
+        return lazy.value if lazy is not None else self.__dict__.get("_validation", {})
+
+    @validation.setter
+    def validation(self, value: dict) -> None:  # the dataclass __init__ stores the field through this
+        object.__setattr__(self, "_validation", value)
+
+    def record_summary(self) -> dict:
+        """:meth:`Observation.summary` without computing the metrics (no problems if unread)."""
+        lazy = self.__dict__.get("_metrics")
+        known = lazy.value if lazy is not None and lazy.computed else self.__dict__.get("_validation", {})
+        plain = {f.name: getattr(self, f.name) for f in dataclasses.fields(Observation) if f.name != "validation"}
+        return Observation(**plain, validation=known).summary()
+
+
 def scene_fidelity(scene: Scene, requirements: list[dict]) -> dict:
     """:func:`worldsmith.metrics.fidelity.prompt_fidelity` of ``scene`` (``{}`` when nothing is asked)."""
     if not requirements:
@@ -168,13 +223,19 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
                 progress: Callable[[int, str], None] | None = None, *, start: Scene | None = None,
                 first_step: int = 0, used: Iterable[str] = (), rollback: bool = False, patience: int | None = None,
                 observer: Observer | None = None,
-                score: Callable[[dict, dict], StepScore] = step_score) -> Episode:
+                score: Callable[[dict, dict], StepScore] = step_score, step_metrics: bool = True) -> Episode:
     """Run ``policy`` on ``prompt`` from an empty scene (or ``start``); see the module doc for
-    ``rollback``, ``patience`` and ``observer``. Steps are numbered from ``first_step`` and new
-    object ids avoid ``used`` (:attr:`Episode.used_ids` of the episode this one continues).
-    Deterministic for a deterministic policy."""
+    ``rollback``, ``patience``, ``observer`` and ``step_metrics``. Steps are numbered from
+    ``first_step`` and new object ids avoid ``used`` (:attr:`Episode.used_ids` of the episode this
+    one continues). Deterministic for a deterministic policy."""
     if patience is not None and patience < 1:
         raise ValueError(f"patience must be at least 1, got {patience}")
+    if not step_metrics and (rollback or patience is not None):
+        raise ValueError("step_metrics=False cannot be combined with rollback or patience (both score every step)")
+
+    def measure(s: Scene) -> Any:  # the metrics dict, or with step_metrics=False a _Metrics
+        return scene_metrics(s) if step_metrics else _Metrics(s)
+
     scene = start if start is not None else Scene(prompt=prompt, seed=seed)
     policy.reset(prompt, seed)
     requirements = list(policy.requirements())
@@ -182,10 +243,10 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
     last_error: dict | None = None
     last_report: dict | None = None
     last_program: str | None = None
-    metrics: dict = scene_metrics(scene) if scene.rooms else {}
+    metrics: Any = measure(scene) if scene.rooms else {}
     fidelity = scene_fidelity(scene, requirements)
-    current = score(metrics, fidelity)
-    best = current.reward
+    current = score(metrics, fidelity) if step_metrics else None
+    best = current.reward if current is not None else 0.0
     stale = 0
     renders: tuple[str, ...] = ()
     rendered_for: Scene | None = None
@@ -200,8 +261,13 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
                 renders = tuple(observer.observe(scene, step))
                 t_obs = time.perf_counter() - t
                 rendered_for = scene
-        obs = Observation(prompt, seed, step, scene, last_error, last_report, metrics, renders, fidelity,
-                          last_program, first_step + max_steps)
+        if step_metrics:
+            obs: Observation = Observation(prompt, seed, step, scene, last_error, last_report, metrics, renders,
+                                           fidelity, last_program, first_step + max_steps)
+        else:
+            obs = _LazyObservation(prompt, seed, step, scene, last_error, last_report, {}, renders, fidelity,
+                                   last_program, first_step + max_steps,
+                                   metrics=metrics if isinstance(metrics, _Metrics) else None)
         t0 = time.perf_counter()
         action = policy.act(obs)
         t_policy = time.perf_counter() - t0
@@ -212,7 +278,8 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
             progress(step, action.stage)
         t1 = time.perf_counter()
         record: dict = {"step": step, "stage": action.stage, "note": action.note, "reasoning": action.reasoning,
-                        "observation": obs.summary(), "renders": list(renders), "views": list(action.views),
+                        "observation": obs.record_summary() if isinstance(obs, _LazyObservation) else obs.summary(),
+                        "renders": list(renders), "views": list(action.views),
                         "program": action.program, "rolled_back": False}
         new_metrics, new_fidelity, applied = metrics, fidelity, False
         if action.error is not None:  # the policy failed to produce a program (an unparsable reply)
@@ -233,11 +300,10 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
                 t2 = t3 = time.perf_counter()
             else:
                 t2 = time.perf_counter()
-                new_metrics = scene_metrics(result.scene)
+                new_metrics = measure(result.scene)
                 new_fidelity = scene_fidelity(result.scene, requirements)
                 t3 = time.perf_counter()
-                after = score(new_metrics, new_fidelity)
-                if rollback and after.worse_than(current):
+                if rollback and (after := score(new_metrics, new_fidelity)).worse_than(current):
                     message = _worse_message(current, after, metrics, new_metrics)
                     last_error = {"code": "E_ROLLED_BACK", "line": None, "message": message,
                                   "hint": "; ".join(_worse_details(metrics, new_metrics, fidelity, new_fidelity))
@@ -257,16 +323,20 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
                     episode.unplaced += result.report.unplaced
         last_program = action.program
         metrics, fidelity = new_metrics, new_fidelity
-        if applied:
+        if applied and step_metrics:
             current = score(metrics, fidelity)
-        record["metrics"] = {k: (len(v) if k != "navigability" else v) for k, v in metrics.items()}
-        record["score"] = current.to_dict()
+        if isinstance(metrics, _Metrics):
+            shown = metrics.value if metrics.computed else {}
+        else:
+            shown = metrics
+        record["metrics"] = {k: (len(v) if k != "navigability" else v) for k, v in shown.items()}
+        record["score"] = current.to_dict() if current is not None else None
         record["usage"] = dict(action.usage)
         record["timings_s"] = {"observe": round(t_obs, 4), "policy": round(t_policy, 4), "exec": round(t2 - t1, 4),
                                "validate": round(t3 - t2, 4)}
         episode.trajectory.append(record)
         episode.usage = add_usage(episode.usage, action.usage)
-        if current.reward > best + 1e-9:
+        if current is not None and current.reward > best + 1e-9:
             best, stale = current.reward, 0
         else:
             stale += 1
@@ -280,7 +350,7 @@ def run_episode(policy: Policy, prompt: str, seed: int = 0, max_steps: int = DEF
     else:
         log.warning("episode stopped after max_steps=%d", max_steps)
     episode.scene = scene
-    episode.metrics = metrics or scene_metrics(scene)
+    episode.metrics = (metrics or scene_metrics(scene)) if step_metrics else {}
     episode.explanations = list(policy.explanations())
     episode.stop_reason = stop
     episode.used_ids = used_ids

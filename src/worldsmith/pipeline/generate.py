@@ -102,7 +102,8 @@ def check_planner(planner: str, vlm: Any = None) -> None:
 def run_planner(planner: str, prompt: str, seed: int, *, temperature: float = 1.0, vlm: Any = None,
                 max_steps: int | None = None, patience: int | None = None, root: Path | None = None,
                 views: Sequence[str] = ("topdown", "perspective"), view_size: tuple[int, int] = (640, 480),
-                progress: Callable[[int, str], None] | None = None) -> tuple[Episode, list[Any]]:
+                progress: Callable[[int, str], None] | None = None,
+                step_metrics: bool = True) -> tuple[Episode, list[Any]]:
     """Run the episode(s) of ``planner`` and return the merged episode and the policies that ran.
 
     ``offline``: the offline planner alone. ``vlm``: the VLM builds from an empty room;
@@ -110,12 +111,17 @@ def run_planner(planner: str, prompt: str, seed: int, *, temperature: float = 1.
     rolls back steps that make the scene worse, stops after ``patience`` steps without a better
     reward (default :data:`VLM_PATIENCE`) or ``max_steps`` (default :data:`VLM_MAX_STEPS`), and
     sees renders (``views`` at ``view_size``, written under ``root/observations/``). Then, unless
-    ``vlm.asset_policy == "off"``, the asset-level phase dresses every empty container."""
+    ``vlm.asset_policy == "off"``, the asset-level phase dresses every empty container.
+
+    ``step_metrics=False`` runs the offline planner's episode (alone, or the first phase of
+    ``offline+vlm``) with metrics on demand (:func:`~worldsmith.pipeline.episode.run_episode`):
+    the same scene, without validating every intermediate one; its trajectory records then carry
+    no metrics or scores. The VLM phases score every step, so they always compute them."""
     check_planner(planner, vlm)
     if planner in PLANNERS:
         policy = make_policy(planner, temperature)
         return run_episode(policy, prompt, seed=seed, max_steps=max_steps or DEFAULT_MAX_STEPS,
-                           progress=progress), [policy]
+                           progress=progress, step_metrics=step_metrics), [policy]
     from ..policy.vlm.policy import VLMPolicy
     from .observe import RenderObserver
 
@@ -123,7 +129,7 @@ def run_planner(planner: str, prompt: str, seed: int, *, temperature: float = 1.
     episode: Episode | None = None
     if planner == "offline+vlm":
         offline = make_policy("offline", temperature)
-        episode = run_episode(offline, prompt, seed=seed, progress=progress)
+        episode = run_episode(offline, prompt, seed=seed, progress=progress, step_metrics=step_metrics)
         policies.append(offline)
     model = VLMPolicy(vlm, root=root)
     try:

@@ -5,7 +5,9 @@ the same daylight):
 
 * geometry from :func:`.scenegeom.scene_geometry`, one vertex buffer per material look, vertices
   sorted by instance so any set of instances can be left out by drawing sub-ranges;
-* material textures (albedo, roughness, normal maps of textured library materials), mipmapped;
+* material textures (albedo, roughness, normal maps of textured library materials), mipmapped,
+  kept between scenes and shared by the bytes of their cached map files (a tint's roughness and
+  normal maps are read and decoded once, whatever their file names);
 * omnidirectional shadow maps of the :data:`.glsl.MAX_SHADOWED` strongest lights, rendered into
   one atlas (six 90-degree faces per light, linear distance to the light). A light's own fixture
   (the lampshade around a bulb, ``LightSpec.fixture``) is left out of its shadow map. Shadows
@@ -44,7 +46,6 @@ import os
 import time
 import weakref
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Iterable
 
 import numpy as np
@@ -145,12 +146,28 @@ def _same_source(a: tuple, b: tuple) -> bool:
     return len(a) == len(b) == 3 and a[2] == b[2] and all(x is y or x == y for x, y in zip(a[:2], b[:2]))
 
 
-@lru_cache(maxsize=512)
-def _image(path: str, mode: str) -> np.ndarray:
+def _decode(data: bytes, mode: str) -> np.ndarray:
+    """An encoded image file's pixels in PIL ``mode`` ("RGB", "L")."""
+    import io
+
     from PIL import Image
 
-    with Image.open(path) as im:
-        return np.asarray(im.convert(mode))
+    with Image.open(io.BytesIO(data)) as im:
+        return np.ascontiguousarray(np.asarray(im.convert(mode)))
+
+
+#: file digests already computed, by path: {path: ((st_mtime_ns, st_size), sha1 digest)}
+_DIGESTS: dict[str, tuple[tuple[int, int], bytes]] = {}
+_DIGEST_MEMO = 4096
+
+
+def _file_key(path: str) -> tuple[tuple[int, int], bytes | None]:
+    """``((mtime_ns, size), digest)`` of a file; the digest is None when the file changed since it
+    was last hashed (or was never hashed), so the caller reads and hashes it."""
+    st = os.stat(path)
+    stamp = (st.st_mtime_ns, st.st_size)
+    known = _DIGESTS.get(path)
+    return stamp, (known[1] if known is not None and known[0] == stamp else None)
 
 
 @dataclass
@@ -277,26 +294,38 @@ class GLRenderer:
         return prepared
 
     def _texture(self, path: str, mode: str) -> Any:
-        """A mipmapped GPU texture of an image file, shared by every look (and scene) whose map has
-        the same pixels: tints change the albedo, rarely the roughness and normal maps."""
+        """A mipmapped GPU texture of an image file, shared by every look (and scene) whose map
+        file has the same bytes: tints change the albedo, rarely the roughness and normal maps,
+        yet the map cache names each tint's maps apart. Keyed on ``mode`` and the SHA-1 of the
+        file's bytes, memoised per path while the file's modification time and size stay the
+        same, so a map whose texture is already on the GPU is neither read nor decoded again.
+        A texture is made from the very bytes its key was hashed from."""
         import hashlib
 
-        img = np.ascontiguousarray(_image(path, mode))
-        data = img.tobytes()
-        key = (img.shape, hashlib.sha1(data).digest())
-        tex = self._textures.get(key)
+        stamp, digest = _file_key(path)
+        tex = self._textures.get((mode, digest)) if digest is not None else None
         if tex is None:
-            if len(self._textures) >= TEXTURE_CACHE:
-                for old in list(self._textures)[:TEXTURE_CACHE // 4]:
-                    self._textures.pop(old).release()
-            comps = 1 if img.ndim == 2 else img.shape[2]
-            tex = self.ctx.texture((img.shape[1], img.shape[0]), comps, data)
-            tex.build_mipmaps()
-            tex.repeat_x = tex.repeat_y = True
-            tex.anisotropy = 1.0  # llvmpipe's anisotropic filtering can take seconds on grazing views
-            self._textures[key] = tex
-        else:
-            self._textures[key] = self._textures.pop(key)  # most recently used last
+            with open(path, "rb") as fh:
+                data = fh.read()
+            digest = hashlib.sha1(data).digest()
+            if len(_DIGESTS) >= _DIGEST_MEMO:
+                _DIGESTS.clear()
+            _DIGESTS[path] = (stamp, digest)
+            tex = self._textures.get((mode, digest))
+            if tex is None:
+                img = _decode(data, mode)
+                if len(self._textures) >= TEXTURE_CACHE:
+                    for old in list(self._textures)[:TEXTURE_CACHE // 4]:
+                        self._textures.pop(old).release()
+                comps = 1 if img.ndim == 2 else img.shape[2]
+                tex = self.ctx.texture((img.shape[1], img.shape[0]), comps, img.tobytes())
+                tex.build_mipmaps()
+                tex.repeat_x = tex.repeat_y = True
+                tex.anisotropy = 1.0  # llvmpipe's anisotropic filtering can take seconds on grazing views
+                self._textures[(mode, digest)] = tex
+                return tex
+        key = (mode, digest)
+        self._textures[key] = self._textures.pop(key)  # most recently used last
         return tex
 
     def _look_textures(self, look: Any) -> tuple | None:
