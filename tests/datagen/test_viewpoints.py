@@ -104,6 +104,12 @@ def test_the_rules_reject_what_they_name(scenes):
     assert check((2.0, 0.2, 1.5), (2.0, -1.0, 1.5)) == "too_close"
     assert check((2.0, 1.0, 1.5), (2.0, -1.0, 1.5)) == "one_surface"
     assert check((0.5, 0.5, 1.5), (3.5, 3.5, 1.0)) == "few_objects"
+    # one object filling the picture (0.9 m in front of a wardrobe) is as degenerate as one wall
+    wardrobe = execute('room("r", width=4, depth=4, height=2.6)\nplace(add("wardrobe"), at=(2.0, 3.5), yaw=180)',
+                       Scene(prompt="x", seed=0), seed=0).scene
+    cam = Camera.look_at("t", (2.0, 2.0, 1.2), (2.0, 3.5, 1.1), width=160, height=120, fov_y_deg=60)
+    m = view_metrics(render(wardrobe, cam, {"instance", "depth"}), min_depth_m=0.3)
+    assert m["surface"] > 0.6 and view_failure(m, min_objects=1, min_object_px=10, max_wall_fraction=0.6) == "one_surface"
 
 
 def test_sampling_is_deterministic(scenes, sampled):

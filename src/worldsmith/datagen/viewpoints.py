@@ -34,8 +34,9 @@
 5. **Probe.** The candidate is rendered (instance + depth only) at ``width / probe_scale`` x
    ``height / probe_scale`` (rounded, at least 8 px; same field of view) with ``render_fn``, and
    measured: ``near`` = share of pixels whose depth is below ``min_depth_m``; ``surface`` = the
-   largest share of the image covered by ONE shell instance (a wall, floor, ceiling, door or
-   window; background and objects do not count); ``objects`` = number of object instances whose
+   largest share of the image covered by ONE instance (a wall, floor, ceiling, door, window or
+   object: a close-up of one wardrobe is as degenerate as one of a wall; the background does not
+   count); ``objects`` = number of object instances whose
    pixel count, scaled to full resolution by ``(W H) / (w h)``, reaches the object threshold.
 6. **Rules**, checked in this order; the first one broken names the rejection in the stats:
    ``too_close`` when ``near > NEAR_FRACTION`` (1 % of the pixels closer than ``min_depth_m``),
@@ -127,7 +128,7 @@ class ViewConfig:
     ``width``/``height``: frame size in pixels. ``clearance_m``: smallest horizontal distance from
     the eye to any obstacle footprint and to the walls. ``min_depth_m``: reject a view when more than
     1 % of its pixels are closer than this. ``max_wall_fraction``: reject a view when one wall,
-    floor, ceiling, door or window covers more than this share of the image. ``min_objects``,
+    floor, ceiling, door, window or object covers more than this share of the image. ``min_objects``,
     ``min_object_px``: at least this many objects each covering at least this many pixels (at full
     resolution). ``probe_scale``: the degenerate-view checks render at ``1 / probe_scale`` of the
     frame size. ``max_tries``: probe renders per view before the rules are relaxed."""
@@ -172,7 +173,7 @@ class ViewConfig:
 def view_metrics(frame: Any, *, min_depth_m: float, full_size: tuple[int, int] | None = None) -> dict[str, Any]:
     """What the rules look at in a rendered ``frame`` (needs ``instance`` and ``depth``):
     ``near`` (share of pixels with depth below ``min_depth_m``), ``surface`` (largest share of one
-    shell instance) and ``object_px`` (object id -> pixel count scaled to ``full_size``, default the
+    instance: a wall, floor, ceiling or object) and ``object_px`` (object id -> pixel count scaled to ``full_size``, default the
     frame's own size)."""
     inst = np.asarray(frame["instance"])
     depth = np.asarray(frame["depth"])
@@ -185,9 +186,10 @@ def view_metrics(frame: Any, *, min_depth_m: float, full_size: tuple[int, int] |
     for i, entry in enumerate(frame.instances):
         if i == 0 or i >= len(counts) or counts[i] == 0:
             continue
-        if entry.get("kind") in SHELL_KINDS:
+        if entry.get("kind") in SHELL_KINDS or entry.get("kind") == "object":
+            # a close-up filling the picture with one wardrobe is as useless as one filling it with a wall
             surface = max(surface, counts[i] / total)
-        elif entry.get("kind") == "object":
+        if entry.get("kind") == "object":
             object_px[str(entry["id"])] = float(counts[i]) * scale
     near = float(np.count_nonzero(depth < float(min_depth_m))) / total
     return {"near": near, "surface": float(surface), "object_px": object_px}
