@@ -32,6 +32,7 @@ other units are still to do.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import time
@@ -51,8 +52,56 @@ POLICIES = ("local", "vlm")
 TRAINERS = ("local", "hf", "openai-export")
 #: candidates sampled together in one batch by the local model
 SAMPLE_CHUNK = 32
-#: the local policy's text observation at the start of an episode
-EMPTY_OBSERVATION = "empty scene"
+
+
+def local_observation(prompt: str) -> str:
+    """The local policy's text observation of ``prompt``: what the offline parser
+    (:func:`worldsmith.policy.offline.parse.parse_prompt`, the same call whose ``requirements``
+    the ``fidelity`` reward checks) read from it, one line each, in DSL words:
+
+    * ``room '<room type>' <size>`` (``room 'bedroom' small``; size small / medium / large);
+    * then one line per requirement, in the parser's order:
+      ``add '<category>' <count>`` (object), ``material '<surface>' '<words>'``,
+      ``light '<mood>'``, ``style '<style>'``, ``color '<category>' '<colour>'`` and
+      ``relation '<subject>' <relation> '<object>'``.
+
+    The same text is the observation of every training example, of every rollout sample and of
+    every held-out evaluation sample (:meth:`Improver._sample_programs`, :meth:`Improver._train_local`).
+    The tokenizer writes a string's words that the prompt contains as pointers, as it does in
+    programs (:meth:`~.local.tokenizer.DSLTokenizer.encode_context`), so the category the model
+    must write in ``add('bed')`` is the very token sequence it sees in ``add 'bed' 1``.
+    This is the policy's *input*: the reward still scores the scene the program builds. It also
+    means the policy is told exactly which objects, counts, materials, moods, styles, colours and
+    relations the fidelity reward will look for (docs/improve.md says so)."""
+    return _observation(prompt)
+
+
+@functools.lru_cache(maxsize=4096)
+def _observation(prompt: str) -> str:
+    from ..policy.offline.parse import parse_prompt
+
+    spec = parse_prompt(prompt)
+
+    def q(value: Any) -> str:
+        text = " ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+        return "'" + text.replace("'", " ").replace('"', " ").replace("\n", " ") + "'"
+
+    lines = [f"room {q(spec.room_type)} {spec.size}"]
+    for r in spec.requirements:
+        if r.kind == "object":
+            lines.append(f"add {q(r.key)} {int(r.value or 1)}")
+        elif r.kind == "material":
+            lines.append(f"material {q(r.key)} {q(r.value)}")
+        elif r.kind == "lighting":
+            lines.append(f"light {q(r.key)}")
+        elif r.kind == "style":
+            lines.append(f"style {q(r.key)}")
+        elif r.kind == "color":
+            lines.append(f"color {q(r.key)} {q(r.value)}")
+        elif r.kind == "relation" and isinstance(r.value, dict):
+            lines.append(f"relation {q(r.value.get('subject', r.key))} {r.value.get('relation', '')} "
+                         f"{q(r.value.get('object', ''))}")
+    return "\n".join(lines)
 
 
 class ImproveError(WorldsmithError):
@@ -282,7 +331,7 @@ class Improver:
             self._store_unit(r, prompts[pid], results, before, policy,
                              scene_of=lambda best: _scene_of(results[best]["scene_json"]),
                              steps_of=lambda best, sid: [{"messages": local_messages(prompts[pid].prompt),
-                                                          "observation": EMPTY_OBSERVATION,
+                                                          "observation": local_observation(prompts[pid].prompt),
                                                           "program": results[best]["program"], "error": None}])
 
         self._run_units(f"round {r}: {K} candidates x {len(todo)} prompts ({policy})", units, finish)
@@ -365,7 +414,7 @@ class Improver:
             if only is not None and not any(p.id in only for p in chunk):
                 continue
             self.progress(f"{tag}: sampling programs", ci, len(chunks))
-            ctxs = [tok.encode_context(p.prompt, EMPTY_OBSERVATION) for p in chunk for _ in range(k)]
+            ctxs = [tok.encode_context(p.prompt, local_observation(p.prompt)) for p in chunk for _ in range(k)]
             ids = sample(model, ctxs, eos_id=tok.eos_id, pad_id=tok.pad_id, temperature=temperature, top_k=0,
                          seed=derive_seed(self.s.seed, tag, ci), batch_size=len(ctxs), grammar=grammar)
             for j, p in enumerate(chunk):
@@ -424,9 +473,9 @@ class Improver:
             model, tok, _, _ = M.load(self.store.path(f"checkpoints/{round_name(r - 1)}"))
             epochs = cfg.epochs_more
         examples = []
-        for s in samples:
+        for s in samples:  # the observation is recomputed, so it is the one sampling uses
             for st in s["steps"]:
-                examples.append((tok.encode_context(s["prompt"], st["observation"]),
+                examples.append((tok.encode_context(s["prompt"], local_observation(s["prompt"])),
                                  tok.encode_program(st["program"], s["prompt"])))
         cfg_r = dataclasses.replace(cfg, seed=derive_seed(self.s.seed, "train", r))
         losses = M.train(model, examples, cfg_r, epochs,

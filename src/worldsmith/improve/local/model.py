@@ -18,7 +18,8 @@ context is given, never predicted).
   explicit position ids), temperature and top-k, from a seeded ``torch.Generator``; stops at
   ``<eos>`` or ``max_new`` tokens. ``temperature == 0`` is greedy. With a
   :class:`~worldsmith.improve.local.tokenizer.Grammar`, tokens that would leave a string
-  unterminated or a bracket unbalanced are masked out before each draw.
+  unterminated or a bracket unbalanced, break a call's signature or name a category outside the
+  catalog are masked out before each draw.
 * :func:`save` / :func:`load`: a checkpoint folder: the transformers model
   (``save_pretrained``), ``tokenizer.json`` and ``local_policy.json`` (the :class:`ModelConfig`).
 
@@ -172,8 +173,10 @@ def sample(model, contexts: Sequence[list[int]], *, eos_id: int, pad_id: int = 0
            grammar=None) -> list[list[int]]:
     """Sample one continuation per context (see the module doc); returns the new ids of each
     (without the context; ending with ``eos_id`` unless ``max_new`` was reached). ``grammar``
-    (a :class:`~worldsmith.improve.local.tokenizer.Grammar`) masks the tokens that would break
-    the program's strings or brackets before each draw."""
+    (a :class:`~worldsmith.improve.local.tokenizer.Grammar`, started with these contexts so
+    category strings may point at their prompt's words) masks the tokens that would break the
+    program's grammar or a call's signature, or name a category the catalog lacks, before each
+    draw."""
     torch = _torch()
     gen = torch.Generator().manual_seed(seed)
     out: list[list[int]] = []
@@ -196,7 +199,7 @@ def sample(model, contexts: Sequence[list[int]], *, eos_id: int, pad_id: int = 0
             past = res.past_key_values
             logits = res.logits[:, -1]
             last_pos = pos[:, -1]
-            states = grammar.start(n) if grammar is not None else None
+            states = grammar.start(n, ctxs) if grammar is not None else None
             for t in range(steps):
                 if states is not None:
                     allowed = torch.stack([grammar.mask(st) for st in states])

@@ -205,14 +205,32 @@ class DSLTokenizer:
 
     # -- sequences ---------------------------------------------------------------------------
     def encode_context(self, prompt: str, observation: str = "") -> list[int]:
-        """``<bos> <prompt> <p0> w0 <p1> w1 ... <obs> observation-tokens <prog>``."""
+        """``<bos> <prompt> <p0> w0 <p1> w1 ... <obs> observation-tokens <prog>``. The observation
+        is tokenized like a program: a word inside one of its string literals that the prompt
+        contains is the same pointer a program would write there (so ``'bed'`` is ``' <p5> '``
+        in both when the prompt's sixth word is "bed", and copying it is copying one token)."""
         ids = [self.bos_id, self.prompt_id]
         for i, w in enumerate(prompt_words(prompt)):
             ids += [self.index[POINTERS[i]], self.index.get(w, self.unk_id)]
         ids.append(self.obs_id)
-        ids += [self.index[t] for t in self.pieces(observation, "")]
+        ids += [self.index[t] for t in self.pieces(observation, prompt)]
         ids.append(self.prog_id)
         return ids
+
+    def context_pointers(self, context: Sequence[int]) -> dict[int, str]:
+        """The pointer token id -> prompt word map of an :meth:`encode_context` sequence (words
+        outside the vocabulary, ``<unk>`` in the context, are left out)."""
+        ids = list(context)
+        if self.prompt_id not in ids:
+            return {}
+        out: dict[int, str] = {}
+        i = ids.index(self.prompt_id) + 1
+        while i + 1 < len(ids) and ids[i] != self.obs_id:
+            word = self.vocab[ids[i + 1]]
+            if self.vocab[ids[i]] in POINTERS and word not in SPECIALS:
+                out[ids[i]] = word
+            i += 2
+        return out
 
     def encode_program(self, program: str, prompt: str) -> list[int]:
         """The canonical program's tokens followed by ``<eos>``."""
@@ -248,36 +266,107 @@ class DSLTokenizer:
 
 
 
+#: the string arguments that name a catalog category: function -> {positional index: kind} and
+#: (function, keyword) -> kind; ``any``: one category string, ``items``: a list of small-object
+#: category strings (catalog ``support == "object"``, what ``fill`` accepts)
+CATEGORY_SLOTS = {"add": {0: "any"}, "add_to_wall": {1: "any"}, "fill": {1: "items"}}
+CATEGORY_KEYWORDS = {("add", "category"): "any", ("add_to_wall", "category"): "any", ("fill", "items"): "items"}
+#: parameters a call may not give together (the DSL refuses "give watts= or lumens=, not both")
+EXCLUSIVE = {"room": (("polygon", "width"), ("polygon", "depth")),
+             "light": (("watts", "lumens"), ("kelvin", "color"))}
+#: a call may close only when one of these groups of parameters is given (besides its required
+#: ones): room() needs width= and depth= or polygon=; place() needs something to place by
+NEEDS_ONE_OF = {"room": ({"width", "depth"}, {"polygon"})}
+NEEDS_MORE = ("place",)
+#: numbers that must be at least 1 and below 100 (no sign, no leading zero, at most two digits
+#: before the point): the room's size (the DSL refuses a width or depth outside 1..100 m, and
+#: a room that fails to build fails the whole program)
+DIMENSIONS = {"room": ("width", "depth", "height")}
+
+
+def category_strings(small_only: bool = False) -> list[str]:
+    """Every string the category grammar accepts: each catalog name and each of its synonyms
+    (lower case), all of which :func:`worldsmith.assets.catalog.resolve` maps to that name;
+    ``small_only``: only categories with ``support == "object"`` (what ``fill`` takes)."""
+    from ...assets import catalog
+
+    out: list[str] = []
+    for name in catalog.names():
+        info = catalog.get(name)
+        if small_only and info.support != "object":
+            continue
+        for s in (name,) + tuple(x.lower() for x in info.synonyms):
+            if s not in out:
+                out.append(s)
+    return out
+
+
 class Grammar:
     """The DSL's statement grammar as a sampling constraint (used by
     :func:`worldsmith.improve.local.model.sample`).
 
-    The local policy writes straight-line programs, one statement a line::
+    The local policy writes straight-line programs that build a room from an empty scene, one
+    statement a line::
 
+        program   := "room(" ... ")" {"\\n" statement}     (the first statement creates the room)
         statement := call | handle " = " call
         call      := FUNC "(" [arg {", " arg}] ")"        (FUNC one of the DSL's functions)
-        arg       := value | NAME "=" value               (NAME a parameter of that FUNC, once;
-                                                           no positional value after a keyword)
+        arg       := value | NAME "=" value               (NAME a parameter of that FUNC)
         value     := number | string | handle | True | False | None
                    | "[" [value {", " value}] "]" | "(" [value {", " value}] ")"
         number    := ["-"] digits ["." digits]               (no leading zero: "05")
         string    := quote {word | pointer | digit | " " | "_" | "-" | "." | "/" | ","} quote
 
-    Per sequence it tracks where in this grammar the text is (a bracket stack with the function
-    of each open call, inside a string or a number, after a value) and masks every token that
-    cannot come next, so each sampled line parses and names only parameters its function has.
-    Loops, arithmetic and attribute access are outside it (the planner's programs, which the
-    policy learns from, never use them). What a statement *means* (a category the catalog lacks,
-    an id that does not exist) is left to the executor, whose errors cost only the block that
-    made them (:func:`worldsmith.improve.rollout.run_blocks`).
+    **Calls follow their signature** (of :class:`worldsmith.dsl.api.ProgramContext`): at most as
+    many positional values as the function has parameters, no positional value after a keyword,
+    each parameter once (a keyword for a parameter already given by position is masked), the
+    call closes only when every required parameter is given, never two of :data:`EXCLUSIVE`
+    together, ``room(`` only with ``width=`` and ``depth=`` or ``polygon=``
+    (:data:`NEEDS_ONE_OF`), ``place(`` only with something besides the object
+    (:data:`NEEDS_MORE`), and the room's width, depth and height a plain number from 1 to 99.99
+    (:data:`DIMENSIONS`). A handle is a value only after a line assigned it (``h0 = add(...)``
+    then ``place(h0, ...)``).
+
+    **Categories** (``categories=True``, the default). Where a string names a catalog category
+    (:data:`CATEGORY_SLOTS`, :data:`CATEGORY_KEYWORDS`) it must be one of
+    :func:`category_strings` -- a catalog name or synonym, every one of which
+    :func:`worldsmith.assets.catalog.resolve` resolves:
+
+    * ``add(``'s first argument and ``add_to_wall(``'s second are positional strings: ``add(``
+      can only go on with a quote, ``add_to_wall('wall_1', `` too; ``category=`` (after a
+      keyword) also takes only a string;
+    * ``fill(``'s second positional argument or ``items=`` is a list (or left out), and each
+      string in that list is a small-object category (``support == "object"``; ``fill`` refuses
+      others);
+    * inside such a string the tokens are masked to a trie over the allowed strings' tokens
+      (words split at ``_``, so ``'dining_table'`` is ``dining _ table``); a word may also be
+      written as a pointer ``<p_i>`` when prompt word ``i`` *is* that word (the pointers of the
+      sequence come from its context, :meth:`DSLTokenizer.context_pointers`; without a context
+      no pointer is allowed there). The closing quote is allowed only at the end of a whole
+      category string.
+
+    So a sampled ``add(`` never names an unknown category (a junk category would otherwise become
+    a labelled proxy object, or fail the block). Something the catalog lacks ("a harp", which the
+    planner adds as a proxy) cannot be written by a sampled program; the planner's programs on
+    the built-in prompt suites use only catalog names.
+
+    Per sequence it tracks where in this grammar the text is (a bracket stack with the function,
+    the parameters given and the positional count of each open call; inside a string, a category
+    string or a number; after a value; the handles assigned so far) and masks every token that
+    cannot come next, so each sampled line parses and its calls bind. Loops, arithmetic and
+    attribute access are outside it (the planner's programs, which the policy learns from, never
+    use them). What else a statement *means* (an id that does not exist, a wall the room lacks,
+    a size out of range) is left to the executor, whose errors cost only the block that made them
+    (:func:`worldsmith.improve.rollout.run_blocks`).
     """
 
-    def __init__(self, tokenizer: DSLTokenizer):
+    def __init__(self, tokenizer: DSLTokenizer, categories: bool = True):
         import torch
 
         from ...dsl.api import ProgramContext
 
         self.tok = tokenizer
+        self.categories = categories
         voc = tokenizer.vocab
         n = len(voc)
         idx = tokenizer.index
@@ -287,60 +376,171 @@ class Grammar:
             m[list(ids)] = True
             return m
 
-        params: dict[str, set[str]] = {}
+        self._mask_of = mask
+        self.params: dict[str, list[str]] = {}
+        self.required: dict[str, set[str]] = {}
         for name, fn in inspect.getmembers(ProgramContext, inspect.isfunction):
             if not name.startswith("_") and name + "(" in idx:
-                params[name] = {p for p in inspect.signature(fn).parameters if p != "self"}
-        self.calls = {idx[f + "("]: f for f in params}
-        self.kw_of = {f: mask(idx[p + "="] for p in ps if p + "=" in idx) for f, ps in params.items()}
+                ps = [p for p in inspect.signature(fn).parameters.values() if p.name != "self"]
+                self.params[name] = [p.name for p in ps]
+                self.required[name] = {p.name for p in ps if p.default is p.empty}
+        self.calls = {idx[f + "("]: f for f in self.params}
+        self.kw_id = {f: {p: idx[p + "="] for p in ps if p + "=" in idx} for f, ps in self.params.items()}
+        self.kw_name = {t: p for ks in self.kw_id.values() for p, t in ks.items()}
         self.handles = {idx[h] for h in HANDLES}
-        names = self.handles | {idx[k] for k in ("True", "False", "None")}
-        self.names = names
+        self.consts = {idx[k] for k in ("True", "False", "None")}
+        self.names = self.handles | self.consts
         self.quotes = {idx["'"]: "'", idx['"']: '"'}
         self.digits = {idx[d] for d in DIGITS}
         self.minus, self.dot, self.comma, self.zero = idx["-"], idx["."], idx[", "], idx["0"]
         self.assign, self.newline, self.eos = idx[" = "], idx["\n"], tokenizer.eos_id
         self.open_list, self.open_tuple = idx["["], idx["("]
         self.close_paren, self.close_list, self.reopen = idx[")"], idx["]"], idx["), ("]
+        self.first_line = mask([idx["room("]])
         self.line_start = mask(set(self.calls) | self.handles | {self.eos})
         self.after_handle = mask([self.assign])
         self.after_assign = mask(self.calls)
-        self.value_start = mask(set(self.quotes) | self.digits | names | {self.minus, self.open_list, self.open_tuple})
+        self.value_base = mask(set(self.quotes) | self.digits | self.consts
+                               | {self.minus, self.open_list, self.open_tuple})
+        self.quote_start = mask(self.quotes)
+        self.list_start = mask([self.open_list])
         self.line_end = mask([self.newline, self.eos])
         in_str = [(t.isalnum() and not t.endswith("=") and t not in SPECIALS and not t.endswith("("))
                   or t in (" ", "_", "-", ".", "/", ",") or t in POINTERS for t in voc]
         self.in_string = {q: torch.tensor([ok or t == q for t, ok in zip(voc, in_str)]) for q in ("'", '"')}
         self.number_more = mask(self.digits)
+        self.dim_start = mask(self.digits - {self.zero})
         self.empty = torch.zeros(n, dtype=torch.bool)
         self._cache: dict = {}
+        # the category tries: node -> {token piece: child node}; terminal nodes end a whole string
+        self._children: list[dict[str, int]] = []
+        self._terminal: list[bool] = []
+        self.roots = {kind: self._build_trie(category_strings(small_only=kind == "items")) for kind in ("any", "items")}
+        self._cat_cache: dict = {}
 
-    # state: {"mode", "stack": [("call", f, keywords used) | ("(",) | ("[",)], "quote", "dot"}
-    def start(self, n: int) -> list[dict]:
-        return [{"mode": "line", "stack": [], "quote": None, "dot": False, "zero": False} for _ in range(n)]
+    def _build_trie(self, strings: Iterable[str]) -> int:
+        def node() -> int:
+            self._children.append({})
+            self._terminal.append(False)
+            return len(self._children) - 1
+
+        root = node()
+        for s in strings:
+            pieces = self.tok.pieces("'" + s + "'", "")[1:-1]
+            if not pieces or any(p not in self.tok.index or p in SPECIALS or p in ("'", '"') for p in pieces):
+                continue
+            at = root
+            for p in pieces:
+                nxt = self._children[at].get(p)
+                if nxt is None:
+                    nxt = self._children[at][p] = node()
+                at = nxt
+            self._terminal[at] = True
+        return root
+
+    # state: {"mode", "stack": [["call", f, parameters given, positional count, keyword seen] |
+    #         ["(", None] | ["[", tag]], "quote", "dot", "zero", "slot" (a keyword's category
+    #         kind), "cat" (trie node in a category string), "ptr" (pointer id -> prompt word),
+    #         "ptr_key", "defined" (handles assigned), "pending" (the handle this line assigns),
+    #         "started" (a call was written)}
+    def start(self, n: int, contexts: Sequence[Sequence[int]] | None = None) -> list[dict]:
+        """Fresh states for ``n`` sequences. ``contexts`` (their :meth:`DSLTokenizer.encode_context`
+        ids) give each sequence's prompt pointers for category strings; a context that goes on
+        after ``<prog>`` with the start of a program has its state advanced through those tokens
+        (so a sample continues that program)."""
+        out = []
+        for i in range(n):
+            ptr = self.tok.context_pointers(contexts[i]) if contexts is not None else {}
+            st = {"mode": "line", "stack": [], "quote": None, "dot": False, "zero": False, "slot": None,
+                  "cat": None, "ptr": ptr, "ptr_key": tuple(sorted(ptr.items())), "defined": frozenset(),
+                  "pending": None, "started": False, "dim": False, "int_digits": 0}
+            ids = list(contexts[i]) if contexts is not None else []
+            if self.tok.prog_id in ids:
+                for t in ids[ids.index(self.tok.prog_id) + 1:]:
+                    self.advance(st, t)
+            out.append(st)
+        return out
+
+    def _slot(self, top) -> str | None:
+        """The category kind of the next positional argument of the call ``top`` (None: free)."""
+        if not self.categories or top is None or top[0] != "call" or top[4]:
+            return None
+        return CATEGORY_SLOTS.get(top[1], {}).get(top[3])
+
+    def _dim(self, top) -> bool:
+        """Whether the next positional argument of the call ``top`` is a room dimension."""
+        if top[4] or top[0] != "call" or top[1] not in DIMENSIONS:
+            return False
+        params = self.params[top[1]]
+        return top[3] < len(params) and params[top[3]] in DIMENSIONS[top[1]]
+
+    def _may_close(self, top) -> bool:
+        f, given = top[1], top[2]
+        if not self.required[f] <= given:
+            return False
+        if f in NEEDS_ONE_OF and not any(group <= given for group in NEEDS_ONE_OF[f]):
+            return False
+        return f not in NEEDS_MORE or len(given) > len(self.required[f])
+
+    def _keywords(self, top) -> "Any":
+        f, given = top[1], top[2]
+        banned = set(given)
+        for a, b in EXCLUSIVE.get(f, ()):
+            if a in given:
+                banned.add(b)
+            if b in given:
+                banned.add(a)
+        return self._mask_of(t for p, t in self.kw_id[f].items() if p not in banned)
+
+    def _values(self, defined: frozenset) -> "Any":
+        m = self.value_base.clone()
+        m[list(defined)] = True
+        return m
 
     def _closers(self, st: dict, m) -> None:
         top = st["stack"][-1]
         if top[0] == "[":
             m[self.close_list] = True
-        else:
+        elif top[0] == "(":
             m[self.close_paren] = True
-            if top[0] == "(":
-                m[self.reopen] = True
+            m[self.reopen] = True
+        elif self._may_close(top):
+            m[self.close_paren] = True
 
     def mask(self, st: dict) -> "Any":
         """The allowed next tokens (a bool tensor over the vocabulary; cached per grammar state)."""
+        if st["cat"] is not None:
+            return self._category_mask(st)
         top = st["stack"][-1] if st["stack"] else None
-        key = (st["mode"], st["quote"], st["dot"], st["zero"],
-               None if top is None else (top[0], top[1], frozenset(top[2])) if top[0] == "call" else top[0])
+        if top is None:
+            topkey = None
+        elif top[0] == "call":
+            topkey = ("call", top[1], frozenset(top[2]), top[3], top[4])
+        else:
+            topkey = (top[0], top[1])
+        key = (st["mode"], st["quote"], st["dot"], st["zero"], st["slot"], topkey, st["defined"], st["started"],
+               st["dim"], st["int_digits"])
         m = self._cache.get(key)
         if m is None:
             m = self._cache[key] = self._mask(st)
         return m
 
+    def _category_mask(self, st: dict) -> "Any":
+        key = (st["cat"], st["quote"], st["ptr_key"])
+        m = self._cat_cache.get(key)
+        if m is None:
+            children = self._children[st["cat"]]
+            ids = [self.tok.index[p] for p in children]
+            ids += [pid for pid, word in st["ptr"].items() if word in children]
+            if self._terminal[st["cat"]]:
+                ids.append(self.tok.index[st["quote"]])
+            m = self._cat_cache[key] = self._mask_of(ids)
+        return m
+
     def _mask(self, st: dict) -> "Any":
         mode = st["mode"]
         if mode == "line":
-            return self.line_start
+            return self.line_start if st["started"] else self.first_line
         if mode == "handle":
             return self.after_handle
         if mode == "assign":
@@ -351,24 +551,34 @@ class Grammar:
             return self.in_string[st["quote"]]
         if mode == "arg":  # just after "(" / "[" / ", ": a value, a keyword (in a call) or a closer
             top = st["stack"][-1]
-            if top[0] == "call" and top[2]:  # no positional argument after a keyword one
-                m = self.kw_of[top[1]].clone()
-            else:
-                m = self.value_start.clone()
             if top[0] == "call":
-                m |= self.kw_of[top[1]]
-                for used in top[2]:
-                    m[used] = False
+                slot = self._slot(top)
+                if slot == "any":  # a category string: add('bed' / add_to_wall('wall_0', 'bed'
+                    return self.quote_start
+                m = self._keywords(top)
+                if not top[4] and top[3] < len(self.params[top[1]]):  # one more positional value
+                    m |= (self.list_start if slot == "items" else self.dim_start if self._dim(top)
+                          else self._values(st["defined"]))
+            elif top[0] == "[" and top[1] == "items":
+                m = self.quote_start.clone()
+            else:
+                m = self._values(st["defined"])
             self._closers(st, m)
             return m
         if mode == "kw":
-            return self.value_start
+            if st["slot"] == "any":
+                return self.quote_start
+            if st["slot"] == "items":
+                return self.list_start
+            if st["slot"] == "dim":
+                return self.dim_start
+            return self._values(st["defined"])
         if mode == "sign":
             return self.number_more
         m = self.empty.clone()
         if mode == "number":
-            if not st["zero"]:  # "05" is not a number; "0.5" and "10" are
-                m |= self.number_more
+            if not st["zero"] and not (st["dim"] and not st["dot"] and st["int_digits"] >= 2):
+                m |= self.number_more  # "05" is not a number; "0.5" and "10" are
             if not st["dot"]:
                 m[self.dot] = True
         elif mode == "dot":
@@ -380,6 +590,13 @@ class Grammar:
 
     def advance(self, st: dict, tid: int) -> None:
         mode = st["mode"]
+        if st["cat"] is not None:  # inside a category string
+            if self.quotes.get(tid) == st["quote"]:
+                st["mode"], st["quote"], st["cat"] = "value", None, None
+                return
+            piece = st["ptr"].get(tid, self.tok.vocab[tid])
+            st["cat"] = self._children[st["cat"]].get(piece, st["cat"])
+            return
         if mode == "string":
             if self.quotes.get(tid) == st["quote"]:
                 st["mode"], st["quote"] = "value", None
@@ -389,16 +606,35 @@ class Grammar:
             return
         if tid == self.newline:
             st["mode"] = "line"
+            if st["pending"] is not None:
+                st["defined"] = st["defined"] | {st["pending"]}
+                st["pending"] = None
             return
+        # which category kind (if any) a value starting with this token fills
+        slot = None
+        top = st["stack"][-1] if st["stack"] else None
+        if mode == "arg" and top is not None and tid not in self.kw_name and tid not in (
+                self.close_paren, self.close_list, self.reopen):
+            if top[0] == "call":
+                slot = "dim" if self._dim(top) else self._slot(top)
+                params = self.params[top[1]]
+                if top[3] < len(params):
+                    top[2].add(params[top[3]])
+                top[3] += 1
+            elif top[0] == "[" and top[1] == "items":
+                slot = "any_small"
+        elif mode == "kw":
+            slot, st["slot"] = st["slot"], None
         if mode == "line" and tid in self.handles:
-            st["mode"] = "handle"
+            st["mode"], st["pending"] = "handle", tid
         elif tid == self.assign:
             st["mode"] = "assign"
         elif tid in self.calls:
-            st["stack"].append(("call", self.calls[tid], set()))
-            st["mode"] = "arg"
+            st["stack"].append(["call", self.calls[tid], set(), 0, False])
+            st["mode"], st["started"] = "arg", True
         elif tid == self.open_list or tid == self.open_tuple:
-            st["stack"].append(("[",) if tid == self.open_list else ("(",))
+            st["stack"].append(["[", "items" if slot == "items" and tid == self.open_list else None]
+                               if tid == self.open_list else ["(", None])
             st["mode"] = "arg"
         elif tid == self.close_paren or tid == self.close_list:
             st["stack"].pop()
@@ -409,14 +645,21 @@ class Grammar:
             st["mode"] = "arg"
         elif tid in self.quotes:
             st["mode"], st["quote"] = "string", self.quotes[tid]
+            if slot == "any":
+                st["cat"] = self.roots["any"]
+            elif slot == "any_small":
+                st["cat"] = self.roots["items"]
         elif tid == self.minus:
             st["mode"] = "sign"
         elif tid in self.digits:
             if mode not in ("number", "dot"):
                 st["dot"] = False
                 st["zero"] = tid == self.zero
+                st["dim"], st["int_digits"] = slot == "dim", 1
             elif mode == "dot":
                 st["zero"] = False
+            elif not st["dot"]:
+                st["int_digits"] += 1
             st["mode"] = "number"
         elif tid == self.dot:
             st["mode"], st["dot"] = "dot", True
@@ -426,5 +669,11 @@ class Grammar:
             st["mode"] = "value"
         else:  # a keyword token
             st["mode"] = "kw"
-            if st["stack"] and st["stack"][-1][0] == "call":
-                st["stack"][-1][2].add(tid)
+            if top is not None and top[0] == "call":
+                name = self.kw_name.get(tid)
+                top[2].add(name)
+                top[4] = True
+                if name in DIMENSIONS.get(top[1], ()):
+                    st["slot"] = "dim"
+                elif self.categories:
+                    st["slot"] = CATEGORY_KEYWORDS.get((top[1], name))
