@@ -88,6 +88,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..render.camera import Camera
+from ..render.cameras import far_distance, objects_in
 from ..scene import ObjectInstance, Room, Scene
 from .errors import DatagenError
 
@@ -117,7 +118,6 @@ SHELL_KINDS = ("wall", "floor", "ceiling", "opening")
 RULES = ("occupied", "too_close", "one_surface", "few_objects")
 #: camera near plane (metres)
 NEAR_M = 0.05
-_FAR_PAD_M = 5.0
 _DEFAULT_PARAMS = {"height_m": 1.5, "fov_y_deg": 70.0}
 
 
@@ -243,21 +243,8 @@ def _ladder(cfg: ViewConfig) -> list[_Rules]:
 # rooms, eyes, targets
 
 
-def _objects_in(scene: Scene, room: Room) -> list[ObjectInstance]:
-    """Objects of ``room``: wall objects on its walls, the others with their centre inside it."""
-    own = {w.id for w in scene.walls if w.room == room.id}
-    out = []
-    for o in scene.objects:
-        if o.support_kind == "wall":
-            if o.support_target in own:
-                out.append(o)
-        elif room.contains((o.position[0], o.position[1])):
-            out.append(o)
-    return out
-
-
 def _room_weights(scene: Scene) -> np.ndarray:
-    n = np.array([sum(1 for o in _objects_in(scene, r) if o.support_kind != "ceiling") for r in scene.rooms], float)
+    n = np.array([sum(1 for o in objects_in(scene, r) if o.support_kind != "ceiling") for r in scene.rooms], float)
     if n.sum() <= 0:
         n = np.array([max(r.area, 1e-6) for r in scene.rooms], float)
     return n / n.sum()
@@ -303,7 +290,7 @@ def _box_centre(o: ObjectInstance) -> np.ndarray:
 
 
 def _draw_target(scene: Scene, room: Room, eye: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, str | None]:
-    objs = _objects_in(scene, room)
+    objs = objects_in(scene, room)
     if not objs:
         yaw = rng.uniform(0.0, 2.0 * math.pi)
         p = math.radians(10.0)
@@ -320,16 +307,6 @@ def _draw_target(scene: Scene, room: Room, eye: np.ndarray, rng: np.random.Gener
     if np.linalg.norm(target - eye) < 1e-3:
         target = target + np.array([0.0, 0.0, -0.5])
     return target, o.id
-
-
-def _far(scene: Scene, eye: np.ndarray) -> float:
-    pts = [np.asarray(r.polygon, dtype=float) for r in scene.rooms]
-    xy = np.concatenate(pts + [np.asarray(o.footprint, dtype=float) for o in scene.objects])
-    top = max([r.height for r in scene.rooms] + [o.top for o in scene.objects])
-    lo = np.array([xy[:, 0].min(), xy[:, 1].min(), 0.0])
-    hi = np.array([xy[:, 0].max(), xy[:, 1].max(), top])
-    corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
-    return float(np.linalg.norm(corners - eye, axis=1).max() + _FAR_PAD_M)
 
 
 def _params(camera_params: Callable[[], dict] | None) -> tuple[float, float]:
@@ -383,7 +360,7 @@ def sample_views(scene: Scene, rng: np.random.Generator, count: int, cfg: ViewCo
         target, obj = _draw_target(scene, room, eye, rng)
         meta = {"preset": "datagen", "room": room.id, "target": _r(target), "target_object": obj}
         cam = Camera.look_at(name, eye, target, width=cfg.width, height=cfg.height, fov_y_deg=fov, near=NEAR_M,
-                             far=_far(scene, eye), meta=meta)
+                             far=far_distance(scene, eye), meta=meta)
         probe = render_fn(scene, cam.replace(width=probe_w, height=probe_h), {"instance", "depth"})
         return cam, view_metrics(probe, min_depth_m=cfg.min_depth_m, full_size=(cfg.width, cfg.height))
 
@@ -456,35 +433,12 @@ def _relax(scene: Scene, rng: np.random.Generator, cfg: ViewConfig, name: str,
 # optional views
 
 
-def _main_room(scene: Scene) -> Room:
-    """The room with the most objects (ties: the largest, then the first)."""
-    best = scene.rooms[0]
-    key = (len(_objects_in(scene, best)), best.area)
-    for r in scene.rooms[1:]:
-        k = (len(_objects_in(scene, r)), r.area)
-        if k > key:
-            best, key = r, k
-    return best
-
-
-def _centre(room: Room) -> np.ndarray:
-    """The room polygon's centroid, or a point surely inside it when the centroid is not."""
-    from shapely.geometry import Polygon
-
-    poly = Polygon(room.polygon)
-    c = poly.centroid
-    if not room.contains((c.x, c.y)):
-        c = poly.representative_point()
-    return np.array([c.x, c.y])
-
-
 def extra_views(scene: Scene, cfg: ViewConfig | None = None, *, topdown: bool, panorama: bool) -> list[Camera]:
     """The optional views, in this order: ``topdown`` (orthographic straight down framing the whole
     scene, :func:`worldsmith.render.cameras.topdown`, ``cfg.width x cfg.height``) and ``panorama``
-    (equirectangular, ``cfg.width x cfg.width // 2``, :func:`worldsmith.render.cameras.panorama`)
-    at eye height (:func:`worldsmith.render.cameras.eye_height`) at the free spot (``clearance_m``
-    from obstacles and walls) nearest the centre (centroid, or a point inside when the centroid is
-    outside) of the room with the most objects (ties: the largest, then the first). Deterministic."""
+    (equirectangular, ``cfg.width x cfg.width // 2``, :func:`worldsmith.render.cameras.panorama`:
+    eye height, the free spot ``clearance_m`` from obstacles and walls nearest the centre of the
+    preset's room). Deterministic."""
     from ..render import cameras as presets
 
     cfg = ViewConfig() if cfg is None else cfg
@@ -494,11 +448,6 @@ def extra_views(scene: Scene, cfg: ViewConfig | None = None, *, topdown: bool, p
     if topdown:
         out.append(presets.topdown(scene, width=cfg.width, height=cfg.height))
     if panorama:
-        room = _main_room(scene)
-        z = presets.eye_height(room)
-        spots = presets.free_spots(scene, room, z, clearance=cfg.clearance_m, wall_clearance=cfg.clearance_m)
-        d = np.linalg.norm(spots - _centre(room), axis=1)
-        xy = spots[int(np.argmin(np.round(d, 9)))]
         out.append(presets.panorama(scene, width=cfg.width, height=max(1, cfg.width // 2),
-                                    position=(float(xy[0]), float(xy[1]), z)))
+                                    clearance=cfg.clearance_m, wall_clearance=cfg.clearance_m))
     return out

@@ -168,7 +168,7 @@ def _is_convex(room: Room) -> bool:
     return bool(np.all(cross >= -1e-9))
 
 
-def _objects_in(scene: Scene, room: Room) -> list[ObjectInstance]:
+def objects_in(scene: Scene, room: Room) -> list[ObjectInstance]:
     """Objects that belong to ``room``: wall objects on its walls, others with their centre inside."""
     own_walls = {w.id for w in scene.walls if w.room == room.id}
     out = []
@@ -192,7 +192,7 @@ def _pick_room(scene: Scene, room: str | None) -> Room:
             raise RenderError(f"unknown room {room!r}: expected one of {known}") from None
 
     def key(r: Room) -> tuple[int, float]:
-        return (sum(1 for o in _objects_in(scene, r) if o.support_kind == "floor"), r.area)
+        return (sum(1 for o in objects_in(scene, r) if o.support_kind == "floor"), r.area)
 
     best = scene.rooms[0]
     for r in scene.rooms[1:]:
@@ -308,7 +308,8 @@ def _extent(scene: Scene, rooms: Sequence[Room] | None = None,
     return lo, hi
 
 
-def _far(scene: Scene, eye: np.ndarray) -> float:
+def far_distance(scene: Scene, eye: np.ndarray) -> float:
+    """A far clip distance that reaches every corner of the scene's extent from ``eye``."""
     lo, hi = _extent(scene)
     corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
     return float(np.linalg.norm(corners - eye, axis=1).max() + _FAR_PAD_M)
@@ -475,7 +476,7 @@ def auto_perspective(scene: Scene, *, width: int = 640, height: int = 480, fov_y
     w, h = _size(width, height, 480)
     rm = _pick_room(scene, room)
     z = eye_height(rm)
-    objs = _objects_in(scene, rm)
+    objs = objects_in(scene, rm)
     boxes = [_box(o) for o in objs]
     spots = free_spots(scene, rm, z)
     eyes = np.concatenate([spots, np.full((len(spots), 1), z)], axis=1)
@@ -520,7 +521,7 @@ def auto_perspective(scene: Scene, *, width: int = 640, height: int = 480, fov_y
     fwd = _direction(yaw, pitch)
     meta = {"preset": "perspective", "room": rm.id, "in_view": [objs[j].id for j in seen]}
     return Camera.look_at("perspective", eye, eye + fwd, width=w, height=h, fov_y_deg=float(fov_y_deg),
-                          near=0.05, far=_far(scene, eye), meta=meta)
+                          near=0.05, far=far_distance(scene, eye), meta=meta)
 
 
 def _convex_corners(room: Room) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -573,7 +574,7 @@ def corners(scene: Scene, *, width: int = 640, height: int = 480, fov_y_deg: flo
     for rm in scene.rooms:
         z = eye_height(rm)
         centre = _rep_point(rm)
-        boxes = [_box(o) for o in _objects_in(scene, rm)]
+        boxes = [_box(o) for o in objects_in(scene, rm)]
         for vertex, bis in _convex_corners(rm):
             # step along the bisector until no tall piece fills the near field of the view
             first = None
@@ -594,7 +595,7 @@ def corners(scene: Scene, *, width: int = 640, height: int = 480, fov_y_deg: flo
             name = f"corner_{len(cams)}"
             meta = {"preset": "corners", "room": rm.id, "corner": [round(float(c), 9) for c in vertex]}
             cams.append(Camera.look_at(name, eye, eye + _direction(yaw, pitch), width=w, height=h,
-                                       fov_y_deg=float(fov_y_deg), near=0.05, far=_far(scene, eye), meta=meta))
+                                       fov_y_deg=float(fov_y_deg), near=0.05, far=far_distance(scene, eye), meta=meta))
     return cams
 
 
@@ -669,7 +670,7 @@ def orbit(scene: Scene, *, width: int = 640, height: int = 480, count: int = 1, 
         raise RenderError("expected a scene with at least one room for an orbit view; add a room first")
     if room is not None:
         rm = _pick_room(scene, room)
-        lo, hi = _extent(scene, rooms=(rm,), objects=_objects_in(scene, rm))
+        lo, hi = _extent(scene, rooms=(rm,), objects=objects_in(scene, rm))
     else:
         lo, hi = _extent(scene)
     hi = hi.copy()
@@ -718,11 +719,13 @@ def orbit(scene: Scene, *, width: int = 640, height: int = 480, count: int = 1, 
 
 
 def panorama(scene: Scene, *, width: int = 2048, height: int | None = None,
-             position: Sequence[float] | None = None, heading_deg: float = 90.0, room: str | None = None) -> Camera:
+             position: Sequence[float] | None = None, heading_deg: float = 90.0, room: str | None = None,
+             clearance: float = CLEARANCE_M, wall_clearance: float = WALL_CLEARANCE_M) -> Camera:
     """An equirectangular camera (``height`` defaults to ``width // 2``) at ``position`` (x, y[, z];
-    z defaults to the eye height), or at the free spot nearest the room's centre (the free-spot
-    search of :func:`auto_perspective`) at eye height. The image centre looks along
-    ``heading_deg`` (counter-clockwise from +X; 90 = world +Y), the horizon is level."""
+    z defaults to the eye height), or at the free spot (``clearance`` from objects,
+    ``wall_clearance`` from walls, see :func:`free_spots`) nearest the room's centre at eye height.
+    The image centre looks along ``heading_deg`` (counter-clockwise from +X; 90 = world +Y), the
+    horizon is level."""
     w = int(width)
     h = max(1, w // 2) if height is None else int(height)
     if w < 1 or h < 1:
@@ -738,7 +741,7 @@ def panorama(scene: Scene, *, width: int = 2048, height: int | None = None,
     else:
         rm = _pick_room(scene, room)
         z = eye_height(rm)
-        spots = free_spots(scene, rm, z)
+        spots = free_spots(scene, rm, z, clearance=clearance, wall_clearance=wall_clearance)
         centre = _rep_point(rm)
         d = np.linalg.norm(spots - centre, axis=1)
         best = spots[int(np.argmin(np.round(d, 9)))]
@@ -746,7 +749,7 @@ def panorama(scene: Scene, *, width: int = 2048, height: int | None = None,
         room_id = rm.id
     fwd = _direction(float(heading_deg), 0.0)
     meta = {"preset": "panorama", "room": room_id}
-    far = _far(scene, eye) if scene.rooms or scene.objects else 100.0
+    far = far_distance(scene, eye) if scene.rooms or scene.objects else 100.0
     return Camera.look_at("panorama", eye, eye + fwd, width=w, height=h, projection="equirectangular",
                           near=0.05, far=far, meta=meta)
 
