@@ -38,13 +38,12 @@ import hashlib
 import itertools
 import json
 import logging
-import os
 import re
 import tarfile
-import tempfile
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from ..scene.files import atomic_write
 from .errors import DatagenError
 from .writers import TMP_SUFFIX, _fsync_dir, check_key, sha256_file, split_name
 
@@ -170,26 +169,18 @@ def _same_as_existing(path: Path, expected_bytes: int, chunks: Iterator[bytes]) 
 
 
 def _write_new(path: Path, chunks: Iterator[bytes]) -> tuple[str, int]:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
+    """Stream ``chunks`` into ``path`` atomically and durably; returns (sha256, bytes)."""
     h = hashlib.sha256()
-    n = 0
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-                h.update(chunk)
-                n += len(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return h.hexdigest(), n
+    n = [0]
+
+    def write(fh) -> None:
+        for chunk in chunks:
+            fh.write(chunk)
+            h.update(chunk)
+            n[0] += len(chunk)
+
+    atomic_write(path, write, durable=True)
+    return h.hexdigest(), n[0]
 
 
 def plan_shards(samples: Sequence[tuple[str, Path]], *, max_samples: int = 1000,

@@ -70,13 +70,13 @@ import logging
 import math
 import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
+from ..scene.files import atomic_write
 from .errors import DatagenError
 
 if TYPE_CHECKING:
@@ -181,25 +181,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def write_bytes_atomic(path: str | Path, data: bytes, *, durable: bool = True) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder (flushed, ``fsync``-ed
-    when ``durable``, renamed over ``path``); on failure the temporary file is removed."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            if durable:
-                os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return target
+    """Write ``data`` to ``path`` through a temporary file in the same folder (``fsync``-ed when
+    ``durable``, renamed over ``path``; :func:`worldsmith.scene.files.atomic_write`)."""
+    return atomic_write(path, lambda fh: fh.write(data), durable=durable)
 
 
 def write_json_atomic(path: str | Path, obj: Any, *, indent: int | None = None, durable: bool = True) -> Path:

@@ -18,14 +18,20 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 
-def atomic_write(path: str | Path, write: Callable[[IO[bytes]], object], mode: int = 0o644) -> Path:
+def atomic_write(path: str | Path, write: Callable[[IO[bytes]], object], mode: int = 0o644, *,
+                 durable: bool = False) -> Path:
     """Write ``path`` atomically: ``write(fh)`` fills a binary file handle. The file gets
-    permissions ``mode`` (temporary files are private by default; outputs are ordinary files)."""
+    permissions ``mode`` (temporary files are private by default; outputs are ordinary files).
+    ``durable`` also ``fsync``-s the data before the rename (survives a power cut, not only a
+    killed process). The temporary file is ``.<name>.<random>.tmp`` in the target's folder."""
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
