@@ -23,7 +23,6 @@ from worldsmith.datagen.writers import (
     SceneFolder,
     encode_frame,
     json_bytes,
-    normal_png,
     png_decode,
     semantic_extras,
     split_name,
@@ -32,7 +31,7 @@ from worldsmith.datagen.writers import (
 from worldsmith.render import render
 from worldsmith.render.camera import Camera
 from worldsmith.render.frame import Frame
-from worldsmith.render.output import depth_to_mm
+from worldsmith.render.output import depth_to_mm, normal_to_png
 from worldsmith.render.scenegeom import base_categories
 from worldsmith.scene import Scene
 
@@ -90,7 +89,7 @@ def test_encoded_pngs_decode_to_the_frame_arrays(frames):
     assert np.array_equal(png_decode(files["semantic.png"]), frame.semantic)
     assert tuple(frame.categories[:len(base_categories())]) == base_categories()
     normal = png_decode(files["normal.png"])
-    assert np.array_equal(normal, normal_png(frame.normal_in_camera()))
+    assert np.array_equal(normal, normal_to_png(frame.normal_in_camera()))
     # camera-frame normals: a visible surface faces the camera, n . ray <= 0 for the pixel's OpenCV ray
     fg = np.any(normal != 0, axis=-1)
     k = frame.camera.K

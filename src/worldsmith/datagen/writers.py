@@ -217,25 +217,6 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- encoding
-def png_encode(image: np.ndarray, level: int = PNG_LEVEL) -> bytes:
-    """PNG bytes of a uint8 H x W / H x W x 3 / H x W x 4 or uint16 H x W image at zlib ``level``
-    (0-9); no metadata chunks, deterministic."""
-    from PIL import Image
-
-    a = np.ascontiguousarray(image)
-    ok = (a.dtype == np.uint16 and a.ndim == 2) or (
-        a.dtype == np.uint8 and (a.ndim == 2 or (a.ndim == 3 and a.shape[2] in (3, 4))))
-    if not ok:
-        raise DatagenError(f"expected a uint8 grey/RGB/RGBA or uint16 grey image, got {a.dtype} {a.shape}")
-    if not 0 <= int(level) <= 9:
-        raise DatagenError(f"expected a PNG compression level from 0 to 9, got {level}")
-    if a.dtype == np.uint16:
-        a = a.astype("=u2", copy=False)  # native order: Pillow reads it as mode I;16
-    buf = io.BytesIO()
-    Image.fromarray(a).save(buf, format="PNG", compress_level=int(level))
-    return buf.getvalue()
-
-
 def png_decode(data: bytes, where: str = "PNG") -> np.ndarray:
     """The array of PNG bytes: uint8 (grey / RGB / RGBA) or uint16 (16-bit grey)."""
     from PIL import Image, UnidentifiedImageError
@@ -277,15 +258,6 @@ def _ids16(ids: np.ndarray, what: str) -> np.ndarray:
     return a.astype(np.uint16)
 
 
-def normal_png(normal_cam: np.ndarray) -> np.ndarray:
-    """8-bit RGB of camera-frame unit normals: ``round((clip(n, -1, 1) + 1) / 2 * 255)``, the
-    background (all-zero normal) black."""
-    n = np.asarray(normal_cam, dtype=np.float32)
-    rgb = np.rint((np.clip(n, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
-    rgb[~np.any(n != 0.0, axis=-1)] = 0
-    return rgb
-
-
 def encode_frame(frame: "Frame", outputs: Sequence[str], *, semantic_table_ok: bool = True,
                  png_level: int = PNG_LEVEL) -> dict[str, bytes]:
     """``{"rgb.png": bytes, "depth.png": bytes, ...}`` for the requested ``outputs`` (any of
@@ -293,7 +265,10 @@ def encode_frame(frame: "Frame", outputs: Sequence[str], *, semantic_table_ok: b
     :class:`DatagenError` for an unknown or missing output, ids that do not fit 16 bits, a semantic
     table that does not start with the dataset table, or (``semantic_table_ok=False``) semantic ids
     past the dataset table."""
-    from ..render.output import depth_to_mm
+    from ..render.output import depth_to_mm, normal_to_png, png_bytes
+
+    if not (isinstance(png_level, int) and 0 <= png_level <= 9):
+        raise DatagenError(f"expected a PNG compression level from 0 to 9, got {png_level!r}")
 
     wanted = [str(o).strip().lower() for o in outputs]
     unknown = sorted(set(wanted) - set(OUTPUTS))
@@ -310,11 +285,11 @@ def encode_frame(frame: "Frame", outputs: Sequence[str], *, semantic_table_ok: b
             continue
         img = frame.images[out]
         if out == "rgb":
-            data = png_encode(np.asarray(img, dtype=np.uint8)[..., :3], png_level)
+            data = png_bytes(np.asarray(img, dtype=np.uint8)[..., :3], png_level)
         elif out == "depth":
-            data = png_encode(depth_to_mm(np.asarray(img, dtype=np.float32)), png_level)
+            data = png_bytes(depth_to_mm(np.asarray(img, dtype=np.float32)), png_level)
         elif out == "instance":
-            data = png_encode(_ids16(img, "instance"), png_level)
+            data = png_bytes(_ids16(img, "instance"), png_level)
         elif out == "semantic":
             base = _base_categories()
             if tuple(frame.categories[:len(base)]) != base:
@@ -324,9 +299,9 @@ def encode_frame(frame: "Frame", outputs: Sequence[str], *, semantic_table_ok: b
             if not semantic_table_ok and ids.size and int(ids.max()) >= len(base):
                 raise DatagenError(f"semantic id {int(ids.max())} is past the dataset table of {len(base)} "
                                    f"classes (categories {semantic_extras(frame)} are not in the catalog)")
-            data = png_encode(ids, png_level)
+            data = png_bytes(ids, png_level)
         else:  # normal
-            data = png_encode(normal_png(frame.normal_in_camera()), png_level)
+            data = png_bytes(normal_to_png(frame.normal_in_camera()), png_level)
         files[f"{out}.png"] = data
     return files
 
@@ -465,5 +440,5 @@ class SceneFolder:
 
 
 __all__ = ["KEY_RE", "OUTPUTS", "PNG_LEVEL", "SCENE_JSON", "SceneFolder", "check_key", "dataset_categories",
-           "encode_frame", "file_record", "json_bytes", "normal_png", "png_decode", "png_encode", "read_json",
+           "encode_frame", "file_record", "json_bytes", "png_decode", "read_json",
            "semantic_extras", "sha256_file", "split_name", "write_bytes_atomic", "write_json_atomic"]

@@ -114,9 +114,10 @@ def is_topdown(camera: "Camera") -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- encoders
-def png_bytes(image: np.ndarray) -> bytes:
+def png_bytes(image: np.ndarray, compress_level: int = 6) -> bytes:
     """PNG bytes of an image array: uint8 H x W (grey), H x W x 3 (RGB), H x W x 4 (RGBA), or uint16
-    H x W (16-bit grey). Deterministic (no timestamps or metadata)."""
+    H x W (16-bit grey), at zlib ``compress_level`` (0-9; 6 is Pillow's default). Deterministic (no
+    timestamps or metadata)."""
     from PIL import Image
 
     a = np.ascontiguousarray(image)
@@ -124,10 +125,12 @@ def png_bytes(image: np.ndarray) -> bytes:
         a.dtype == np.uint8 and (a.ndim == 2 or (a.ndim == 3 and a.shape[2] in (3, 4))))
     if not ok:
         raise RenderError(f"expected a uint8 grey/RGB/RGBA or uint16 grey image, got {a.dtype} {a.shape}")
+    if not (isinstance(compress_level, int) and 0 <= compress_level <= 9):
+        raise RenderError(f"expected a PNG compression level from 0 to 9, got {compress_level!r}")
     if a.dtype == np.uint16:
         a = a.astype("=u2", copy=False)  # native order: Pillow reads it as mode I;16
     buf = io.BytesIO()
-    Image.fromarray(a).save(buf, format="PNG")
+    Image.fromarray(a).save(buf, format="PNG", compress_level=compress_level)
     return buf.getvalue()
 
 
