@@ -51,7 +51,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from .errors import DatagenError
-from .writers import OUTPUTS, SCENE_JSON, SceneFolder, png_decode, read_json, split_name
+from .writers import OUTPUTS, SCENE_JSON, SceneFolder, check_outputs, png_decode, read_json, split_name
 
 SOURCES = ("auto", "folder", "shards")
 GLOB_CHARS = "*?["
@@ -108,17 +108,7 @@ def _make_sample(key: str, meta_bytes: bytes | None, blobs: dict[str, bytes], wa
 
 # ---------------------------------------------------------------------------------------------- sources
 def _check_outputs(outputs: Sequence[str] | str | None) -> tuple[str, ...] | None:
-    if outputs is None:
-        return None
-    if isinstance(outputs, str):
-        outputs = [o for o in (x.strip() for x in outputs.split(",")) if o]
-    names = [str(o).strip().lower() for o in outputs]
-    unknown = sorted(set(names) - set(OUTPUTS))
-    if unknown:
-        raise DatagenError(f"unknown dataset output {', '.join(unknown)}: expected any of {', '.join(OUTPUTS)}")
-    if not names:
-        raise DatagenError(f"expected at least one dataset output of {', '.join(OUTPUTS)}")
-    return tuple(o for o in OUTPUTS if o in names)
+    return None if outputs is None else check_outputs(outputs)
 
 
 def _folder_samples(root: Path) -> list[tuple[str, str]]:

@@ -26,8 +26,7 @@ from typing import Any
 from ..scene.rng import derive_rng, derive_seed
 from .errors import DatagenError
 
-#: outputs a frame may carry (render names); rgb, depth, instance and semantic by default
-FRAME_OUTPUTS = ("rgb", "depth", "instance", "semantic", "normal")
+#: what a frame carries unless asked otherwise (any of :data:`.writers.OUTPUTS`)
 DEFAULT_OUTPUTS = ("rgb", "depth", "instance", "semantic")
 BACKENDS = ("gl", "pbr")
 EXECUTORS = ("local", "ray")
@@ -96,14 +95,12 @@ class JobSpec:
             raise DatagenError("--address names a Ray cluster; use it with --executor ray")
         if self.planner != "offline":
             raise DatagenError(f"datagen builds scenes with the offline planner; got --planner {self.planner!r}")
-        outs = tuple(self.outputs)
-        unknown = sorted(set(outs) - set(FRAME_OUTPUTS))
-        if unknown or not outs:
-            raise DatagenError(f"unknown --outputs {', '.join(unknown) or '(none)'}; choose from: "
-                               f"{', '.join(FRAME_OUTPUTS)}")
+        from .writers import check_outputs
+
+        outs = check_outputs(self.outputs, "--outputs")
         if "rgb" not in outs:
             raise DatagenError("--outputs must include rgb")
-        object.__setattr__(self, "outputs", tuple(o for o in FRAME_OUTPUTS if o in outs))
+        object.__setattr__(self, "outputs", outs)
         if self.room_types:
             from ..policy.offline.knowledge import room_type_names
 
@@ -188,5 +185,5 @@ def check_same_job(recorded: dict[str, Any], spec: JobSpec, where: Path) -> None
                            "use a new --out or the same settings to resume")
 
 
-__all__ = ["BACKENDS", "DEFAULT_OUTPUTS", "EXECUTORS", "FRAME_OUTPUTS", "JobSpec", "SceneTask", "check_same_job",
+__all__ = ["BACKENDS", "DEFAULT_OUTPUTS", "EXECUTORS", "JobSpec", "SceneTask", "check_same_job",
            "frame_key", "parse_list", "room_type_prompt", "scene_key"]

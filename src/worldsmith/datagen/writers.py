@@ -258,6 +258,21 @@ def _ids16(ids: np.ndarray, what: str) -> np.ndarray:
     return a.astype(np.uint16)
 
 
+def check_outputs(outputs: Sequence[str] | str, what: str = "dataset output") -> tuple[str, ...]:
+    """The dataset outputs named by ``outputs`` (an iterable or a comma-separated string), in
+    :data:`OUTPUTS` order; a one-line :class:`DatagenError` naming ``what`` for an unknown name or
+    none at all."""
+    if isinstance(outputs, str):
+        outputs = [o for o in (x.strip() for x in outputs.split(",")) if o]
+    names = {str(o).strip().lower() for o in outputs}
+    unknown = sorted(names - set(OUTPUTS))
+    if unknown:
+        raise DatagenError(f"unknown {what} {', '.join(unknown)}: expected any of {', '.join(OUTPUTS)}")
+    if not names:
+        raise DatagenError(f"expected at least one {what} of {', '.join(OUTPUTS)}")
+    return tuple(o for o in OUTPUTS if o in names)
+
+
 def encode_frame(frame: "Frame", outputs: Sequence[str], *, semantic_table_ok: bool = True,
                  png_level: int = PNG_LEVEL) -> dict[str, bytes]:
     """``{"rgb.png": bytes, "depth.png": bytes, ...}`` for the requested ``outputs`` (any of
@@ -270,12 +285,7 @@ def encode_frame(frame: "Frame", outputs: Sequence[str], *, semantic_table_ok: b
     if not (isinstance(png_level, int) and 0 <= png_level <= 9):
         raise DatagenError(f"expected a PNG compression level from 0 to 9, got {png_level!r}")
 
-    wanted = [str(o).strip().lower() for o in outputs]
-    unknown = sorted(set(wanted) - set(OUTPUTS))
-    if unknown:
-        raise DatagenError(f"unknown dataset output {', '.join(unknown)}: expected any of {', '.join(OUTPUTS)}")
-    if not wanted:
-        raise DatagenError(f"expected at least one dataset output of {', '.join(OUTPUTS)}")
+    wanted = check_outputs(outputs)
     missing = [o for o in OUTPUTS if o in wanted and o not in frame.images]
     if missing:
         raise DatagenError(f"the frame has no {', '.join(missing)} output (it has {', '.join(sorted(frame.images))})")
@@ -439,6 +449,6 @@ class SceneFolder:
         return removed
 
 
-__all__ = ["KEY_RE", "OUTPUTS", "PNG_LEVEL", "SCENE_JSON", "SceneFolder", "check_key", "dataset_categories",
+__all__ = ["KEY_RE", "OUTPUTS", "PNG_LEVEL", "SCENE_JSON", "SceneFolder", "check_key", "check_outputs", "dataset_categories",
            "encode_frame", "file_record", "json_bytes", "png_decode", "read_json",
            "semantic_extras", "sha256_file", "split_name", "write_bytes_atomic", "write_json_atomic"]
