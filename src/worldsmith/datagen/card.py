@@ -52,8 +52,10 @@ def _tiles(root: Path, scene: str, fk: str) -> list[Any]:
 
     from ..render.output import depth_preview, hash_color, read_depth_png, read_ids_png
 
+    from .writers import SceneFolder
+
     folder = root / "scenes" / scene
-    meta = json.loads((folder / f"{fk}.json").read_text(encoding="utf-8"))
+    meta = SceneFolder(root, scene).frame_meta(fk) or {}
     with Image.open(folder / f"{fk}.rgb.png") as im:
         rgb = np.asarray(im.convert("RGB"))
     tiles = [Image.fromarray(rgb)]
@@ -101,10 +103,14 @@ def _table(rows: list[tuple[Any, ...]], header: tuple[str, ...]) -> list[str]:
     return out
 
 
-def write_card(spec: JobSpec, root: Path, scenes: list[str], frames: dict[str, list[str]], coco: dict[str, Any]) -> None:
-    """Write ``README.md`` and ``card/samples.png`` (see the module doc)."""
+def write_card(spec: JobSpec, root: Path, scenes: list[str], frames: dict[str, list[str]], coco: dict[str, Any], *,
+               nbytes: int, shards: int) -> None:
+    """Write ``README.md`` and ``card/samples.png`` (see the module doc); ``nbytes`` is the size of
+    the frames' files (from the manifest), ``shards`` the number of WebDataset shards."""
+    from .writers import SceneFolder
+
     all_frames = [(s, f) for s in scenes for f in frames[s]]
-    scene_meta = {s: json.loads((root / "scenes" / s / "scene.json").read_text(encoding="utf-8")) for s in scenes}
+    scene_meta = {s: SceneFolder(root, s).scene_meta() for s in scenes}
     names = {c["id"]: c["name"] for c in coco["categories"]}
     ann_count = Counter(names[a["category_id"]] for a in coco["annotations"])
     img_count = Counter()
@@ -121,10 +127,6 @@ def write_card(spec: JobSpec, root: Path, scenes: list[str], frames: dict[str, l
     (root / "card").mkdir(exist_ok=True)
     if picks:
         atomic_write_bytes(root / "card" / "samples.png", sample_grid(root, picks))
-    nbytes = sum((root / "scenes" / s / name).stat().st_size for s in scenes
-                 for name in _frame_files(root, s, frames[s]))
-    shard_dir = root / "shards"
-    shards = sorted(shard_dir.glob("shard-*.tar")) if shard_dir.is_dir() else []
     lines = [
         "# Worldsmith synthetic indoor dataset", "",
         f"Built by `worldsmith datagen` from {'room types ' + ', '.join(spec.room_types) if spec.room_types else str(len(spec.prompts)) + ' prompts'}"
@@ -133,7 +135,7 @@ def write_card(spec: JobSpec, root: Path, scenes: list[str], frames: dict[str, l
         *_table([("scenes", f"{len(scenes)} of {spec.scenes}"), ("frames", len(all_frames)),
                  ("object annotations", len(coco["annotations"])), ("classes present", len(ann_count)),
                  ("frame files", f"{nbytes / 1e6:.1f} MB ({nbytes / max(len(all_frames), 1) / 1e3:.0f} kB a frame)"),
-                 ("WebDataset shards", len(shards))], ("what", "count")), "",
+                 ("WebDataset shards", shards)], ("what", "count")), "",
         "## Frames per room type" if spec.room_types else "## Frames per prompt", "",
         *_table(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])), ("room type" if spec.room_types else "prompt",
                                                                           "frames")), "",
@@ -169,14 +171,6 @@ def _cats_per_image(coco: dict[str, Any]) -> dict[int, set[int]]:
     for a in coco["annotations"]:
         out.setdefault(a["image_id"], set()).add(a["category_id"])
     return out
-
-
-def _frame_files(root: Path, scene: str, keys: list[str]) -> list[str]:
-    names = []
-    for fk in keys:
-        meta = json.loads((root / "scenes" / scene / f"{fk}.json").read_text(encoding="utf-8"))
-        names += [f"{fk}.{suffix}" for suffix in meta.get("files", {})] + [f"{fk}.json"]
-    return names
 
 
 __all__ = ["GRID_SAMPLES", "sample_grid", "write_card"]

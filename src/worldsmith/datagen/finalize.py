@@ -37,13 +37,10 @@ def complete_scenes(spec: JobSpec) -> list[str]:
     return [t.key for t in spec.tasks() if SceneFolder(spec.out_dir, t.key).is_complete()]
 
 
-def read_frame(root: Path, scene: str, frame: str) -> dict[str, Any]:
-    return json.loads((root / "scenes" / scene / f"{frame}.json").read_text(encoding="utf-8"))
-
-
 def coco_document(root: Path, scenes: list[str], frames: dict[str, list[str]]) -> dict[str, Any]:
     """The COCO document of the given scenes' frames (see the module doc)."""
     from ..render.scenegeom import base_categories
+    from .writers import SceneFolder
 
     cats = [{"id": i, "name": c, "supercategory": "structure" if c in STRUCTURE else "object"}
             for i, c in enumerate(base_categories()) if i > 0]
@@ -51,7 +48,7 @@ def coco_document(root: Path, scenes: list[str], frames: dict[str, list[str]]) -
     anns: list[dict[str, Any]] = []
     for scene in scenes:
         for fk in frames[scene]:
-            meta = read_frame(root, scene, fk)
+            meta = SceneFolder(root, scene).frame_meta(fk) or {}
             image_id = len(images) + 1
             images.append({"id": image_id, "file_name": f"scenes/{scene}/{fk}.rgb.png", "width": meta["width"],
                            "height": meta["height"], "key": fk, "scene": scene})
@@ -89,10 +86,10 @@ def finalize(spec: JobSpec) -> dict[str, Any]:
     manifest = build_manifest(root, scenes, shards=shards,
                               extra={"job": spec.content(), "categories": dataset_categories()})
     write_manifest(root, manifest)
-    write_card(spec, root, scenes, frames, coco)
+    nbytes = sum(f["bytes"] for s in manifest["samples"] for f in s["files"].values())
+    write_card(spec, root, scenes, frames, coco, nbytes=nbytes, shards=len(shards))
     return {"scenes": len(scenes), "scenes_total": spec.scenes, "frames": len(samples),
-            "annotations": len(coco["annotations"]), "shards": len(shards),
-            "bytes": sum(f["bytes"] for s in manifest["samples"] for f in s["files"].values())}
+            "annotations": len(coco["annotations"]), "shards": len(shards), "bytes": nbytes}
 
 
 __all__ = ["COCO_FILE", "coco_document", "complete_scenes", "finalize"]
