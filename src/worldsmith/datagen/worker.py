@@ -111,7 +111,7 @@ def _build(spec: JobSpec, task: SceneTask) -> dict[str, Any]:
         def camera_params() -> dict[str, Any]:
             return dict(scene_camera)
     vcfg = ViewConfig(width=spec.width, height=spec.height, min_objects=spec.min_objects)
-    probe = partial(render, backend=spec.backend if spec.backend == "gl" else "gl",
+    probe = partial(render, backend="gl",  # probes are ground truth only: always the rasterizer
                     **{k: scene_render[k] for k in RENDER_KEYS if k in scene_render})
     cams, view_stats = sample_views(scene, view_rng, spec.views, vcfg, camera_params=camera_params, render_fn=probe)
     cams = list(cams) + list(extra_views(scene, vcfg, topdown=spec.topdown, panorama=spec.panorama))
