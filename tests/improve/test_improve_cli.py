@@ -64,20 +64,25 @@ def test_a_tiny_round_end_to_end(tiny_run):
         assert unit["best"] == rewards.index(max(rewards))
         kept = unit["kept"]
         assert kept["reward"] == max(rewards) and kept["policy"] == "offline"
-        assert kept["steps"][0]["program"] == unit["candidates"][unit["best"]]["program"]
-        assert kept["steps"][0]["program"].startswith("room(")
+        # its steps: the program's blocks (each with the observation before it), then done()
+        steps = kept["steps"]
+        assert "\n".join(st["program"] for st in steps[:-1]) == unit["candidates"][unit["best"]]["program"]
+        assert steps[0]["program"].startswith("room(") and steps[-1]["program"] == "done()"
+        assert steps[0]["observation"].startswith("room '") and "need add" in steps[0]["observation"]
         assert (out / kept["render"]).stat().st_size > 1000
         assert kept["breakdown"]["fidelity"] == 1.0
     # the fine-tuning data: one example per kept step, in both formats
     openai = lines(out / "export/r001/openai.jsonl")
     hf = lines(out / "export/r001/hf/train.jsonl")
-    assert len(openai) == len(hf) == 3
+    n_steps = sum(len(x["kept"]["steps"]) for x in rolls)
+    assert len(openai) == len(hf) == n_steps
     assert [m["role"] for m in openai[0]["messages"]] == ["system", "user", "assistant"]
-    assert sorted(o["messages"][2]["content"] for o in openai) == \
-        sorted(x["kept"]["steps"][0]["program"] for x in rolls)
+    assert [o["messages"][2]["content"] for o in openai] == \
+        [st["program"] for x in rolls for st in x["kept"]["steps"]]
+    assert openai[0]["messages"][1]["content"].endswith(rolls[0]["kept"]["steps"][0]["observation"])
     # training ran and the loss fell; the checkpoint loads
     train = json.loads((out / "rounds/r001/train.json").read_text())
-    assert train["examples"] == 3 and train["losses"][-1] < train["losses"][0]
+    assert train["examples"] == n_steps and train["losses"][-1] < train["losses"][0]
     assert (out / "checkpoints/r001/local_policy.json").is_file()
     # held-out evaluation: 1 prompt x 2 samples, never trained on; the planner baseline on the same units
     ev = lines(out / "rounds/r001/eval.jsonl")

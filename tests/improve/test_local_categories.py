@@ -4,8 +4,9 @@
   categories, written with words or with pointers to prompt words that spell them: an untrained
   model sampled under it never writes a category the catalog lacks, while the same model without
   that rule does; every program the offline planner writes is still accepted token by token.
-* The observation is what the offline parser read from the prompt (the fidelity reward's own
-  requirements), and the loop trains, rolls out and evaluates with exactly that context.
+* An episode's first observation is what the offline parser read from the prompt (the fidelity
+  reward's own requirements, all still needed), and the loop trains on exactly the observations
+  its episodes were played from.
 """
 
 from __future__ import annotations
@@ -17,9 +18,15 @@ import pytest
 
 from worldsmith.assets import catalog
 from worldsmith.improve.local import model as M
-from worldsmith.improve.local.tokenizer import DSLTokenizer, Grammar, category_strings
-from worldsmith.improve.loop import local_observation
+from worldsmith.improve.local.tokenizer import DSLTokenizer, Grammar, category_strings, observation_slots
+from worldsmith.improve.local.steps import observe
 from worldsmith.improve.prompts import prompt_sets
+from worldsmith.scene import Scene
+
+
+def local_observation(prompt: str) -> str:
+    """An episode's first observation: the empty scene."""
+    return observe(prompt, Scene(prompt=prompt))
 
 PROMPTS = ["A snug bedroom with a king size bed and a dresser.",
            "a kitchen with a dining table and four chairs",
@@ -150,7 +157,7 @@ def _sample_and_check(model, tok, grammar, prefix: str, run: int) -> tuple[int, 
     seen = objects = 0
     for i, row in enumerate(rows):
         prompt = PROMPTS[i // 6]
-        program = prefix + tok.decode_program(row, prompt)
+        program = prefix + tok.decode_program(row, prompt, observation_slots(local_observation(prompt)))
         cats, items = categories_in(program)
         assert all(catalog.resolve(c) is not None for c in cats), cats
         assert all(catalog.get(catalog.resolve(s)).support == "object" for s in items), items
@@ -174,7 +181,9 @@ def _junk(model, tok) -> list[str]:
     contexts = [tok.encode_context(p, local_observation(p)) for p in PROMPTS for _ in range(6)]
     rows = M.sample(model, contexts, eos_id=tok.eos_id, pad_id=tok.pad_id, temperature=1.0, max_new=300, seed=5,
                     grammar=Grammar(tok, categories=False))
-    return [c for i, row in enumerate(rows) for c in categories_in(tok.decode_program(row, PROMPTS[i // 6]))[0]
+    return [c for i, row in enumerate(rows)
+            for c in categories_in(tok.decode_program(row, PROMPTS[i // 6],
+                                                      observation_slots(local_observation(PROMPTS[i // 6]))))[0]
             if catalog.resolve(c) is None]
 
 
@@ -228,25 +237,29 @@ def test_the_grammar_accepts_planner_programs_of_every_built_in_prompt(tok, gram
 
 def test_the_observation_is_the_parsers_reading_of_the_prompt(tok):
     assert local_observation("A snug bedroom with a king size bed and a dresser.") == (
-        "room 'bedroom' small\nadd 'bed' 1\nadd 'dresser' 1\nstyle 'cozy'")
+        "room 'bedroom' small\nneed add 'bed' 1\nneed add 'dresser' 1\nneed style 'cozy'")
     assert local_observation("a sunny kitchen with oak cabinets and a refrigerator") == (
-        "room 'kitchen' medium\nadd 'kitchen_counter' 2\nadd 'refrigerator' 1\nmaterial 'counter' 'oak'\n"
-        "light 'natural'")
+        "room 'kitchen' medium\nneed add 'kitchen_counter' 2\nneed add 'refrigerator' 1\n"
+        "need material 'counter' 'oak'\nneed light 'natural'")
     assert local_observation("a sports bar with a tv on the wall and bar stools").splitlines()[-1] == \
-        "relation 'tv' on_wall 'wall'"
+        "need relation 'tv' on_wall 'wall'"
     assert local_observation("a pizzeria with red chairs and a neon sign").splitlines()[-1] == \
-        "color 'dining_chair' 'red'"
+        "need color 'dining_chair' 'red'"
     from worldsmith.improve.rewards import prompt_requirements
 
     train, held = prompt_sets(None, None)
     for p in train + held:
         obs = local_observation(p.prompt)
-        # one line per requirement the fidelity reward checks, objects with their counts
+        # one line per requirement the fidelity reward checks that an empty room does not meet,
+        # objects with their counts
+        from worldsmith.metrics.fidelity import check_requirement
+
         reqs = prompt_requirements(p.prompt)
-        assert len(obs.splitlines()) == 1 + len(reqs)
+        unmet = [r for r in reqs if not check_requirement(Scene(prompt=p.prompt), r)[0]]
+        assert len(obs.splitlines()) == 1 + len(unmet) and all(x.startswith("need ") for x in obs.splitlines()[1:])
         for r in reqs:
             if r["kind"] == "object":
-                assert f"add '{r['key']}' {r['value']}" in obs.splitlines()
+                assert f"need add '{r['key']}' {r['value']}" in obs.splitlines()
         # every word is in the vocabulary, and a requested category is the token sequence a
         # program's add() writes for it (pointers to the prompt included): copying is exact
         ctx = tok.encode_context(p.prompt, obs)
@@ -258,10 +271,13 @@ def test_the_observation_is_the_parsers_reading_of_the_prompt(tok):
                 assert any(obs_ids[j:j + len(want)] == want for j in range(len(obs_ids))), (p.prompt, r)
 
 
-def test_training_rollouts_and_evaluation_use_the_same_observation(tmp_path, monkeypatch):
+def test_training_rollouts_and_evaluation_use_the_same_observations(tmp_path, monkeypatch):
     """A real one-round run with the tiny model; the model's train and sample functions are
-    wrapped (they still run) to record the contexts they were given."""
-    from worldsmith.improve.loop import ImproveSettings, Improver
+    wrapped (they still run) to record the contexts they were given. The model trains on the
+    stored steps, whose observations are those of replaying the kept program (what a rollout of
+    that program shows the policy); the held-out episode starts from the empty scene's."""
+    from worldsmith.improve.local.steps import replay
+    from worldsmith.improve.loop import DONE, ImproveSettings, Improver
 
     train_p = ["a small study with a desk and a bookshelf", "a cozy bedroom with a double bed and a wardrobe"]
     held_p = "a bright office with two desks"
@@ -272,12 +288,12 @@ def test_training_rollouts_and_evaluation_use_the_same_observation(tmp_path, mon
     real_train, real_sample = M.train, M.sample
 
     def train(model, examples, *a, **k):
-        seen["train"] += [list(c) for c, _ in examples]
+        seen["train"] += [(list(c), list(t)) for c, t in examples]
         return real_train(model, examples, *a, **k)
 
     def sample(model, contexts, *a, **k):
-        seen["sample"] += [list(c) for c in contexts]
-        return real_sample(model, contexts, *a, **{**k, "max_new": 200})
+        seen["sample"].append([list(c) for c in contexts])
+        return real_sample(model, contexts, *a, **k)
 
     monkeypatch.setattr(M, "train", train)
     monkeypatch.setattr(M, "sample", sample)
@@ -286,11 +302,18 @@ def test_training_rollouts_and_evaluation_use_the_same_observation(tmp_path, mon
                                tiny=True, jobs=1, renders=False)
     Improver(settings).run()
     tok = DSLTokenizer()
-
-    def ctx(p: str) -> list[int]:
-        return tok.encode_context(p, local_observation(p))
-
-    assert sorted(seen["train"]) == sorted(ctx(p) for p in train_p)
-    assert seen["sample"] == [ctx(held_p)]
     kept = [json.loads(line)["kept"] for line in (tmp_path / "run/rounds/r001/rollouts.jsonl").read_text().splitlines()]
-    assert sorted(k["steps"][0]["observation"] for k in kept) == sorted(local_observation(p) for p in train_p)
+    want = []
+    for k in kept:
+        steps = k["steps"]
+        assert steps[-1]["program"] == DONE and all(st["program"] != DONE for st in steps[:-1])
+        assert len(steps) >= 8  # a planner room: room, openings, materials, furniture, lights, fills
+        ep = replay(k["prompt"], k["seed"], [st["program"] for st in steps[:-1]])
+        assert [st["observation"] for st in steps] == [st["observation"] for st in ep.steps] + [ep.observation()]
+        assert "need" not in ep.observation()  # the planner's room meets every requirement
+        want += [(tok.encode_context(k["prompt"], st["observation"]),
+                  tok.encode_program("" if st["program"] == DONE else st["program"], k["prompt"],
+                                     observation_slots(st["observation"]))) for st in steps]
+    assert sorted(seen["train"]) == sorted(want)
+    assert [t for _, t in want].count([tok.eos_id]) == len(kept)  # one stop example per episode
+    assert seen["sample"][0] == [tok.encode_context(held_p, local_observation(held_p))]

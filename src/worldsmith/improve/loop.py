@@ -5,16 +5,20 @@ For round ``r = 1 .. R`` (files: :mod:`worldsmith.improve.store`):
 1. **Collect.** For each training prompt, roll out ``K`` candidates (whole episodes; with
    ``unit="step"`` and the VLM policy, ``K`` replies at every step of one episode) with the policy of round
    ``r - 1`` -- the offline planner sampled at ``planner_temperature`` for round 1 ("round 0"),
-   then the local model of the previous round sampled at ``temperature`` -- and score each with
+   then the local model of the previous round sampled at ``temperature``, one block a step
+   (:mod:`worldsmith.improve.local.steps`) -- and score each with
    the reward (:mod:`worldsmith.improve.rewards`). The best candidate (highest reward; the lowest
    ``k`` on a tie) is kept, unless ``margin`` is set and it does not beat the best sample kept for
    that prompt in an earlier round by at least ``margin``. One line per prompt in
    ``rollouts.jsonl`` holds every candidate (program, reward, breakdown, executor errors) and the
-   kept sample (the (observation, program) pair as chat messages, its render).
+   kept sample: its steps (each block with the text observation it was written from and as chat
+   messages, then ``done()``; a planner program is replayed block by block for them,
+   :func:`planner_steps`) and its render.
 2. **Export** the kept samples of rounds ``1..r`` as fine-tuning data (:mod:`.export`):
    ``export/rNNN/openai.jsonl`` and ``export/rNNN/hf/``.
-3. **Train** (``trainer``): ``local`` trains the local model (:mod:`.local.model`) on the kept
-   samples of rounds ``1..r`` -- from scratch in round 1 (``epochs_first``), continuing from the
+3. **Train** (``trainer``): ``local`` trains the local model (:mod:`.local.model`) on the steps of
+   the kept samples of rounds ``1..r`` (one example per step: its observation, then its block or,
+   for ``done()``, the empty block) -- from scratch in round 1 (``epochs_first``), continuing from the
    previous checkpoint after (``epochs_more``); ``hf`` LoRA-fine-tunes ``base_model`` on the HF
    dataset (:mod:`.lora`); ``openai-export`` stops after writing the hosted fine-tuning file.
 4. **Evaluate** (local policy) on the held-out prompts, never trained on: ``eval_samples``
@@ -24,9 +28,9 @@ For round ``r = 1 .. R`` (files: :mod:`worldsmith.improve.store`):
 
 Seeds: every candidate's scene seed and every sampling generator derive from ``seed``, the round
 and the prompt id (:func:`worldsmith.scene.rng.derive_seed`), so a run is reproducible and a
-resumed run continues with exactly the units it would have run. Local sampling is batched over a
-fixed chunk of prompts (``SAMPLE_CHUNK`` candidates) so a unit's sample does not depend on which
-other units are still to do.
+resumed run continues with exactly the units it would have run. Local episodes are played in
+fixed chunks of :data:`LOCAL_CHUNK` over all prompts (:meth:`Improver._run_local`) so a unit's
+episodes do not depend on which other units are still to do.
 """
 
 from __future__ import annotations
@@ -50,58 +54,8 @@ log = logging.getLogger(__name__)
 
 POLICIES = ("local", "vlm")
 TRAINERS = ("local", "hf", "openai-export")
-#: candidates sampled together in one batch by the local model
-SAMPLE_CHUNK = 32
-
-
-def local_observation(prompt: str) -> str:
-    """The local policy's text observation of ``prompt``: what the offline parser
-    (:func:`worldsmith.policy.offline.parse.parse_prompt`, the same call whose ``requirements``
-    the ``fidelity`` reward checks) read from it, one line each, in DSL words:
-
-    * ``room '<room type>' <size>`` (``room 'bedroom' small``; size small / medium / large);
-    * then one line per requirement, in the parser's order:
-      ``add '<category>' <count>`` (object), ``material '<surface>' '<words>'``,
-      ``light '<mood>'``, ``style '<style>'``, ``color '<category>' '<colour>'`` and
-      ``relation '<subject>' <relation> '<object>'``.
-
-    The same text is the observation of every training example, of every rollout sample and of
-    every held-out evaluation sample (:meth:`Improver._sample_programs`, :meth:`Improver._train_local`).
-    The tokenizer writes a string's words that the prompt contains as pointers, as it does in
-    programs (:meth:`~.local.tokenizer.DSLTokenizer.encode_context`), so the category the model
-    must write in ``add('bed')`` is the very token sequence it sees in ``add 'bed' 1``.
-    This is the policy's *input*: the reward still scores the scene the program builds. It also
-    means the policy is told exactly which objects, counts, materials, moods, styles, colours and
-    relations the fidelity reward will look for (docs/improve.md says so)."""
-    return _observation(prompt)
-
-
-@functools.lru_cache(maxsize=4096)
-def _observation(prompt: str) -> str:
-    from ..policy.offline.parse import parse_prompt
-
-    spec = parse_prompt(prompt)
-
-    def q(value: Any) -> str:
-        text = " ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
-        return "'" + text.replace("'", " ").replace('"', " ").replace("\n", " ") + "'"
-
-    lines = [f"room {q(spec.room_type)} {spec.size}"]
-    for r in spec.requirements:
-        if r.kind == "object":
-            lines.append(f"add {q(r.key)} {int(r.value or 1)}")
-        elif r.kind == "material":
-            lines.append(f"material {q(r.key)} {q(r.value)}")
-        elif r.kind == "lighting":
-            lines.append(f"light {q(r.key)}")
-        elif r.kind == "style":
-            lines.append(f"style {q(r.key)}")
-        elif r.kind == "color":
-            lines.append(f"color {q(r.key)} {q(r.value)}")
-        elif r.kind == "relation" and isinstance(r.value, dict):
-            lines.append(f"relation {q(r.value.get('subject', r.key))} {r.value.get('relation', '')} "
-                         f"{q(r.value.get('object', ''))}")
-    return "\n".join(lines)
+#: local-policy episodes played together in one batch (one executor task)
+LOCAL_CHUNK = 16
 
 
 class ImproveError(WorldsmithError):
@@ -121,6 +75,8 @@ class ImproveSettings:
     trainer: str = "local"
     reward: str = "fidelity+plausibility+text_alignment"
     clip_model: str | None = None
+    #: keep a round's best only if it is at least this much better than the prompt's earlier best
+    #: (None, the default: always keep the best; 0: never keep a worse sample than the prompt has)
     margin: float | None = None
     temperature: float = 0.7
     planner_temperature: float = 1.5
@@ -200,21 +156,32 @@ def tiny_sets(train: list[PromptItem], held: list[PromptItem]) -> tuple[list[Pro
     return train[:6], held[:3]
 
 
-def local_messages(prompt: str) -> list[dict]:
-    """The chat messages of a local-policy observation (the VLM policy's system prompt and its
-    user message for an empty scene): what the exported data pairs with the program."""
-    from ..policy.protocol import Observation
-    from ..policy.vlm.prompting import observation_messages, system_prompt
+#: the system message of a local-policy step in the exported chat data
+LOCAL_SYSTEM = ("You build a 3D room for the user's prompt one step at a time in the Worldsmith DSL. The user "
+                "message gives the prompt and the scene as text: the requested things still missing "
+                "('need' lines), the room's size, openings, lights, materials and objects. Reply with the "
+                "next block of DSL code, or done() alone when the room is finished.")
 
-    obs = Observation(prompt, 0, 0, Scene(prompt=prompt), None, None, {}, (), {}, None, 1)
-    msgs = observation_messages(obs, system=system_prompt(2))
-    out = []
-    for m in msgs:
-        content = m["content"]
-        if isinstance(content, list):
-            content = [p for p in content if p.get("type") == "text"]
-        out.append({"role": m["role"], "content": content})
+
+def local_messages(prompt: str, observation: str) -> list[dict]:
+    """The chat messages of a local-policy step (:data:`LOCAL_SYSTEM`, then the prompt and the
+    step's text observation): what the exported data pairs with the step's block."""
+    return [{"role": "system", "content": LOCAL_SYSTEM},
+            {"role": "user", "content": f"Prompt: {prompt}\nScene:\n{observation}"}]
+
+
+def local_steps(steps: Sequence[dict], prompt: str, final_observation: str) -> list[dict]:
+    """A local episode's store steps: each block that ran with its observation and messages,
+    then the stop (``done()`` from the observation the policy stopped at)."""
+    out = [{"messages": local_messages(prompt, st["observation"]), "observation": st["observation"],
+            "program": st["program"], "error": None} for st in steps]
+    out.append({"messages": local_messages(prompt, final_observation), "observation": final_observation,
+                "program": DONE, "error": None})
     return out
+
+
+#: the program of the step that ends an episode (the local model writes it as an empty block)
+DONE = "done()"
 
 
 class Improver:
@@ -314,27 +281,64 @@ class Improver:
         seeds = {p.id: [derive_seed(self.s.seed, rn, p.id, k) for k in range(K)] for p in self.train}
         if self.s.policy == "vlm":
             return self._collect_vlm(r, todo)
+        prompts = {p.id: p for p in todo}
+        before = self._best_before(r)
         if r == 1:
             units = [(p.id, [self._task("planner", p.prompt, seeds[p.id][k], temperature=self.s.planner_temperature,
                                         scene=True) for k in range(K)]) for p in todo]
-            policy = "offline"
-        else:
-            programs = self._sample_programs(r - 1, self.train, K, self.s.temperature, f"{rn}/collect",
-                                             only={p.id for p in todo})
-            units = [(p.id, [self._task("program", p.prompt, seeds[p.id][k], program=programs[p.id][k], scene=True)
-                             for k in range(K)]) for p in todo]
-            policy = "local"
-        prompts = {p.id: p for p in todo}
-        before = self._best_before(r)
 
-        def finish(pid: str, results: list[dict]) -> None:
-            self._store_unit(r, prompts[pid], results, before, policy,
+            def finish(pid: str, results: list[dict]) -> None:
+                self._store_unit(r, prompts[pid], results, before, "offline",
+                                 scene_of=lambda best: _scene_of(results[best]["scene_json"]),
+                                 steps_of=lambda best, sid: planner_steps(prompts[pid].prompt, results[best]))
+
+            self._run_units(f"round {r}: {K} candidates x {len(todo)} prompts (offline)", units, finish)
+            return
+
+        def finish_local(pid: str, results: list[dict]) -> None:
+            self._store_unit(r, prompts[pid], results, before, "local",
                              scene_of=lambda best: _scene_of(results[best]["scene_json"]),
-                             steps_of=lambda best, sid: [{"messages": local_messages(prompts[pid].prompt),
-                                                          "observation": local_observation(prompts[pid].prompt),
-                                                          "program": results[best]["program"], "error": None}])
+                             steps_of=lambda best, sid: local_steps(results[best]["steps"], prompts[pid].prompt,
+                                                                    results[best]["final_observation"]))
 
-        self._run_units(f"round {r}: {K} candidates x {len(todo)} prompts ({policy})", units, finish)
+        groups = [(p.id, [(p.prompt, seeds[p.id][k]) for k in range(K)]) for p in self.train]
+        self._run_local(f"round {r}: {K} candidates x {len(todo)} prompts (local)", groups, r - 1,
+                        self.s.temperature, f"{rn}/collect", finish_local, set(prompts), scene=True)
+
+    def _run_local(self, what: str, groups: list[tuple[str, list[tuple[str, int]]]], ckpt_round: int,
+                   temperature: float, tag: str, finish: Callable[[str, list[dict]], None], todo: set[str],
+                   scene: bool = False) -> None:
+        """Play ``groups`` (key, its episodes' ``(prompt, scene seed)``) with the checkpoint of
+        ``ckpt_round`` and ``finish(key, candidates)`` each group in ``todo``. Consecutive groups are
+        packed into chunks of at most :data:`LOCAL_CHUNK` episodes over *all* groups (a chunk's
+        sampling seed derives from ``tag`` and its index), so a resumed run plays every episode
+        exactly as the first run would have; chunks run in the executor's processes."""
+        from .rollout import local_episodes
+
+        chunks: list[list[tuple[str, list[tuple[str, int]]]]] = [[]]
+        for g in groups:
+            if chunks[-1] and sum(len(e) for _, e in chunks[-1]) + len(g[1]) > LOCAL_CHUNK:
+                chunks.append([])
+            chunks[-1].append(g)
+        ckpt = str(self.store.path(f"checkpoints/{round_name(ckpt_round)}"))
+        tasks, members = [], []
+        for ci, chunk in enumerate(chunks):
+            if not any(key in todo for key, _ in chunk):
+                continue
+            tasks.append({"checkpoint": ckpt, "units": [list(u) for _, eps in chunk for u in eps],
+                          "temperature": temperature, "sample_seed": derive_seed(self.s.seed, tag, ci),
+                          "reward": self.s.reward, "clip_model": self.s.clip_model, "scene": scene})
+            members.append(chunk)
+        total, done = sum(key in todo for chunk in members for key, _ in chunk), 0
+        self.progress(what, 0, total)
+        for idx, results in self.executor.imap(local_episodes, tasks):
+            at = 0
+            for key, eps in members[idx]:
+                part, at = results[at:at + len(eps)], at + len(eps)
+                if key in todo:
+                    finish(key, part)
+                    done += 1
+                    self.progress(what, done, total)
 
     def _store_unit(self, r: int, p: PromptItem, cands: list[dict], before: dict[str, float], policy: str, *,
                     scene_of: Callable[[int], Scene], steps_of: Callable[[int, str], list[dict]]) -> None:
@@ -349,10 +353,13 @@ class Improver:
                                                  or win["reward"] >= before[p.id] + self.s.margin - 1e-9)
         kept = None
         if keep:
+            from .rollout import quiet
+
             sid = f"{round_name(r)}-{p.id}"
-            kept = {"id": sid, "round": r, "prompt_id": p.id, "prompt": p.prompt, "seed": win["seed"],
-                    "candidate": best, "policy": policy, "reward": win["reward"], "breakdown": win["breakdown"],
-                    "render": self._render(scene_of(best), sid), "steps": steps_of(best, sid)}
+            with quiet():  # the kept scene is rendered and a planner's replayed: no per-colour warnings
+                kept = {"id": sid, "round": r, "prompt_id": p.id, "prompt": p.prompt, "seed": win["seed"],
+                        "candidate": best, "policy": policy, "reward": win["reward"], "breakdown": win["breakdown"],
+                        "render": self._render(scene_of(best), sid), "steps": steps_of(best, sid)}
         self.store.append(f"rounds/{round_name(r)}/rollouts.jsonl", {
             "unit": p.id, "prompt": p.prompt, "best": best, "kept": kept, "previous_best": before.get(p.id),
             "candidates": [{k: v for k, v in c.items() if k not in ("scene_json", "details")} for c in cands]})
@@ -399,28 +406,6 @@ class Improver:
                              steps_of=lambda best, sid: store_steps(results[best][2], self._write_png, sid))
             self.progress(what, n, len(todo))
 
-    def _sample_programs(self, ckpt_round: int, prompts: Sequence[PromptItem], k: int, temperature: float, tag: str,
-                         only: set[str] | None = None) -> dict[str, list[str]]:
-        """``k`` programs per prompt from the checkpoint of ``ckpt_round`` (fixed chunks, see the module doc)."""
-        from .local.model import load, sample
-        from .local.tokenizer import Grammar
-
-        model, tok, _, _ = load(self.store.path(f"checkpoints/{round_name(ckpt_round)}"))
-        grammar = Grammar(tok)
-        per = max(1, SAMPLE_CHUNK // k)
-        out: dict[str, list[str]] = {}
-        chunks = [list(prompts[i:i + per]) for i in range(0, len(prompts), per)]
-        for ci, chunk in enumerate(chunks):
-            if only is not None and not any(p.id in only for p in chunk):
-                continue
-            self.progress(f"{tag}: sampling programs", ci, len(chunks))
-            ctxs = [tok.encode_context(p.prompt, local_observation(p.prompt)) for p in chunk for _ in range(k)]
-            ids = sample(model, ctxs, eos_id=tok.eos_id, pad_id=tok.pad_id, temperature=temperature, top_k=0,
-                         seed=derive_seed(self.s.seed, tag, ci), batch_size=len(ctxs), grammar=grammar)
-            for j, p in enumerate(chunk):
-                out[p.id] = [tok.decode_program(ids[j * k + i], p.prompt) for i in range(k)]
-        return out
-
     def export(self, r: int) -> None:
         rn = round_name(r)
         if self.store.path(f"export/{rn}").exists():
@@ -461,7 +446,7 @@ class Improver:
 
     def _train_local(self, r: int) -> dict:
         from .local import model as M
-        from .local.tokenizer import DSLTokenizer
+        from .local.tokenizer import DSLTokenizer, observation_slots
 
         cfg = self.s.model_config()
         samples = self.store.kept(range(1, r + 1))
@@ -472,11 +457,10 @@ class Improver:
         else:
             model, tok, _, _ = M.load(self.store.path(f"checkpoints/{round_name(r - 1)}"))
             epochs = cfg.epochs_more
-        examples = []
-        for s in samples:  # the observation is recomputed, so it is the one sampling uses
-            for st in s["steps"]:
-                examples.append((tok.encode_context(s["prompt"], local_observation(s["prompt"])),
-                                 tok.encode_program(st["program"], s["prompt"])))
+        examples = [(tok.encode_context(s["prompt"], st["observation"]),
+                     tok.encode_program("" if st["program"] == DONE else st["program"], s["prompt"],
+                                        observation_slots(st["observation"])))
+                    for s in samples for st in s["steps"]]
         cfg_r = dataclasses.replace(cfg, seed=derive_seed(self.s.seed, "train", r))
         losses = M.train(model, examples, cfg_r, epochs,
                          progress=lambda step, total, loss: self.progress(f"round {r}: training", step, total))
@@ -492,18 +476,19 @@ class Improver:
         units = [(u, p, seed) for u, p, seed in self._eval_units() if u not in have]
         if not units:
             return
-        programs = self._sample_programs(r, self.held, self.s.eval_samples, self.s.eval_temperature,
-                                         f"{round_name(r)}/eval")
-        by_unit = {u: (p, seed, programs[p.id][int(u.rsplit("/s", 1)[1])]) for u, p, seed in units}
-        tasks = [(u, [self._task("program", p.prompt, seed, program=prog)]) for u, (p, seed, prog) in by_unit.items()]
+        todo = {u for u, _, _ in units}
+        prompts = {u: p for u, p, _ in self._eval_units()}
 
         def finish(u: str, results: list[dict]) -> None:
             res = results[0]
-            self.store.append(name, {"unit": u, "prompt_id": by_unit[u][0].id, "reward": res["reward"],
+            self.store.append(name, {"unit": u, "prompt_id": prompts[u].id, "reward": res["reward"],
                                      "breakdown": res["breakdown"], "errors": len(res["errors"]),
-                                     "blocks": res["blocks"], "applied": res["applied"], "program": res["program"]})
+                                     "blocks": res["blocks"], "applied": res["applied"], "stop": res["stop"],
+                                     "program": res["program"]})
 
-        self._run_units(f"round {r}: held-out evaluation", tasks, finish)
+        groups = [(u, [(p.prompt, seed)]) for u, p, seed in self._eval_units()]
+        self._run_local(f"round {r}: held-out evaluation", groups, r, self.s.eval_temperature,
+                        f"{round_name(r)}/eval", finish, todo)
 
     # -- the run --------------------------------------------------------------------------------
     def run(self) -> dict:
@@ -524,6 +509,17 @@ class Improver:
             return write_report(self.store, self.s, self.train, self.held)
         finally:
             self.executor.close()
+
+
+def planner_steps(prompt: str, candidate: dict) -> list[dict]:
+    """The store steps of a planner candidate for the local policy: its program replayed block
+    by block from an empty scene (:func:`~.local.steps.replay`, same seed), each block with the
+    observation before it, then ``done()``."""
+    from .local.steps import replay
+    from .rollout import split_blocks
+
+    ep = replay(prompt, candidate["seed"], split_blocks(candidate["program"]))
+    return local_steps(ep.steps, prompt, ep.observation())
 
 
 def _scene_of(text: str) -> Scene:

@@ -6,21 +6,27 @@ errors the executor raised on the way, and its reward.
 * The **offline planner** (round 0 data) runs its own multi-step episode
   (:func:`worldsmith.pipeline.episode.run_episode`) at a sampling ``temperature``; its program is
   the episode's applied step programs in order.
-* A **program** (what the local policy writes: a whole room in one program) runs *block by block*
+* A **program** (a whole room in one program: a kept episode's blocks joined, a hand-written
+  one) runs *block by block*
   (:func:`split_blocks`, :func:`run_blocks`): each statement, with the lines that place or edit the
   handle it created, is its own step, so one bad line costs that block, not the room. Failed
   blocks are left out of the scene and their errors kept (``errors``: block index, code, line,
   message); the candidate's ``program`` is the blocks that ran, so the kept program is exactly
   the one that built the scene.
 
-Both run in worker processes (:func:`evaluate`, picklable task dicts) through an
+The **local policy** plays episodes step by step, one block a step
+(:mod:`worldsmith.improve.local.steps`); :func:`local_episodes` plays and scores a chunk of them.
+
+All run in worker processes (:func:`evaluate`, :func:`local_episodes`; picklable task dicts) through an
 :class:`~worldsmith.pipeline.executors.Executor`. The reward is
 :func:`worldsmith.improve.rewards.parse_reward` of the task's spec, built once per process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -133,11 +139,56 @@ def episode_errors(episode) -> list[dict]:
     return [{"block": r["step"], **r["error"]} for r in episode.trajectory if r.get("error")]
 
 
+#: loggers whose warnings (an unknown colour ignored, a size a generator draws as a box) are about
+#: odd arguments a sampled program wrote; in rollouts they are silenced, not printed per candidate
+#: (what the executor refused is in the candidate's ``errors``)
+QUIET_LOGGERS = ("worldsmith.materials.resolve", "worldsmith.assets.build")
+
+
+@contextlib.contextmanager
+def quiet():
+    """Silence :data:`QUIET_LOGGERS` below errors while the block runs."""
+    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
 @functools.lru_cache(maxsize=4)
 def _reward(spec: str, clip_model: str | None):
     from .rewards import parse_reward
 
     return parse_reward(spec, clip_model=clip_model)
+
+
+def _score(task: dict, run: BlockRun, t0: float) -> dict:
+    """The candidate record of ``run`` scored with the task's reward (see :func:`evaluate`)."""
+    from ..scene import dumps
+
+    base = {"seed": task["seed"], "program": run.program, "blocks": run.blocks, "applied": run.applied}
+    try:
+        result = _reward(task["reward"], task.get("clip_model"))(task["prompt"], run.scene)
+    except Exception as exc:  # noqa: BLE001 - a scene that cannot be scored is a failed candidate
+        import logging
+
+        message = f"{type(exc).__name__}: {one_line(exc)}"
+        logging.getLogger(__name__).warning("candidate (seed %s) could not be scored: %s", task["seed"], message)
+        out = {**base, "errors": (run.errors + [{"block": None, "code": "E_INTERNAL", "line": None, "message": message,
+                                                  "hint": "the scene could not be scored; please report it"}])[:20],
+               "reward": 0.0, "breakdown": {}, "details": {}}
+    else:
+        out = {**base, "errors": run.errors[:20], "reward": result.total, "breakdown": dict(result.breakdown),
+               "details": result.details}
+    out["objects"] = len(run.scene.objects)
+    out["seconds"] = round(time.perf_counter() - t0, 3)
+    if task.get("scene"):
+        out["scene_json"] = dumps(run.scene)
+    return out
 
 
 def evaluate(task: dict) -> dict:
@@ -149,30 +200,54 @@ def evaluate(task: dict) -> dict:
     "objects", "seconds"}`` plus ``"scene_json"`` when ``task["scene"]``. A scene the reward
     cannot score (an internal error) is a failed candidate: reward 0 and an ``E_INTERNAL`` error,
     logged, so one bad sample never stops a run."""
-    from ..scene import dumps
-
     t0 = time.perf_counter()
-    if task["kind"] == "planner":
-        run = planner_run(task["prompt"], task["seed"], task["temperature"])
-    else:
-        run = run_blocks(task["program"], task["prompt"], task["seed"])
-    try:
-        result = _reward(task["reward"], task.get("clip_model"))(task["prompt"], run.scene)
-    except Exception as exc:  # noqa: BLE001 - a scene that cannot be scored is a failed candidate
-        import logging
+    with quiet():
+        if task["kind"] == "planner":
+            run = planner_run(task["prompt"], task["seed"], task["temperature"])
+        else:
+            run = run_blocks(task["program"], task["prompt"], task["seed"])
+        return _score(task, run, t0)
 
-        message = f"{type(exc).__name__}: {one_line(exc)}"
-        logging.getLogger(__name__).warning("candidate (seed %s) could not be scored: %s", task["seed"], message)
-        return {"seed": task["seed"], "program": run.program, "blocks": run.blocks, "applied": run.applied,
-                "errors": (run.errors + [{"block": None, "code": "E_INTERNAL", "line": None, "message": message,
-                                          "hint": "the scene could not be scored; please report it"}])[:20],
-                "reward": 0.0, "breakdown": {}, "details": {}, "objects": len(run.scene.objects),
-                "seconds": round(time.perf_counter() - t0, 3), **({"scene_json": dumps(run.scene)}
-                                                                  if task.get("scene") else {})}
-    out = {"seed": task["seed"], "program": run.program, "blocks": run.blocks, "applied": run.applied,
-           "errors": run.errors[:20], "reward": result.total, "breakdown": dict(result.breakdown),
-           "details": result.details, "objects": len(run.scene.objects),
-           "seconds": round(time.perf_counter() - t0, 3)}
-    if task.get("scene"):
-        out["scene_json"] = dumps(run.scene)
+
+@functools.lru_cache(maxsize=2)
+def _checkpoint(path: str):
+    from .local.model import load
+    from .local.tokenizer import Grammar
+
+    model, tok, _, _ = load(path)
+    return model, tok, Grammar(tok)
+
+
+def local_episodes(task: dict) -> list[dict]:
+    """Play and score a chunk of local-policy episodes (a worker-process function).
+
+    ``task``: ``{"checkpoint": dir, "units": [[prompt, scene seed], ...], "temperature",
+    "sample_seed", "reward", "clip_model", "scene": bool}``. The episodes are played together
+    (:func:`worldsmith.improve.local.steps.rollout`, one torch thread, so the samples do not depend
+    on the machine's core count) and each is scored like :func:`evaluate`'s candidates, with
+    ``"steps"`` (the blocks that ran, each with the observation it was written from),
+    ``"final_observation"`` (what the policy saw when it stopped) and ``"stop"`` (why it ended:
+    ``stop``, ``patience`` or ``max_steps``) added."""
+    import torch
+
+    from .local.steps import rollout
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        model, tok, grammar = _checkpoint(str(task["checkpoint"]))
+        t0 = time.perf_counter()
+        with quiet():
+            episodes = rollout(model, tok, grammar, [(p, s) for p, s in task["units"]],
+                               temperature=task["temperature"], seed=task["sample_seed"])
+    finally:
+        torch.set_num_threads(threads)
+    share = (time.perf_counter() - t0) / max(1, len(episodes))
+    out = []
+    with quiet():
+        for (prompt, seed), ep in zip(task["units"], episodes):
+            run = BlockRun(ep.scene, ep.program, ep.attempts, len(ep.steps), ep.errors)
+            rec = _score({**task, "prompt": prompt, "seed": seed}, run, time.perf_counter() - share)
+            rec.update(steps=ep.steps, final_observation=ep.observation(), stop=ep.stop)
+            out.append(rec)
     return out

@@ -1,8 +1,8 @@
 """The local policy's language model: a small GPT-2 built from a config, trained from scratch on CPU.
 
 One sequence per example: ``context`` (:meth:`DSLTokenizer.encode_context`: the prompt as
-pointer/word pairs and the text observation) followed by ``target`` (the program's tokens and
-``<eos>``). The loss is the mean next-token cross-entropy over the *target* tokens only (the
+pointer/word pairs and the text observation of one step, :mod:`.steps`) followed by ``target``
+(the step's block and ``<eos>``; just ``<eos>`` for the step that ends the episode). The loss is the mean next-token cross-entropy over the *target* tokens only (the
 context is given, never predicted).
 
 * :class:`ModelConfig`: the architecture and the optimiser settings; :data:`DEFAULT` fits two CPU
@@ -47,14 +47,13 @@ class ModelConfig:
     n_head: int = 4
     n_positions: int = 2048
     #: epochs of the first training (from scratch) and of each later round (continuing)
-    epochs_first: int = 24
-    epochs_more: int = 8
+    epochs_first: int = 10
+    epochs_more: int = 3
     lr: float = 3e-3
     weight_decay: float = 0.01
     warmup_steps: int = 50
-    #: padded tokens per batch: about one program per optimiser step (many small steps learn far
-    #: more from 50 programs than a few large ones: 12 epochs in batches of ~6 programs ended at a
-    #: loss of 1.44, 24 epochs of one program per step at 0.51; docs/improve.md)
+    #: padded tokens per batch: about six steps (observation and block) per optimiser step; the
+    #: 50 kept rooms of round 1 are about 1,800 steps
     batch_tokens: int = 1300
     seed: int = 0
 
@@ -170,13 +169,14 @@ def train(model, examples: Sequence[tuple[list[int], list[int]]], config: ModelC
 
 def sample(model, contexts: Sequence[list[int]], *, eos_id: int, pad_id: int = 0, temperature: float = 1.0,
            top_k: int = 0, max_new: int = 1800, seed: int = 0, batch_size: int = 32,
-           grammar=None) -> list[list[int]]:
+           grammar=None, started: Sequence[bool] | None = None) -> list[list[int]]:
     """Sample one continuation per context (see the module doc); returns the new ids of each
     (without the context; ending with ``eos_id`` unless ``max_new`` was reached). ``grammar``
     (a :class:`~worldsmith.improve.local.tokenizer.Grammar`, started with these contexts so
     category strings may point at their prompt's words) masks the tokens that would break the
     program's grammar or a call's signature, or name a category the catalog lacks, before each
-    draw."""
+    draw; ``started`` is passed to :meth:`~worldsmith.improve.local.tokenizer.Grammar.start`
+    (an episode's later blocks)."""
     torch = _torch()
     gen = torch.Generator().manual_seed(seed)
     out: list[list[int]] = []
@@ -199,7 +199,8 @@ def sample(model, contexts: Sequence[list[int]], *, eos_id: int, pad_id: int = 0
             past = res.past_key_values
             logits = res.logits[:, -1]
             last_pos = pos[:, -1]
-            states = grammar.start(n, ctxs) if grammar is not None else None
+            states = (grammar.start(n, ctxs, started[b:b + batch_size] if started is not None else None)
+                      if grammar is not None else None)
             for t in range(steps):
                 if states is not None:
                     allowed = torch.stack([grammar.mask(st) for st in states])

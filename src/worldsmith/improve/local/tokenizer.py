@@ -4,8 +4,8 @@ A general-purpose BPE spends most of a small model's capacity on spelling. DSL p
 built from a closed set of pieces, so the vocabulary is *those pieces*, collected from the package
 itself (never from training data, so it is the same for every run and round):
 
-* **specials**: ``<pad> <bos> <eos> <unk> <prompt> <obs> <prog>`` and the pointers
-  ``<p0> ... <p31>`` (see below);
+* **specials**: ``<pad> <bos> <eos> <unk> <prompt> <obs> <prog>``, the pointers
+  ``<p0> ... <p31>`` and the slots ``<n0> ... <n23>`` (see below);
 * **characters**: each digit, each punctuation mark, space and newline, and the three frequent
   runs ``", "``, ``" = "`` and ``"), ("``: numbers are spelled digit by digit (``4.85`` -> ``4 . 8 5``), so any number can be written with 13 tokens;
 * **DSL names**: every DSL function and every parameter name (from
@@ -29,12 +29,21 @@ strings -- functions, parameters, handles -- are syntax and never pointers), and
 ("``style='<p1>'``"), which carries over to prompts with words it never saw in training, including
 words outside the vocabulary.
 
+**Slots (copying from the observation).** The strings of an observation's ``need`` lines
+(:func:`observation_slots`: ``need add 'dresser' 1`` holds ``dresser``) and then of its
+``objects`` line (the ids a block can refer to) are its slots ``<n0>`` ... ``<n23>``, in order. :meth:`encode_context` shows each as its slot token followed by the
+string; in a program, a string literal whose whole content is slot ``i``'s string is the one token
+``<n_i>``, and :meth:`decode_program` writes it back (in single quotes). So the first missing
+object is ``add(<n0>`` in every room, whatever its category: a fixed token to learn, where a
+pointer or a spelled name would have to be found and copied; and ``next_to=<n3>`` always names an
+object that is there.
+
 **Canonical programs.** Comments, blank lines and trailing spaces are dropped, a rectangular
 room's corner list becomes ``width=``/``depth=`` (the same room; a small model writes two numbers
 far more reliably than four consistent corners)
 (:func:`canonical_program`); tokenizing is otherwise lossless:
 ``decode_program(encode_program(p, prompt), prompt) == canonical_program(p)`` for any program
-without ``<unk>`` words.
+without ``<unk>`` words (with slots, up to the quotes of the slot strings).
 """
 
 from __future__ import annotations
@@ -49,6 +58,8 @@ from typing import Any, Iterable, Sequence
 SPECIALS = ("<pad>", "<bos>", "<eos>", "<unk>", "<prompt>", "<obs>", "<prog>")
 MAX_PROMPT_WORDS = 32
 POINTERS = tuple(f"<p{i}>" for i in range(MAX_PROMPT_WORDS))
+MAX_SLOTS = 24
+SLOTS = tuple(f"<n{i}>" for i in range(MAX_SLOTS))
 PUNCT = tuple(" \n()[]{},.=:+-*/_'\"<>#%!?&|@;") + (", ", " = ", "), (")
 DIGITS = tuple("0123456789")
 HANDLES = tuple(f"h{i}" for i in range(32))
@@ -79,6 +90,23 @@ _RECT = re.compile(r"polygon=\[\(0, 0\), \(" + _NUM + r", 0\), \(" + _NUM + r", 
 def _rect(match: "re.Match") -> str:
     w, w2, d, d2 = match.groups()
     return f"width={w}, depth={d}" if w == w2 and d == d2 else match.group(0)
+
+
+_NEED_STR = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
+
+
+def observation_slots(observation: str) -> list[str]:
+    """The slot strings of an observation: the string literals of its lines that start with
+    ``need`` (what is missing), then those of its ``objects`` line (the ids in the scene), in
+    order, each once, at most :data:`MAX_SLOTS`."""
+    out: list[str] = []
+    lines = observation.splitlines()
+    for line in [ln for ln in lines if ln.startswith("need")] + [ln for ln in lines if ln.startswith("objects")]:
+        for m in _NEED_STR.finditer(line):
+            v = m.group(1) if m.group(1) is not None else m.group(2)
+            if v and v not in out:
+                out.append(v)
+    return out[:MAX_SLOTS]
 
 
 def canonical_program(text: str) -> str:
@@ -138,7 +166,7 @@ def _dsl_names() -> tuple[set[str], set[str]]:
 def default_vocab() -> tuple[str, ...]:
     """The vocabulary (see the module doc): specials, pointers, characters, DSL names and their
     call and keyword forms, words."""
-    fixed = list(SPECIALS) + list(POINTERS) + list(DIGITS) + list(PUNCT) + list(HANDLES) + list(KEYWORDS)
+    fixed = list(SPECIALS) + list(POINTERS) + list(SLOTS) + list(DIGITS) + list(PUNCT) + list(HANDLES) + list(KEYWORDS)
     seen = set(fixed)
     functions, params = _dsl_names()
     forms = sorted({f + "(" for f in functions} | {p + "=" for p in params})
@@ -154,7 +182,7 @@ class DSLTokenizer:
         self.index = {t: i for i, t in enumerate(self.vocab)}
         if len(self.index) != len(self.vocab):
             raise ValueError("the vocabulary has duplicate tokens")
-        for t in SPECIALS + POINTERS:
+        for t in SPECIALS + POINTERS + SLOTS:
             if t not in self.index:
                 raise ValueError(f"the vocabulary lacks {t}")
         self.pad_id, self.bos_id, self.eos_id, self.unk_id = (self.index[t] for t in SPECIALS[:4])
@@ -179,17 +207,25 @@ class DSLTokenizer:
             out += self._word(piece, pointers) if piece.isalpha() else [piece]
         return out
 
-    def pieces(self, text: str, prompt: str = "") -> list[str]:
+    def pieces(self, text: str, prompt: str = "", slots: Sequence[str] = (), mark: bool = False) -> list[str]:
         """The tokens of ``text`` (a program or an observation) as strings, pointers resolved
-        against ``prompt``'s words."""
+        against ``prompt``'s words. A string literal whose whole content is ``slots[i]`` is the
+        slot token ``<n_i>`` (``mark``: the slot token *followed by* the literal's own tokens,
+        how an observation shows what the slot holds)."""
         words = prompt_words(prompt)
         pointers: dict[str, int] = {}
         for i, w in enumerate(words):
             pointers.setdefault(w, i)
+        slot_of = {v: i for i, v in reversed(list(enumerate(slots[:MAX_SLOTS])))}
         out: list[str] = []
         for m in _LEX.finditer(text):
             kind, tok = m.lastgroup, m.group()
             if kind == "str":
+                slot = slot_of.get(tok[1:-1])
+                if slot is not None:
+                    out.append(SLOTS[slot])
+                    if not mark:
+                        continue
                 out.append(tok[0])
                 for piece in _INSTR.findall(tok[1:-1]):
                     out += self._word(piece, pointers) if piece.isalpha() else [piece if piece in self.index
@@ -208,12 +244,14 @@ class DSLTokenizer:
         """``<bos> <prompt> <p0> w0 <p1> w1 ... <obs> observation-tokens <prog>``. The observation
         is tokenized like a program: a word inside one of its string literals that the prompt
         contains is the same pointer a program would write there (so ``'bed'`` is ``' <p5> '``
-        in both when the prompt's sixth word is "bed", and copying it is copying one token)."""
+        in both when the prompt's sixth word is "bed", and copying it is copying one token).
+        The strings of its ``need`` lines are slots (:func:`observation_slots`): each is shown as
+        ``<n_i>`` followed by the string, and a program writes that whole string as ``<n_i>``."""
         ids = [self.bos_id, self.prompt_id]
         for i, w in enumerate(prompt_words(prompt)):
             ids += [self.index[POINTERS[i]], self.index.get(w, self.unk_id)]
         ids.append(self.obs_id)
-        ids += [self.index[t] for t in self.pieces(observation, prompt)]
+        ids += [self.index[t] for t in self.pieces(observation, prompt, observation_slots(observation), mark=True)]
         ids.append(self.prog_id)
         return ids
 
@@ -232,16 +270,34 @@ class DSLTokenizer:
             i += 2
         return out
 
-    def encode_program(self, program: str, prompt: str) -> list[int]:
-        """The canonical program's tokens followed by ``<eos>``."""
-        return [self.index[t] for t in self.pieces(canonical_program(program), prompt)] + [self.eos_id]
+    def context_slots(self, context: Sequence[int]) -> dict[int, str]:
+        """The slot token id -> string map of an :meth:`encode_context` sequence (read back from
+        the observation, where each slot token is followed by its quoted string)."""
+        ids = list(context)
+        ptr = self.context_pointers(ids)
+        end = ids.index(self.prog_id) if self.prog_id in ids else len(ids)
+        out: dict[int, str] = {}
+        slot_ids = {self.index[t] for t in SLOTS}
+        for i in range(end):
+            if ids[i] in slot_ids and ids[i] not in out and i + 1 < end and self.vocab[ids[i + 1]] in ("'", '"'):
+                quote, j, text = self.vocab[ids[i + 1]], i + 2, []
+                while j < end and self.vocab[ids[j]] != quote:
+                    text.append(ptr.get(ids[j], self.vocab[ids[j]]))
+                    j += 1
+                out[ids[i]] = "".join(text)
+        return out
+
+    def encode_program(self, program: str, prompt: str, slots: Sequence[str] = ()) -> list[int]:
+        """The canonical program's tokens followed by ``<eos>`` (``slots``: the observation's,
+        :func:`observation_slots`)."""
+        return [self.index[t] for t in self.pieces(canonical_program(program), prompt, slots)] + [self.eos_id]
 
     def unknown_count(self, program: str, prompt: str) -> int:
         return sum(t == "<unk>" for t in self.pieces(canonical_program(program), prompt))
 
-    def decode_program(self, ids: Iterable[int], prompt: str) -> str:
-        """Program text from generated ids: stops at ``<eos>``; pointers become prompt words;
-        other special tokens are dropped."""
+    def decode_program(self, ids: Iterable[int], prompt: str, slots: Sequence[str] = ()) -> str:
+        """Program text from generated ids: stops at ``<eos>``; pointers become prompt words, slot
+        tokens their quoted strings; other special tokens are dropped."""
         words = prompt_words(prompt)
         out: list[str] = []
         for i in ids:
@@ -251,6 +307,9 @@ class DSLTokenizer:
             if tok.startswith("<p") and tok in POINTERS:
                 k = int(tok[2:-1])
                 out.append(words[k] if k < len(words) else "")
+            elif tok in SLOTS:
+                k = int(tok[2:-1])
+                out.append("'" + (slots[k] if k < len(slots) else "") + "'")
             elif tok in SPECIALS:
                 continue
             else:
@@ -278,10 +337,21 @@ EXCLUSIVE = {"room": (("polygon", "width"), ("polygon", "depth")),
 #: ones): room() needs width= and depth= or polygon=; place() needs something to place by
 NEEDS_ONE_OF = {"room": ({"width", "depth"}, {"polygon"})}
 NEEDS_MORE = ("place",)
-#: numbers that must be at least 1 and below 100 (no sign, no leading zero, at most two digits
-#: before the point): the room's size (the DSL refuses a width or depth outside 1..100 m, and
+#: numbers that must be at least 1 and below 20 (no sign, no leading zero, a second digit before
+#: the point only after a 1): the room's size (the DSL refuses a width or depth outside 1..100 m, and
 #: a room that fails to build fails the whole program)
 DIMENSIONS = {"room": ("width", "depth", "height")}
+#: the parameters that name one object (a handle or an id): there, a slot may only be an object
+#: id of the observation's ``objects`` line, never a requested category or word
+ID_PARAMS = {("place", p) for p in ("facing", "same_yaw_as", "next_to", "in_front_of", "behind", "around",
+                                     "center_aligned_with", "near", "far_from")} | {
+    ("fill", "target"), ("add", "on"), ("rotate", "obj"), ("move", "obj"), ("remove", "obj")}
+_ID = re.compile(r"^[a-z][a-z_]*_[0-9]+$")
+#: of those, the heights: from 2 to 3.99 m (a door is 2.1 m high; the DSL takes 1.5 to 4)
+HEIGHTS = {("room", "height")}
+#: colour temperatures: a number with four digits before the point, 1000 to 9999 K (the DSL takes
+#: 1000 to 20000; a dropped or extra digit gave 270 K and 27000 K)
+KELVINS = {("light", "kelvin")}
 
 
 def category_strings(small_only: bool = False) -> list[str]:
@@ -323,9 +393,20 @@ class Grammar:
     call closes only when every required parameter is given, never two of :data:`EXCLUSIVE`
     together, ``room(`` only with ``width=`` and ``depth=`` or ``polygon=``
     (:data:`NEEDS_ONE_OF`), ``place(`` only with something besides the object
-    (:data:`NEEDS_MORE`), and the room's width, depth and height a plain number from 1 to 99.99
-    (:data:`DIMENSIONS`). A handle is a value only after a line assigned it (``h0 = add(...)``
-    then ``place(h0, ...)``).
+    (:data:`NEEDS_MORE`), and the room's width and depth a plain number from 1 to 19.99
+    (:data:`DIMENSIONS`; the planner's rooms stay under 11 m, and one wrong digit no longer makes a
+    45 m room) and its height one from 2 to 3.99 (:data:`HEIGHTS`: a lower room cannot take a door). A handle is a value only after a line assigned it (``h0 = add(...)``
+    then ``place(h0, ...)``). ``kelvin=`` has four digits before the point (:data:`KELVINS`) and a
+    parenthesised point at most three values.
+
+    **Blocks.** An episode's later blocks (``started``, :meth:`start`) continue a scene that has
+    its room: they may be empty (the episode's stop) and start with any call.
+
+    **Slots** (:func:`observation_slots`, read from each sequence's context). A slot token is a
+    whole string value: anywhere a string may start, except where a category is meant (only slots
+    holding a catalog category, or a small-object one in a fill list) and where one object is meant
+    (:data:`ID_PARAMS`: only slots holding an object id -- a requested category there would name
+    no object).
 
     **Categories** (``categories=True``, the default). Where a string names a catalog category
     (:data:`CATEGORY_SLOTS`, :data:`CATEGORY_KEYWORDS`) it must be one of
@@ -410,6 +491,7 @@ class Grammar:
         self.in_string = {q: torch.tensor([ok or t == q for t, ok in zip(voc, in_str)]) for q in ("'", '"')}
         self.number_more = mask(self.digits)
         self.dim_start = mask(self.digits - {self.zero})
+        self.height_start = mask([idx["2"], idx["3"]])
         self.empty = torch.zeros(n, dtype=torch.bool)
         self._cache: dict = {}
         # the category tries: node -> {token piece: child node}; terminal nodes end a whole string
@@ -417,6 +499,12 @@ class Grammar:
         self._terminal: list[bool] = []
         self.roots = {kind: self._build_trie(category_strings(small_only=kind == "items")) for kind in ("any", "items")}
         self._cat_cache: dict = {}
+        self.quote_id = idx["'"]
+        self.not_objects = mask(self.digits | self.consts | {self.minus, self.open_list, self.open_tuple})
+        self.one = idx["1"]
+        self.slot_ids = {idx[t] for t in SLOTS}
+        self._slot_cache: dict = {}
+        self._category_sets = {"any": set(category_strings()), "small": set(category_strings(small_only=True))}
 
     def _build_trie(self, strings: Iterable[str]) -> int:
         def node() -> int:
@@ -439,21 +527,28 @@ class Grammar:
         return root
 
     # state: {"mode", "stack": [["call", f, parameters given, positional count, keyword seen] |
-    #         ["(", None] | ["[", tag]], "quote", "dot", "zero", "slot" (a keyword's category
+    #         ["(", commas so far] | ["[", tag]], "quote", "dot", "zero", "slot" (a keyword's category
     #         kind), "cat" (trie node in a category string), "ptr" (pointer id -> prompt word),
     #         "ptr_key", "defined" (handles assigned), "pending" (the handle this line assigns),
     #         "started" (a call was written)}
-    def start(self, n: int, contexts: Sequence[Sequence[int]] | None = None) -> list[dict]:
+    def start(self, n: int, contexts: Sequence[Sequence[int]] | None = None,
+              started: Sequence[bool] | None = None) -> list[dict]:
         """Fresh states for ``n`` sequences. ``contexts`` (their :meth:`DSLTokenizer.encode_context`
         ids) give each sequence's prompt pointers for category strings; a context that goes on
         after ``<prog>`` with the start of a program has its state advanced through those tokens
-        (so a sample continues that program)."""
+        (so a sample continues that program). ``started[i]`` true: sequence ``i`` continues a
+        scene that has its room (a later step of an episode), so it must not start with
+        ``room(`` and may be empty; false (the default): it is a whole program or an episode's
+        first block, which starts with ``room(``."""
         out = []
         for i in range(n):
             ptr = self.tok.context_pointers(contexts[i]) if contexts is not None else {}
             st = {"mode": "line", "stack": [], "quote": None, "dot": False, "zero": False, "slot": None,
                   "cat": None, "ptr": ptr, "ptr_key": tuple(sorted(ptr.items())), "defined": frozenset(),
-                  "pending": None, "started": False, "dim": False, "int_digits": 0}
+                  "pending": None, "started": bool(started[i]) if started is not None else False, "dim": False,
+                  "int_digits": 0, "one": False, "dim_h": False, "kwparam": None, "k4": False}
+            st["slots"] = self.tok.context_slots(contexts[i]) if contexts is not None else {}
+            st["slots_key"] = tuple(sorted(st["slots"].items()))
             ids = list(contexts[i]) if contexts is not None else []
             if self.tok.prog_id in ids:
                 for t in ids[ids.index(self.tok.prog_id) + 1:]:
@@ -467,12 +562,15 @@ class Grammar:
             return None
         return CATEGORY_SLOTS.get(top[1], {}).get(top[3])
 
-    def _dim(self, top) -> bool:
-        """Whether the next positional argument of the call ``top`` is a room dimension."""
+    def _dim(self, top) -> str:
+        """The slot kind (``dim`` or ``dim_h``, :data:`HEIGHTS`) when the next positional argument
+        of the call ``top`` is a room dimension, else ``""``."""
         if top[4] or top[0] != "call" or top[1] not in DIMENSIONS:
-            return False
+            return ""
         params = self.params[top[1]]
-        return top[3] < len(params) and params[top[3]] in DIMENSIONS[top[1]]
+        if top[3] < len(params) and params[top[3]] in DIMENSIONS[top[1]]:
+            return "dim_h" if (top[1], params[top[3]]) in HEIGHTS else "dim"
+        return ""
 
     def _may_close(self, top) -> bool:
         f, given = top[1], top[2]
@@ -519,10 +617,48 @@ class Grammar:
         else:
             topkey = (top[0], top[1])
         key = (st["mode"], st["quote"], st["dot"], st["zero"], st["slot"], topkey, st["defined"], st["started"],
-               st["dim"], st["int_digits"])
+               st["dim"], st["int_digits"], st["one"], st["dim_h"], st["k4"])
         m = self._cache.get(key)
         if m is None:
             m = self._cache[key] = self._mask(st)
+        if st["slots"] and st["mode"] in ("arg", "kw") and bool(m[self.quote_id]):
+            kind = self._string_kind(st, top)
+            if kind == "id":  # an object: a handle, a spelled id or an id slot, never another slot
+                m = m & ~self.not_objects
+            m = m | self._slot_mask(st, kind)
+        return m
+
+    def _string_kind(self, st: dict, top) -> str:
+        """What a string starting here must be: ``any`` (a category), ``small`` (a fill item),
+        ``id`` (an object, :data:`ID_PARAMS`) or ``free``."""
+        if st["mode"] == "kw":
+            if top is not None and top[0] == "call" and (top[1], st["kwparam"]) in ID_PARAMS:
+                return "id"
+            return "any" if st["slot"] == "any" else "free"
+        if top is not None and top[0] == "call" and self._slot(top) == "any":
+            return "any"
+        if top is not None and top[0] == "[" and top[1] == "items":
+            return "small"
+        if top is not None and top[0] == "call" and not top[4]:
+            params = self.params[top[1]]
+            if top[3] < len(params) and (top[1], params[top[3]]) in ID_PARAMS:
+                return "id"
+        return "free"
+
+    def _slot_mask(self, st: dict, kind: str) -> "Any":
+        """The sequence's slot tokens whose strings may stand where a ``kind`` string starts (all
+        of them for a free string; only object ids where an object is meant; under the category
+        rule only category strings, or small-object ones in a fill list)."""
+        key = (st["slots_key"], kind)
+        m = self._slot_cache.get(key)
+        if m is None:
+            if kind == "id":
+                ok = {t: v for t, v in st["slots"].items() if _ID.match(v)}
+            elif kind == "free" or not self.categories:
+                ok = st["slots"]
+            else:
+                ok = {t: v for t, v in st["slots"].items() if v in self._category_sets[kind]}
+            m = self._slot_cache[key] = self._mask_of(list(ok))
         return m
 
     def _category_mask(self, st: dict) -> "Any":
@@ -557,8 +693,9 @@ class Grammar:
                     return self.quote_start
                 m = self._keywords(top)
                 if not top[4] and top[3] < len(self.params[top[1]]):  # one more positional value
-                    m |= (self.list_start if slot == "items" else self.dim_start if self._dim(top)
-                          else self._values(st["defined"]))
+                    dim = self._dim(top)
+                    m |= (self.list_start if slot == "items" else self.height_start if dim == "dim_h"
+                          else self.dim_start if dim else self._values(st["defined"]))
             elif top[0] == "[" and top[1] == "items":
                 m = self.quote_start.clone()
             else:
@@ -572,12 +709,20 @@ class Grammar:
                 return self.list_start
             if st["slot"] == "dim":
                 return self.dim_start
+            if st["slot"] == "dim_h":
+                return self.height_start
+            if st["slot"] == "k4":
+                return self.dim_start
             return self._values(st["defined"])
         if mode == "sign":
             return self.number_more
         m = self.empty.clone()
         if mode == "number":
-            if not st["zero"] and not (st["dim"] and not st["dot"] and st["int_digits"] >= 2):
+            if st["k4"] and not st["dot"] and st["int_digits"] < 4:  # a colour temperature: 4 digits first
+                return self.number_more
+            if not st["zero"] and not (st["dim"] and not st["dot"]
+                                       and (st["int_digits"] >= 2 or not st["one"] or st["dim_h"])) \
+                    and not (st["k4"] and not st["dot"]):
                 m |= self.number_more  # "05" is not a number; "0.5" and "10" are
             if not st["dot"]:
                 m[self.dot] = True
@@ -586,6 +731,9 @@ class Grammar:
         # after a value (also a number that may end here)
         m[self.comma] = True
         self._closers(st, m)
+        top = st["stack"][-1] if st["stack"] else None
+        if top is not None and top[0] == "(" and top[1] >= 2:  # a point has at most 3 coordinates
+            m[self.comma] = False
         return m
 
     def advance(self, st: dict, tid: int) -> None:
@@ -616,7 +764,7 @@ class Grammar:
         if mode == "arg" and top is not None and tid not in self.kw_name and tid not in (
                 self.close_paren, self.close_list, self.reopen):
             if top[0] == "call":
-                slot = "dim" if self._dim(top) else self._slot(top)
+                slot = self._dim(top) or self._slot(top)
                 params = self.params[top[1]]
                 if top[3] < len(params):
                     top[2].add(params[top[3]])
@@ -634,15 +782,19 @@ class Grammar:
             st["mode"], st["started"] = "arg", True
         elif tid == self.open_list or tid == self.open_tuple:
             st["stack"].append(["[", "items" if slot == "items" and tid == self.open_list else None]
-                               if tid == self.open_list else ["(", None])
+                               if tid == self.open_list else ["(", 0])
             st["mode"] = "arg"
         elif tid == self.close_paren or tid == self.close_list:
             st["stack"].pop()
             st["mode"] = "value" if st["stack"] else "end"
         elif tid == self.reopen:
             st["mode"] = "arg"
+            if top is not None and top[0] == "(":
+                top[1] = 0
         elif tid == self.comma:
             st["mode"] = "arg"
+            if top is not None and top[0] == "(":
+                top[1] += 1
         elif tid in self.quotes:
             st["mode"], st["quote"] = "string", self.quotes[tid]
             if slot == "any":
@@ -655,7 +807,8 @@ class Grammar:
             if mode not in ("number", "dot"):
                 st["dot"] = False
                 st["zero"] = tid == self.zero
-                st["dim"], st["int_digits"] = slot == "dim", 1
+                st["dim"], st["int_digits"], st["one"] = slot in ("dim", "dim_h"), 1, tid == self.one
+                st["dim_h"], st["k4"] = slot == "dim_h", slot == "k4"
             elif mode == "dot":
                 st["zero"] = False
             elif not st["dot"]:
@@ -665,15 +818,18 @@ class Grammar:
             st["mode"], st["dot"] = "dot", True
         elif mode == "dot":
             st["mode"] = "number"
-        elif tid in self.names:
+        elif tid in self.names or tid in self.slot_ids:  # a slot token is a whole string
             st["mode"] = "value"
         else:  # a keyword token
             st["mode"] = "kw"
+            st["kwparam"] = self.kw_name.get(tid)
             if top is not None and top[0] == "call":
                 name = self.kw_name.get(tid)
                 top[2].add(name)
                 top[4] = True
                 if name in DIMENSIONS.get(top[1], ()):
-                    st["slot"] = "dim"
+                    st["slot"] = "dim_h" if (top[1], name) in HEIGHTS else "dim"
+                elif (top[1], name) in KELVINS:
+                    st["slot"] = "k4"
                 elif self.categories:
                     st["slot"] = CATEGORY_KEYWORDS.get((top[1], name))

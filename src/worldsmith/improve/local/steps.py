@@ -1,0 +1,250 @@
+"""The local policy acts step by step: it reads a text observation of the scene and writes one block.
+
+An **episode** starts from an empty scene. At every step the policy sees the prompt and
+:func:`observe` (the scene as text) and writes one **block** -- one statement, with the lines that
+place or edit the handle it creates (:func:`worldsmith.improve.rollout.split_blocks`'s unit) -- or
+nothing, which ends the episode. The block runs on the scene
+(:class:`Episode`: :func:`worldsmith.dsl.execute` with the episode's seed and the ids used so far,
+exactly as :func:`~worldsmith.improve.rollout.run_blocks` does); a block that fails leaves the
+scene as it was and its error is kept. An episode also ends after :data:`MAX_STEPS` steps or
+:data:`PATIENCE` failed blocks in a row.
+
+**The observation** (:func:`observe`), one line each, in DSL words:
+
+* ``room '<room type>' <size>``: the offline parser's reading of the prompt
+  (:func:`worldsmith.policy.offline.parse.parse_prompt`; size small / medium / large);
+* ``need ...``: each of the parser's requirements that the scene does **not** meet yet, in the
+  parser's order, as the fidelity reward checks them
+  (:func:`worldsmith.metrics.fidelity.check_requirement`): ``need add '<category>' <missing
+  count>``, ``need material '<surface>' '<words>'``, ``need light '<mood>'``, ``need style
+  '<style>'``, ``need color '<category>' '<colour>'``, ``need relation '<subject>' <relation>
+  '<object>'``;
+* ``size W D H`` (the first room's bounding box and height, metres) once a room stands, then
+  ``doors N windows N lights N``, ``<kind> '<wall>' ...`` (the wall of every door and window)
+  and ``materials '<surface>' ...`` (the surfaces given a material);
+* ``objects '<id>' ...``: the objects on the floor, walls and ceiling (not the small ones on
+  other objects), in the order they were added (the ids a block can place against or fill), at
+  most :data:`MAX_LISTED` (the latest);
+* ``after <call> ['<string>']``: the first call of the last block that ran, with its first
+  argument when that is a string (``after add 'bed'``, ``after fill 'desk_0'``, ``after light 'point'``).
+
+Every word of it is in the tokenizer's vocabulary (a test checks the built-in prompts).
+
+The strings of the ``need`` lines, then those of the ``objects`` line, are the observation's
+*slots* (:func:`~worldsmith.improve.local.tokenizer.observation_slots`): the tokenizer shows each
+as a slot token ``<n_i>`` before the string, and a block writes that whole string as the one token
+``<n_i>`` -- so adding the first missing object is writing ``add(<n0>`` whatever its category is,
+which a small model learns from a few dozen rooms and carries over to categories it never saw,
+and a block that places against or fills an object names one that is there.
+
+So the policy is told which requested things are still missing -- what a person looking at the
+scene would see -- and what stands where it can refer to it. It is not told the reward. Only
+blocks that ran change the scene, so the observations of an episode's blocks are exactly those
+of replaying its applied blocks (:func:`replay`): a kept episode's training examples are what the
+policy saw.
+
+:func:`rollout` plays many episodes at once with a :mod:`~worldsmith.improve.local.model` checkpoint:
+each step samples one block for every unfinished episode in a batch (under the
+:class:`~worldsmith.improve.local.tokenizer.Grammar`; the first block of an episode must create the
+room, later ones must not), from a generator seeded by ``(seed, step)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from ...scene import Scene
+
+#: steps an episode may take (the planner's programs have 20-35 blocks)
+MAX_STEPS = 48
+#: failed blocks in a row that end an episode
+PATIENCE = 6
+#: objects listed in the observation (the latest ones)
+MAX_LISTED = 16
+#: tokens one block may take
+MAX_BLOCK_TOKENS = 200
+
+
+def _q(value: Any) -> str:
+    text = " ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+    return "'" + text.replace("'", " ").replace('"', " ").replace("\n", " ") + "'"
+
+
+@functools.lru_cache(maxsize=4096)
+def _reading(prompt: str) -> tuple[str, tuple[dict, ...]]:
+    from ...policy.offline.parse import parse_prompt
+
+    spec = parse_prompt(prompt)
+    return f"room {_q(spec.room_type)} {spec.size}", tuple(dataclasses.asdict(r) for r in spec.requirements)
+
+
+def requirements(prompt: str) -> list[dict]:
+    """The parser's requirements of ``prompt`` as the dicts the fidelity reward checks."""
+    return [dict(r) for r in _reading(prompt)[1]]
+
+
+def _need(scene: Scene, req: dict) -> str | None:
+    from ...metrics.fidelity import category_matches, check_requirement
+
+    kind, key, value = req["kind"], req["key"], req["value"]
+    if kind == "object":
+        have = sum(category_matches(o.category, key) for o in scene.objects)
+        missing = int(value or 1) - have
+        return f"need add {_q(key)} {missing}" if missing > 0 else None
+    if check_requirement(scene, req)[0]:
+        return None
+    if kind == "material":
+        return f"need material {_q(key)} {_q(value)}"
+    if kind == "lighting":
+        return f"need light {_q(key)}"
+    if kind == "style":
+        return f"need style {_q(key)}"
+    if kind == "color":
+        return f"need color {_q(key)} {_q(value)}"
+    if kind == "relation" and isinstance(value, dict):
+        return (f"need relation {_q(value.get('subject', key))} {value.get('relation', '')} "
+                f"{_q(value.get('object', ''))}")
+    return None
+
+
+def observe(prompt: str, scene: Scene, last: str = "") -> str:
+    """The text observation of ``scene`` for ``prompt`` (see the module doc)."""
+    head, reqs = _reading(prompt)
+    lines = [head]
+    lines += [n for n in (_need(scene, dict(r)) for r in reqs) if n]
+    if scene.rooms:
+        xs = [p[0] for p in scene.rooms[0].polygon]
+        ys = [p[1] for p in scene.rooms[0].polygon]
+        lines.append(f"size {max(xs) - min(xs):.2f} {max(ys) - min(ys):.2f} {scene.rooms[0].height:.2f}")
+        openings = [o for r in scene.rooms for o in r.openings]
+        doors = sum(o.kind == "door" for o in openings)
+        lines.append(f"doors {doors} windows {len(openings) - doors} lights {len(scene.lights)}")
+        if openings:
+            lines.append(" ".join(f"{o.kind} {_q(o.wall)}" for o in openings))
+        surfaces = sorted({k for r in scene.rooms for k in r.materials})
+        if surfaces:
+            lines.append("materials " + " ".join(_q(s) for s in surfaces))
+    standing = [o.id for o in scene.objects if o.support in ("floor", "ceiling") or o.support.startswith("wall")]
+    if standing:
+        lines.append("objects " + " ".join(_q(i) for i in standing[-MAX_LISTED:]))
+    if last:
+        lines.append(f"after {last}")
+    return "\n".join(lines)
+
+
+def first_call(block: str) -> str:
+    """The first call of ``block`` with its first argument when that is a string (``add 'bed'``
+    for ``h0 = add('bed')``, ``light 'point'`` for ``light("point", ...)``, ``light`` for
+    ``light()``); ``""`` for a block without a call."""
+    import re
+
+    m = re.search(r"([A-Za-z_][A-Za-z0-9_]*)\((?:\s*(['\"])([^'\"\n]*)\2)?", block)
+    if not m:
+        return ""
+    return m.group(1) + (f" {_q(m.group(3))}" if m.group(2) else "")
+
+
+@dataclass
+class Episode:
+    """One episode's state: the scene, the blocks that ran with the observation each was written
+    from (``steps``), the errors of the blocks that failed, and whether it has ended."""
+
+    prompt: str
+    seed: int
+    scene: Scene = None  # type: ignore[assignment]
+    used: set = field(default_factory=set)
+    steps: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    attempts: int = 0
+    failed_in_a_row: int = 0
+    last: str = ""
+    done: bool = False
+    stop: str = ""
+
+    def __post_init__(self) -> None:
+        if self.scene is None:
+            self.scene = Scene(prompt=self.prompt, seed=self.seed)
+
+    def observation(self) -> str:
+        return observe(self.prompt, self.scene, self.last)
+
+    def apply(self, block: str, observation: str | None = None) -> dict | None:
+        """Run ``block`` on the scene; returns its error (a dict) or None."""
+        from ...dsl import DSLError, execute
+        from ...dsl.actions import AddObject
+
+        obs = self.observation() if observation is None else observation
+        index = self.attempts
+        self.attempts += 1
+        try:
+            result = execute(block, self.scene, seed=self.seed, used_ids=self.used)
+        except DSLError as exc:
+            error = {"block": index, **exc.to_dict()}
+        except RecursionError:
+            error = {"block": index, "code": "E_LIMIT", "line": None, "message": "recursion too deep", "hint": ""}
+        else:
+            self.scene = result.scene
+            self.used |= {a.id for a in result.actions if isinstance(a, AddObject)}
+            self.steps.append({"observation": obs, "program": block})
+            self.last = first_call(block)
+            self.failed_in_a_row = 0
+            return None
+        self.errors.append(error)
+        self.failed_in_a_row += 1
+        return error
+
+    @property
+    def program(self) -> str:
+        """The blocks that ran, in order (they rebuild the scene: :func:`replay`)."""
+        return "\n".join(s["program"] for s in self.steps)
+
+
+def replay(prompt: str, seed: int, blocks: Sequence[str]) -> Episode:
+    """An episode that runs ``blocks`` in order (failed ones are left out, as in a rollout)."""
+    ep = Episode(prompt, seed)
+    for block in blocks:
+        ep.apply(block)
+    ep.done, ep.stop = True, "replay"
+    return ep
+
+
+def rollout(model, tokenizer, grammar, units: Sequence[tuple[str, int]], *, temperature: float, seed: int,
+            max_steps: int = MAX_STEPS, patience: int = PATIENCE, progress=None) -> list[Episode]:
+    """Play one episode per ``(prompt, scene seed)`` unit with ``model`` (see the module doc)."""
+    from ..loop import derive_seed
+    from .model import sample
+    from .tokenizer import observation_slots
+
+    eps = [Episode(p, s) for p, s in units]
+    for step in range(max_steps):
+        active = [e for e in eps if not e.done]
+        if not active:
+            break
+        if progress:
+            progress(step, max_steps)
+        obs = [e.observation() for e in active]
+        ctxs = [tokenizer.encode_context(e.prompt, o) for e, o in zip(active, obs)]
+        ids = sample(model, ctxs, eos_id=tokenizer.eos_id, pad_id=tokenizer.pad_id, temperature=temperature,
+                     max_new=MAX_BLOCK_TOKENS, seed=derive_seed(seed, "step", step), batch_size=len(ctxs),
+                     grammar=grammar, started=[bool(e.scene.rooms) for e in active])
+        for e, o, row in zip(active, obs, ids):
+            block = tokenizer.decode_program(row, e.prompt, observation_slots(o)).strip()
+            if not block:
+                e.done, e.stop = True, "stop"
+                continue
+            if tokenizer.eos_id not in row:
+                e.errors.append({"block": e.attempts, "code": "E_LENGTH", "line": None,
+                                 "message": f"the block ran past {MAX_BLOCK_TOKENS} tokens", "hint": ""})
+                e.attempts += 1
+                e.failed_in_a_row += 1
+            else:
+                e.apply(block, o)
+            if e.failed_in_a_row >= patience:
+                e.done, e.stop = True, "patience"
+    for e in eps:
+        if not e.done:
+            e.done, e.stop = True, "max_steps"
+    return eps
