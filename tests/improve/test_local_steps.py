@@ -32,8 +32,8 @@ def test_the_observation_lists_what_is_missing_and_what_stands(tok):
     assert ep.apply("door('wall_0', at=0.5, width=0.9)") is None
     assert ep.apply("h0 = add('bed', style='cozy')\nplace(h0, against='any_wall')") is None
     obs = ep.observation().splitlines()
-    assert obs[:3] == ["room 'bedroom' small", "need add 'dresser' 1", "need style 'cozy'"] or \
-        obs[:2] == ["room 'bedroom' small", "need add 'dresser' 1"]
+    # the bed met its own need, and (the only floor furniture, in cozy style) the style's
+    assert obs[:3] == ["room 'bedroom' small", "need add 'dresser' 1", "size 4.00 3.50 2.60"]
     assert "size 4.00 3.50 2.60" in obs and "doors 1 windows 0 lights 0" in obs
     assert "door 'wall_0'" in obs
     assert "objects 'bed_0'" in obs and obs[-1] == "after add 'bed'"
@@ -116,7 +116,7 @@ def test_a_rollout_ends_and_its_blocks_rebuild_its_scene(tiny_checkpoint):
     again = rollout(model, tok, Grammar(tok), units, temperature=0.7, seed=4, max_steps=12)
     assert [e.program for e in eps] == [e.program for e in again]  # seeded
     for e in eps:
-        assert e.done and e.stop in ("stop", "patience", "max_steps")
+        assert e.stop in ("stop", "patience", "max_steps")
         assert e.attempts == len(e.steps) + len(e.errors) <= 12
         assert not e.steps or e.steps[0]["program"].startswith("room(")
         r = replay(e.prompt, e.seed, [s["program"] for s in e.steps])

@@ -98,29 +98,13 @@ class BlockRun:
 
 
 def run_blocks(program: str, prompt: str, seed: int) -> BlockRun:
-    """Run ``program`` block by block from an empty scene (see the module doc)."""
-    from ..dsl import DSLError, execute
-    from ..dsl.actions import AddObject
+    """Run ``program`` block by block from an empty scene (see the module doc): a replay of its
+    blocks (:func:`worldsmith.improve.local.steps.replay`, the local policy's episode mechanics)."""
+    from .local.steps import replay
 
-    scene = Scene(prompt=prompt, seed=seed)
-    used: set[str] = set()
-    applied: list[str] = []
-    errors: list[dict] = []
     blocks = split_blocks(program)
-    for i, block in enumerate(blocks):
-        try:
-            result = execute(block, scene, seed=seed, used_ids=used)
-        except DSLError as exc:
-            errors.append({"block": i, **exc.to_dict()})
-            continue
-        except RecursionError:
-            errors.append({"block": i, "code": "E_LIMIT", "line": None, "message": "recursion too deep",
-                           "hint": ""})
-            continue
-        scene = result.scene
-        used |= {a.id for a in result.actions if isinstance(a, AddObject)}
-        applied.append(block)
-    return BlockRun(scene, "\n".join(applied), len(blocks), len(applied), errors)
+    ep = replay(prompt, seed, blocks, observe=False)
+    return BlockRun(ep.scene, ep.program, len(blocks), len(ep.steps), ep.errors)
 
 
 def planner_run(prompt: str, seed: int, temperature: float) -> BlockRun:

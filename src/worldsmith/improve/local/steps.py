@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -139,8 +140,6 @@ def first_call(block: str) -> str:
     """The first call of ``block`` with its first argument when that is a string (``add 'bed'``
     for ``h0 = add('bed')``, ``light 'point'`` for ``light("point", ...)``, ``light`` for
     ``light()``); ``""`` for a block without a call."""
-    import re
-
     m = re.search(r"([A-Za-z_][A-Za-z0-9_]*)\((?:\s*(['\"])([^'\"\n]*)\2)?", block)
     if not m:
         return ""
@@ -150,7 +149,8 @@ def first_call(block: str) -> str:
 @dataclass
 class Episode:
     """One episode's state: the scene, the blocks that ran with the observation each was written
-    from (``steps``), the errors of the blocks that failed, and whether it has ended."""
+    from (``steps``; ``observe=False``: without, for a plain replay), the errors of the blocks
+    that failed, and why it ended (``stop``; empty while it runs)."""
 
     prompt: str
     seed: int
@@ -161,8 +161,8 @@ class Episode:
     attempts: int = 0
     failed_in_a_row: int = 0
     last: str = ""
-    done: bool = False
     stop: str = ""
+    observe: bool = True
 
     def __post_init__(self) -> None:
         if self.scene is None:
@@ -176,22 +176,25 @@ class Episode:
         from ...dsl import DSLError, execute
         from ...dsl.actions import AddObject
 
-        obs = self.observation() if observation is None else observation
-        index = self.attempts
-        self.attempts += 1
+        obs = (self.observation() if observation is None else observation) if self.observe else None
         try:
             result = execute(block, self.scene, seed=self.seed, used_ids=self.used)
         except DSLError as exc:
-            error = {"block": index, **exc.to_dict()}
+            return self.fail(exc.to_dict())
         except RecursionError:
-            error = {"block": index, "code": "E_LIMIT", "line": None, "message": "recursion too deep", "hint": ""}
-        else:
-            self.scene = result.scene
-            self.used |= {a.id for a in result.actions if isinstance(a, AddObject)}
-            self.steps.append({"observation": obs, "program": block})
-            self.last = first_call(block)
-            self.failed_in_a_row = 0
-            return None
+            return self.fail({"code": "E_LIMIT", "line": None, "message": "recursion too deep", "hint": ""})
+        self.attempts += 1
+        self.scene = result.scene
+        self.used |= {a.id for a in result.actions if isinstance(a, AddObject)}
+        self.steps.append({"observation": obs, "program": block})
+        self.last = first_call(block)
+        self.failed_in_a_row = 0
+        return None
+
+    def fail(self, error: dict) -> dict:
+        """Record a block that did not run (``error``: code, line, message, hint)."""
+        error = {"block": self.attempts, **error}
+        self.attempts += 1
         self.errors.append(error)
         self.failed_in_a_row += 1
         return error
@@ -202,12 +205,12 @@ class Episode:
         return "\n".join(s["program"] for s in self.steps)
 
 
-def replay(prompt: str, seed: int, blocks: Sequence[str]) -> Episode:
+def replay(prompt: str, seed: int, blocks: Sequence[str], observe: bool = True) -> Episode:
     """An episode that runs ``blocks`` in order (failed ones are left out, as in a rollout)."""
-    ep = Episode(prompt, seed)
+    ep = Episode(prompt, seed, observe=observe)
     for block in blocks:
         ep.apply(block)
-    ep.done, ep.stop = True, "replay"
+    ep.stop = "replay"
     return ep
 
 
@@ -220,7 +223,7 @@ def rollout(model, tokenizer, grammar, units: Sequence[tuple[str, int]], *, temp
 
     eps = [Episode(p, s) for p, s in units]
     for step in range(max_steps):
-        active = [e for e in eps if not e.done]
+        active = [e for e in eps if not e.stop]
         if not active:
             break
         if progress:
@@ -233,18 +236,15 @@ def rollout(model, tokenizer, grammar, units: Sequence[tuple[str, int]], *, temp
         for e, o, row in zip(active, obs, ids):
             block = tokenizer.decode_program(row, e.prompt, observation_slots(o)).strip()
             if not block:
-                e.done, e.stop = True, "stop"
+                e.stop = "stop"
                 continue
             if tokenizer.eos_id not in row:
-                e.errors.append({"block": e.attempts, "code": "E_LENGTH", "line": None,
-                                 "message": f"the block ran past {MAX_BLOCK_TOKENS} tokens", "hint": ""})
-                e.attempts += 1
-                e.failed_in_a_row += 1
+                e.fail({"code": "E_LENGTH", "line": None, "message": f"the block ran past {MAX_BLOCK_TOKENS} tokens",
+                        "hint": ""})
             else:
                 e.apply(block, o)
             if e.failed_in_a_row >= patience:
-                e.done, e.stop = True, "patience"
+                e.stop = "patience"
     for e in eps:
-        if not e.done:
-            e.done, e.stop = True, "max_steps"
+        e.stop = e.stop or "max_steps"
     return eps
