@@ -92,9 +92,6 @@ def _rect(match: "re.Match") -> str:
     return f"width={w}, depth={d}" if w == w2 and d == d2 else match.group(0)
 
 
-_NEED_STR = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
-
-
 def observation_slots(observation: str) -> list[str]:
     """The slot strings of an observation: the string literals of its lines that start with
     ``need`` (what is missing), then those of its ``objects`` line (the ids in the scene), in
@@ -102,8 +99,8 @@ def observation_slots(observation: str) -> list[str]:
     out: list[str] = []
     lines = observation.splitlines()
     for line in [ln for ln in lines if ln.startswith("need")] + [ln for ln in lines if ln.startswith("objects")]:
-        for m in _NEED_STR.finditer(line):
-            v = m.group(1) if m.group(1) is not None else m.group(2)
+        for m in _LEX.finditer(line):  # the string literals, lexed as in programs
+            v = m.group()[1:-1] if m.lastgroup == "str" else ""
             if v and v not in out:
                 out.append(v)
     return out[:MAX_SLOTS]
@@ -623,9 +620,12 @@ class Grammar:
             m = self._cache[key] = self._mask(st)
         if st["slots"] and st["mode"] in ("arg", "kw") and bool(m[self.quote_id]):
             kind = self._string_kind(st, top)
-            if kind == "id":  # an object: a handle, a spelled id or an id slot, never another slot
-                m = m & ~self.not_objects
-            m = m | self._slot_mask(st, kind)
+            full = (key, st["slots_key"], kind)
+            with_slots = self._cache.get(full)
+            if with_slots is None:
+                base = m & ~self.not_objects if kind == "id" else m  # an object: a handle, a spelled id
+                with_slots = self._cache[full] = base | self._slot_mask(st, kind)  # or an id slot
+            m = with_slots
         return m
 
     def _string_kind(self, st: dict, top) -> str:
