@@ -27,7 +27,7 @@ For round ``r = 1 .. R`` (files: :mod:`worldsmith.improve.store`):
    seeds) on the same units is the baseline.
 
 Seeds: every candidate's scene seed and every sampling generator derive from ``seed``, the round
-and the prompt id (:func:`worldsmith.scene.rng.derive_seed`), so a run is reproducible and a
+and the prompt id (:func:`worldsmith.improve.seeds.derive_seed`), so a run is reproducible and a
 resumed run continues with exactly the units it would have run. Local episodes are played in
 fixed chunks of :data:`LOCAL_CHUNK` over all prompts (:meth:`Improver._run_local`) so a unit's
 episodes do not depend on which other units are still to do.
@@ -36,18 +36,17 @@ episodes do not depend on which other units are still to do.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import hashlib
 import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 from ..scene import Scene, WorldsmithError
 from ..pipeline.executors import make_executor
 from .prompts import PromptItem, prompt_sets
 from .rollout import evaluate
+from .seeds import derive_seed
 from .store import RunStore, round_name
 
 log = logging.getLogger(__name__)
@@ -143,12 +142,6 @@ class ImproveSettings:
         from .local.model import DEFAULT, TINY
 
         return TINY if self.tiny else DEFAULT
-
-
-def derive_seed(*parts: Any) -> int:
-    """A 31-bit seed from ``parts`` (stable across runs and machines)."""
-    h = hashlib.sha256("/".join(str(p) for p in parts).encode()).digest()
-    return int.from_bytes(h[:4], "big") & 0x7FFFFFFF
 
 
 def tiny_sets(train: list[PromptItem], held: list[PromptItem]) -> tuple[list[PromptItem], list[PromptItem]]:

@@ -217,7 +217,7 @@ def replay(prompt: str, seed: int, blocks: Sequence[str], observe: bool = True) 
 def rollout(model, tokenizer, grammar, units: Sequence[tuple[str, int]], *, temperature: float, seed: int,
             max_steps: int = MAX_STEPS, patience: int = PATIENCE, progress=None) -> list[Episode]:
     """Play one episode per ``(prompt, scene seed)`` unit with ``model`` (see the module doc)."""
-    from ..loop import derive_seed
+    from ..seeds import derive_seed
     from .model import sample
     from .tokenizer import observation_slots
 
