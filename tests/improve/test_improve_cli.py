@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from worldsmith.improve.loop import ImproveSettings, Improver
+from worldsmith.improve.rollout import split_blocks
 
 ENV = {k: v for k, v in os.environ.items() if k not in ("WORLDSMITH_API_KEY", "OPENAI_API_KEY")}
 ENV.update(COLUMNS="200", NO_COLOR="1")
@@ -57,9 +58,23 @@ def test_a_tiny_round_end_to_end(tiny_run):
     assert "round 1: kept 3" in r.stdout and f"wrote {out / 'report.md'}" in r.stdout
     rolls = lines(out / "rounds/r001/rollouts.jsonl")
     assert sorted(x["unit"] for x in rolls) == ["a", "b", "c"]
+    early_stops = 0
     for unit in rolls:
-        rewards = [c["reward"] for c in unit["candidates"]]
-        assert len(rewards) == 3
+        cands = unit["candidates"]
+        rewards = [c["reward"] for c in cands]
+        # the K samples, then the hindsight edits of each that met the prompt before its end:
+        # stopped there (a strict prefix of its no-op-free program, meeting every requirement),
+        # then that without the extras (a subsequence of it)
+        assert [c.get("edit_of") for c in cands[:3]] == [None] * 3
+        for c in cands[3:]:
+            full = split_blocks(cands[c["edit_of"]]["program"])
+            mine = split_blocks(c["program"])
+            assert c["stop"] == "early" and len(mine) < len(full)
+            if c["edit"] == "early":
+                assert mine == full[:len(mine)] and c["breakdown"]["fidelity"] == 1.0
+            else:
+                assert c["edit"] == "lean" and all(b in full for b in mine)
+        early_stops += sum(c.get("edit") == "early" for c in cands)
         # best-of-K keeps the maximum (the first one on a tie) and exactly its program
         assert unit["best"] == rewards.index(max(rewards))
         kept = unit["kept"]
@@ -68,6 +83,8 @@ def test_a_tiny_round_end_to_end(tiny_run):
         steps = kept["steps"]
         assert "\n".join(st["program"] for st in steps[:-1]) == unit["candidates"][unit["best"]]["program"]
         assert steps[0]["program"].startswith("room(") and steps[-1]["program"] == "done()"
+        if cands[unit["best"]].get("edit") == "early":  # it stopped once nothing was needed
+            assert "need " not in steps[-1]["observation"] and "need " in steps[-2]["observation"]
         assert steps[0]["observation"].startswith("room '") and "need add" in steps[0]["observation"]
         assert (out / kept["render"]).stat().st_size > 1000
         assert kept["breakdown"]["fidelity"] == 1.0
@@ -91,7 +108,9 @@ def test_a_tiny_round_end_to_end(tiny_run):
     assert all(0.0 <= e["reward"] <= 1.0 for e in ev)
     report = json.loads((out / "report.json").read_text())
     row = report["rounds"][0]
+    assert early_stops >= 2  # the planner furnishes on after the prompt is met
     assert row["kept"] == 3 and row["heldout_units"] == 2
+    assert row["candidates_mean_reward"] == round(sum(c["reward"] for x in rolls for c in x["candidates"][:3]) / 9, 4)
     assert row["kept_mean_reward"] == round(sum(x["kept"]["reward"] for x in rolls) / 3, 4)
     assert report["baseline"]["mean_reward"] == round(sum(b["reward"] for b in base) / 2, 4)
     md = (out / "report.md").read_text()

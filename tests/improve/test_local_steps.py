@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from worldsmith.improve.local import model as M
-from worldsmith.improve.local.steps import Episode, observe, replay, requirements, rollout
+from worldsmith.improve.local.steps import Episode, observe, replay, requirements, rollout, trim, unmet
 from worldsmith.improve.local.tokenizer import SLOTS, DSLTokenizer, Grammar, observation_slots
 from worldsmith.improve.rollout import local_episodes, planner_run, run_blocks, split_blocks
 from worldsmith.scene import Scene, dumps
@@ -193,3 +193,53 @@ def test_where_an_object_is_meant_only_id_slots_stand(tok):
     assert {"<n0>", "<n1>", "<n2>"} <= free
     fill = _allowed(g, tok, g.start(1, [ctx], [True])[0], "fill(")
     assert "<n2>" in fill and "<n0>" not in fill
+
+
+def test_trim_leaves_out_no_op_blocks_and_finds_where_the_prompt_is_met():
+    blocks = ["room('r', width=4, depth=3.5, height=2.6)",
+              "material('walls', 'white paint')",
+              "material('walls', 'white paint')",  # the same again: the scene does not change
+              "h0 = add('bed', style='cozy')\nplace(h0, against='any_wall')",
+              "h0 = add('dresser', style='cozy')\nplace(h0, against='any_wall')",  # nothing is needed after it
+              "h0 = add('armchair')\nplace(h0, corner=True)"]
+    found = trim(PROMPT, 5, blocks)
+    assert found.blocks == blocks[:2] + blocks[3:] and found.done_at == 4 and found.extras == []
+    # without the no-op the same scene is built
+    assert dumps(replay(PROMPT, 5, found.blocks).scene) == dumps(replay(PROMPT, 5, blocks).scene)
+    met = replay(PROMPT, 5, found.blocks[:found.done_at])
+    assert not unmet(PROMPT, met.scene) and unmet(PROMPT, replay(PROMPT, 5, found.blocks[:3]).scene)
+    # an episode that never meets the prompt has no early stop
+    assert trim(PROMPT, 5, blocks[:4]).done_at is None
+    # an object that changes no need line before the prompt is met is an extra
+    extra = trim(PROMPT, 5, blocks[:2] + [blocks[5]] + blocks[3:5])
+    assert extra.done_at == 5 and extra.extras == [2]
+
+
+def test_early_stop_scores_the_episode_stopped_when_the_prompt_is_met():
+    from worldsmith.improve.rollout import early_stop, evaluate
+
+    program = "\n".join(["room('r', width=4, depth=3.5, height=2.6)",
+                         "h0 = add('bed', style='cozy')\nplace(h0, against='any_wall')",
+                         "h0 = add('nightstand', style='cozy')\nplace(h0, next_to='bed_0')",
+                         "h0 = add('dresser', style='cozy')\nplace(h0, against='any_wall')",
+                         "h0 = add('armchair')\nplace(h0, corner=True)"])
+    task = {"kind": "program", "prompt": PROMPT, "seed": 2, "program": program, "reward": "fidelity+plausibility",
+            "clip_model": None, "early_stop": True}
+    rec = evaluate(task)
+    early, lean = rec["edits"]
+    assert early["stop"] == "early" and early["breakdown"]["fidelity"] == 1.0 == rec["breakdown"]["fidelity"]
+    blocks = split_blocks(program)
+    assert early["edit"] == "early" and split_blocks(early["program"]) == blocks[:4]
+    # lean: without the nightstand (an object that met nothing); the prompt is still met
+    assert lean["edit"] == "lean" and split_blocks(lean["program"]) == [blocks[0], blocks[1], blocks[3]]
+    assert lean["breakdown"]["fidelity"] == 1.0
+    # each is scored exactly as that program would be on its own
+    for e in (early, lean):
+        alone = evaluate({**task, "program": e["program"], "early_stop": False})
+        assert (alone["reward"], alone["breakdown"]) == (e["reward"], e["breakdown"])
+    # with steps (a local episode): its steps replay to the observation it stopped at, with nothing needed
+    rec2 = early_stop(task, dict(rec, edits=None), blocks, steps=True)
+    assert [s["program"] for s in rec2["edits"][0]["steps"]] == blocks[:4]
+    assert "need " not in rec2["edits"][0]["final_observation"]
+    # an episode that met the prompt only with its last block has nothing to edit
+    assert evaluate({**task, "program": "\n".join(blocks[:4])})["edits"] == []

@@ -49,6 +49,9 @@ def improve_cmd(
     clip_model: Optional[Path] = typer.Option(None, "--clip-model", help="Local CLIP checkpoint for the clip reward."),
     margin: Optional[float] = typer.Option(None, "--margin", help="Keep a round's best only if it beats the prompt's "
                                            "earlier kept sample by this much (default: always keep the best)."),
+    early_stop: bool = typer.Option(True, "--early-stop/--no-early-stop", help="--policy local: keep samples without "
+                                    "their no-op blocks, and also score each one stopped as soon as it meets the "
+                                    "prompt, and that without its extra objects."),
     temperature: float = typer.Option(0.7, "--temperature", help="Sampling temperature of the local policy's rollouts."),
     planner_temperature: float = typer.Option(1.5, "--planner-temperature",
                                               help="Offline planner temperature for round-0 data."),
@@ -72,7 +75,8 @@ def improve_cmd(
         clip_model=str(clip_model) if clip_model else None, margin=margin, temperature=temperature,
         planner_temperature=planner_temperature, eval_temperature=eval_temperature, eval_samples=eval_samples,
         tiny=tiny, seed=seed, jobs=jobs, renders=renders, base_model=str(base_model) if base_model else None,
-        lora_steps=lora_steps, lora_max_length=lora_max_length, base_url=base_url, model=model, max_steps=max_steps, patience=patience, unit=unit)
+        lora_steps=lora_steps, lora_max_length=lora_max_length, base_url=base_url, model=model, max_steps=max_steps, patience=patience, unit=unit,
+        early_stop=early_stop)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=False) as bar:
         tasks: dict[str, int] = {}

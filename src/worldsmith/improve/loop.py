@@ -7,12 +7,14 @@ For round ``r = 1 .. R`` (files: :mod:`worldsmith.improve.store`):
    ``r - 1`` -- the offline planner sampled at ``planner_temperature`` for round 1 ("round 0"),
    then the local model of the previous round sampled at ``temperature``, one block a step
    (:mod:`worldsmith.improve.local.steps`) -- and score each with
-   the reward (:mod:`worldsmith.improve.rewards`). The best candidate (highest reward; the lowest
-   ``k`` on a tie) is kept, unless ``margin`` is set and it does not beat the best sample kept for
+   the reward (:mod:`worldsmith.improve.rewards`). With ``early_stop`` (local policy, the
+   default) each candidate is kept without its no-op blocks, and one that meets every requirement
+   before its end is also scored stopped right there, and that without its extra objects, as
+   more candidates (hindsight edits, :func:`.rollout.early_stop`). The best candidate (highest reward; the first on a tie) is kept, unless ``margin`` is set and it does not beat the best sample kept for
    that prompt in an earlier round by at least ``margin``. One line per prompt in
    ``rollouts.jsonl`` holds every candidate (program, reward, breakdown, executor errors) and the
    kept sample: its steps (each block with the text observation it was written from and as chat
-   messages, then ``done()``; a planner program is replayed block by block for them,
+   messages, then ``done()`` when the episode stopped by choice; a planner program is replayed block by block for them,
    :func:`planner_steps`) and its render.
 2. **Export** the kept samples of rounds ``1..r`` as fine-tuning data (:mod:`.export`):
    ``export/rNNN/openai.jsonl`` and ``export/rNNN/hf/``.
@@ -95,6 +97,9 @@ class ImproveSettings:
     patience: int = 3
     #: best-of-K over whole episodes, or over the replies at each step (--policy vlm)
     unit: str = "episode"
+    #: --policy local: keep samples without their no-op blocks, and also score each one stopped
+    #: as soon as it meets the prompt, and that without its extra objects (:func:`.rollout.early_stop`)
+    early_stop: bool = True
 
     def check(self) -> None:
         if self.policy not in POLICIES:
@@ -133,6 +138,8 @@ class ImproveSettings:
         if self.policy != "vlm":
             for k in ("base_url", "model", "max_steps", "patience", "unit"):
                 d.pop(k)
+        else:
+            d.pop("early_stop")
         if self.trainer != "hf":
             d.pop("lora_max_length")
         d["model"] = self.model_config().to_dict() if self.policy == "local" else None
@@ -163,14 +170,23 @@ def local_messages(prompt: str, observation: str) -> list[dict]:
             {"role": "user", "content": f"Prompt: {prompt}\nScene:\n{observation}"}]
 
 
-def local_steps(steps: Sequence[dict], prompt: str, final_observation: str) -> list[dict]:
+def local_steps(steps: Sequence[dict], prompt: str, final_observation: str, done: bool = True) -> list[dict]:
     """A local episode's store steps: each block that ran with its observation and messages,
-    then the stop (``done()`` from the observation the policy stopped at)."""
+    then, when the episode stopped by choice (``done``; not when it ran out of steps or
+    patience), the stop: ``done()`` from the observation it stopped at."""
     out = [{"messages": local_messages(prompt, st["observation"]), "observation": st["observation"],
             "program": st["program"], "error": None} for st in steps]
-    out.append({"messages": local_messages(prompt, final_observation), "observation": final_observation,
-                "program": DONE, "error": None})
+    if done:
+        out.append({"messages": local_messages(prompt, final_observation), "observation": final_observation,
+                    "program": DONE, "error": None})
     return out
+
+
+def with_edits(cands: list[dict]) -> list[dict]:
+    """A unit's K candidates, then the hindsight edits of each (:func:`.rollout.early_stop`;
+    marked ``edit_of``: the index of their candidate): the list best-of-K picks from."""
+    out = [{k: v for k, v in c.items() if k != "edits"} for c in cands]
+    return out + [{**e, "edit_of": k} for k, c in enumerate(cands) for e in c.get("edits", ())]
 
 
 #: the program of the step that ends an episode (the local model writes it as an empty block)
@@ -278,29 +294,33 @@ class Improver:
         before = self._best_before(r)
         if r == 1:
             units = [(p.id, [self._task("planner", p.prompt, seeds[p.id][k], temperature=self.s.planner_temperature,
-                                        scene=True) for k in range(K)]) for p in todo]
+                                        scene=True, early_stop=self.s.early_stop) for k in range(K)]) for p in todo]
 
             def finish(pid: str, results: list[dict]) -> None:
-                self._store_unit(r, prompts[pid], results, before, "offline",
-                                 scene_of=lambda best: _scene_of(results[best]["scene_json"]),
-                                 steps_of=lambda best, sid: planner_steps(prompts[pid].prompt, results[best]))
+                cands = with_edits(results)
+                self._store_unit(r, prompts[pid], cands, before, "offline",
+                                 scene_of=lambda best: _scene_of(cands[best]["scene_json"]),
+                                 steps_of=lambda best, sid: planner_steps(prompts[pid].prompt, cands[best]))
 
             self._run_units(f"round {r}: {K} candidates x {len(todo)} prompts (offline)", units, finish)
             return
 
         def finish_local(pid: str, results: list[dict]) -> None:
-            self._store_unit(r, prompts[pid], results, before, "local",
-                             scene_of=lambda best: _scene_of(results[best]["scene_json"]),
-                             steps_of=lambda best, sid: local_steps(results[best]["steps"], prompts[pid].prompt,
-                                                                    results[best]["final_observation"]))
+            cands = with_edits(results)
+            self._store_unit(r, prompts[pid], cands, before, "local",
+                             scene_of=lambda best: _scene_of(cands[best]["scene_json"]),
+                             steps_of=lambda best, sid: local_steps(cands[best]["steps"], prompts[pid].prompt,
+                                                                    cands[best]["final_observation"],
+                                                                    done=cands[best]["stop"] in ("stop", "early")))
 
         groups = [(p.id, [(p.prompt, seeds[p.id][k]) for k in range(K)]) for p in self.train]
         self._run_local(f"round {r}: {K} candidates x {len(todo)} prompts (local)", groups, r - 1,
-                        self.s.temperature, f"{rn}/collect", finish_local, set(prompts), scene=True)
+                        self.s.temperature, f"{rn}/collect", finish_local, set(prompts), scene=True,
+                        early_stop=self.s.early_stop)
 
     def _run_local(self, what: str, groups: list[tuple[str, list[tuple[str, int]]]], ckpt_round: int,
                    temperature: float, tag: str, finish: Callable[[str, list[dict]], None], todo: set[str],
-                   scene: bool = False) -> None:
+                   scene: bool = False, early_stop: bool = False) -> None:
         """Play ``groups`` (key, its episodes' ``(prompt, scene seed)``) with the checkpoint of
         ``ckpt_round`` and ``finish(key, candidates)`` each group in ``todo``. Consecutive groups are
         packed into chunks of at most :data:`LOCAL_CHUNK` episodes over *all* groups (a chunk's
@@ -320,7 +340,8 @@ class Improver:
                 continue
             tasks.append({"checkpoint": ckpt, "units": [list(u) for _, eps in chunk for u in eps],
                           "temperature": temperature, "sample_seed": derive_seed(self.s.seed, tag, ci),
-                          "reward": self.s.reward, "clip_model": self.s.clip_model, "scene": scene})
+                          "reward": self.s.reward, "clip_model": self.s.clip_model, "scene": scene,
+                          "early_stop": early_stop})
             members.append(chunk)
         total, done = sum(key in todo for chunk in members for key, _ in chunk), 0
         self.progress(what, 0, total)
@@ -355,7 +376,8 @@ class Improver:
                         "render": self._render(scene_of(best), sid), "steps": steps_of(best, sid)}
         self.store.append(f"rounds/{round_name(r)}/rollouts.jsonl", {
             "unit": p.id, "prompt": p.prompt, "best": best, "kept": kept, "previous_best": before.get(p.id),
-            "candidates": [{k: v for k, v in c.items() if k not in ("scene_json", "details")} for c in cands]})
+            "candidates": [{k: v for k, v in c.items() if k not in ("scene_json", "details", "steps", "final_observation")}
+                           for c in cands]})
 
     def _vlm_settings(self):
         from ..policy.vlm.client import ClientConfig

@@ -1,9 +1,11 @@
 """The report of an improve run: ``report.json``, ``report.md`` and ``reward_per_round.png``.
 
 Per round ``r``: the mean reward of all candidates and of the kept samples on the training
-prompts, the number kept, the held-out mean reward of the policy trained in that round (with its
+prompts (the K samples; not their hindsight edits), the number kept and how many of those are
+edits (:func:`worldsmith.improve.rollout.early_stop`), the held-out mean reward of the policy trained in that round (with its
 per-component means, the share of executor-failed blocks and the standard error of the mean),
-the training loss and the time spent. ``baseline`` is the offline planner's mean single-sample
+the training loss and the time spent, and the share of held-out episodes the policy ended itself
+(``done()``, not the step or patience limit). ``baseline`` is the offline planner's mean single-sample
 reward on the same held-out units. Means are over the stored units only; a round still running
 shows what it has so far (``units``).
 """
@@ -45,18 +47,20 @@ def summarize(store: RunStore, rounds: int) -> dict:
         roll = list(store.records(f"rounds/{rn}/rollouts.jsonl").values())
         if not roll:
             break
-        cands = [c["reward"] for u in roll for c in u["candidates"]]
+        cands = [c["reward"] for u in roll for c in u["candidates"] if c.get("edit_of") is None]
         kept = [u["kept"]["reward"] for u in roll if u.get("kept")]
+        edits = sum(1 for u in roll if u.get("kept") and u["candidates"][u["best"]].get("edit_of") is not None)
         ev = list(store.records(f"rounds/{rn}/eval.jsonl").values())
         train = store.read_json(f"rounds/{rn}/train.json") or {}
         blocks = sum(e.get("blocks", 0) for e in ev)
         out["rounds"].append({
             "round": r, "collected_with": "offline planner" if r == 1 else f"local policy of round {r - 1}",
             "prompts": len(roll), "candidates_mean_reward": _mean(cands),
-            "kept": len(kept), "kept_mean_reward": _mean(kept),
+            "kept": len(kept), "kept_edits": edits, "kept_mean_reward": _mean(kept),
             "heldout_units": len(ev), "heldout_mean_reward": _mean([e["reward"] for e in ev]),
             "heldout_sem": _sem([e["reward"] for e in ev]), "heldout_components": _components(ev),
             "heldout_failed_block_share": round(sum(e.get("errors", 0) for e in ev) / blocks, 4) if blocks else None,
+            "heldout_stopped_share": round(sum(e.get("stop") == "stop" for e in ev) / len(ev), 4) if ev else None,
             "train_examples": train.get("examples"), "train_loss": (train.get("losses") or [None])[-1],
             "train_seconds": train.get("seconds")})
     return out
@@ -114,13 +118,14 @@ def write_report(store: RunStore, settings, train: list, held: list) -> dict:
         lines += ["![reward per round](reward_per_round.png)", "",
                   f"Baseline: the offline planner's mean single-sample reward on the held-out units: "
                   f"**{_f(b['mean_reward'])}** (± {_f(b['sem'])}, {b['units']} units).", ""]
-    lines += ["| round | collected with | candidates mean | kept | kept mean | held-out mean | ± sem | "
-              "failed blocks | train loss | train s |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += ["| round | collected with | candidates mean | kept (edits) | kept mean | held-out mean | ± sem | "
+              "failed blocks | stopped itself | train loss | train s |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in summary["rounds"]:
-        lines.append(f"| {r['round']} | {r['collected_with']} | {_f(r['candidates_mean_reward'])} | {r['kept']} | "
-                     f"{_f(r['kept_mean_reward'])} | {_f(r['heldout_mean_reward'])} | {_f(r['heldout_sem'])} | "
-                     f"{_f(r['heldout_failed_block_share'])} | {_f(r['train_loss'])} | {_f(r['train_seconds'])} |")
+        lines.append(f"| {r['round']} | {r['collected_with']} | {_f(r['candidates_mean_reward'])} | {r['kept']} "
+                     f"({r['kept_edits']}) | {_f(r['kept_mean_reward'])} | {_f(r['heldout_mean_reward'])} | "
+                     f"{_f(r['heldout_sem'])} | {_f(r['heldout_failed_block_share'])} | "
+                     f"{_f(r['heldout_stopped_share'])} | {_f(r['train_loss'])} | {_f(r['train_seconds'])} |")
     if summary["rounds"] and settings.policy == "local":
         comp = sorted(b["components"])
         lines += ["", "Held-out reward components (means):", "",

@@ -175,13 +175,62 @@ def _score(task: dict, run: BlockRun, t0: float) -> dict:
     return out
 
 
+#: the hindsight edits of a candidate, in order (:func:`early_stop`)
+EDITS = ("early", "lean")
+
+
+def early_stop(task: dict, rec: dict, blocks: list[str], *, steps: bool = False) -> dict:
+    """Trim a scored candidate (``rec``, from ``blocks``: the blocks that ran) and score its
+    hindsight edits, for the improve loop's selection
+    (:func:`worldsmith.improve.local.steps.trim`):
+
+    * its **no-op blocks** are left out of ``rec["program"]`` (``rec["noops"]``: how many) -- the
+      scene and so the reward are unchanged, and no kept sample teaches repeating a block;
+    * when it meets every requirement before its last block, ``rec["edits"]`` holds, scored like
+      any candidate: ``early``, the episode stopped right there (what the policy would have
+      played had it stopped as soon as the prompt was met), and, when that has extras, ``lean``,
+      the early one without them (blocks that added objects without meeting a requirement; a
+      block that fails without them is left out too). Each edit has ``edit`` (its name) and
+      ``stop`` = ``"early"``.
+
+    Best-of-K then picks among the K samples and their edits; an edit wins only where the reward
+    prefers it (docs/improve.md: what that teaches). ``steps``: also give the records ``steps``
+    and ``final_observation`` (the local policy's episodes). Returns ``rec``."""
+    from .local.steps import replay, trim
+
+    found = trim(task["prompt"], task["seed"], blocks)
+    if len(found.blocks) < len(blocks):
+        rec["noops"] = len(blocks) - len(found.blocks)
+        rec["program"] = "\n".join(found.blocks)
+        if steps:
+            ep = replay(task["prompt"], task["seed"], found.blocks)
+            rec.update(steps=ep.steps, final_observation=ep.observation())
+    edits = []
+    if found.done_at is not None and found.done_at < len(found.blocks):
+        early = found.blocks[:found.done_at]
+        edits.append(("early", early))
+        if found.extras:
+            edits.append(("lean", [b for i, b in enumerate(early) if i not in set(found.extras)]))
+    rec["edits"] = []
+    for name, edit in edits:
+        t0 = time.perf_counter()
+        ep = replay(task["prompt"], task["seed"], edit, observe=steps)
+        e = _score(task, BlockRun(ep.scene, ep.program, len(edit), len(ep.steps), ep.errors), t0)
+        e.update(edit=name, stop="early")
+        if steps:
+            e.update(steps=ep.steps, final_observation=ep.observation())
+        rec["edits"].append(e)
+    return rec
+
+
 def evaluate(task: dict) -> dict:
     """Run and score one candidate (a worker-process function).
 
     ``task``: ``{"kind": "planner" | "program", "prompt", "seed", "temperature" (planner),
-    "program" (program), "reward": spec, "clip_model": dir or None, "scene": bool}``. Returns
-    ``{"seed", "program", "blocks", "applied", "errors", "reward", "breakdown", "details",
-    "objects", "seconds"}`` plus ``"scene_json"`` when ``task["scene"]``. A scene the reward
+    "program" (program), "reward": spec, "clip_model": dir or None, "scene": bool,
+    "early_stop": bool}``. Returns ``{"seed", "program", "blocks", "applied", "errors", "reward",
+    "breakdown", "details", "objects", "seconds"}`` plus ``"scene_json"`` when ``task["scene"]``,
+    trimmed by :func:`early_stop` when ``task["early_stop"]``. A scene the reward
     cannot score (an internal error) is a failed candidate: reward 0 and an ``E_INTERNAL`` error,
     logged, so one bad sample never stops a run."""
     t0 = time.perf_counter()
@@ -190,7 +239,10 @@ def evaluate(task: dict) -> dict:
             run = planner_run(task["prompt"], task["seed"], task["temperature"])
         else:
             run = run_blocks(task["program"], task["prompt"], task["seed"])
-        return _score(task, run, t0)
+        rec = _score(task, run, t0)
+        if task.get("early_stop"):
+            early_stop(task, rec, split_blocks(run.program))
+        return rec
 
 
 @functools.lru_cache(maxsize=2)
@@ -211,7 +263,8 @@ def local_episodes(task: dict) -> list[dict]:
     on the machine's core count) and each is scored like :func:`evaluate`'s candidates, with
     ``"steps"`` (the blocks that ran, each with the observation it was written from),
     ``"final_observation"`` (what the policy saw when it stopped) and ``"stop"`` (why it ended:
-    ``stop``, ``patience`` or ``max_steps``) added."""
+    ``stop``, ``patience`` or ``max_steps``) added; with ``"early_stop": True`` each is trimmed
+    by :func:`early_stop`."""
     import torch
 
     from .local.steps import rollout
@@ -233,5 +286,8 @@ def local_episodes(task: dict) -> list[dict]:
             run = BlockRun(ep.scene, ep.program, ep.attempts, len(ep.steps), ep.errors)
             rec = _score({**task, "prompt": prompt, "seed": seed}, run, time.perf_counter() - share)
             rec.update(steps=ep.steps, final_observation=ep.observation(), stop=ep.stop)
+            if task.get("early_stop"):
+                early_stop({**task, "prompt": prompt, "seed": seed}, rec, [st["program"] for st in ep.steps],
+                           steps=True)
             out.append(rec)
     return out

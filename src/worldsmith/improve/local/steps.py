@@ -214,6 +214,60 @@ def replay(prompt: str, seed: int, blocks: Sequence[str], observe: bool = True) 
     return ep
 
 
+def unmet(prompt: str, scene: Scene) -> frozenset[str]:
+    """The observation's ``need`` lines for ``scene``: what of ``prompt`` it does not meet yet
+    (with missing counts, so one more of several requested objects changes them)."""
+    return frozenset(n for n in (_need(scene, dict(r)) for r in _reading(prompt)[1]) if n)
+
+
+@dataclass
+class Trim:
+    """What :func:`trim` found in an episode's blocks: those that changed the scene (``blocks``);
+    when the episode meets every requirement, how many of them it takes to get there
+    (``done_at``; None otherwise); and which of those first ``done_at`` blocks are **extras**
+    (``extras``, indices): they added or changed objects without changing a ``need`` line."""
+
+    blocks: list[str]
+    done_at: int | None
+    extras: list[int]
+
+
+def trim(prompt: str, seed: int, blocks: Sequence[str]) -> Trim:
+    """Replay ``blocks`` (an episode's blocks that ran) and find its **no-op** blocks -- those
+    after which the scene is exactly what it was (a material set again to the same words, an
+    object placed where it stands) --, the first block after which nothing is needed, and the
+    extras before it.
+
+    Leaving the no-ops out rebuilds the same scene (every block runs with the episode's seed), so
+    the episode without them has the same reward and is what the policy learns from: repeating a
+    block is never the thing to learn. Cutting the episode after ``done_at`` blocks is the
+    episode the policy would have played had it stopped as soon as the prompt was met, and
+    leaving the extras out of that is the episode that did only what the prompt asked (the room,
+    its openings, materials and lights, and the requested things); the improve loop scores both
+    as more candidates (:func:`worldsmith.improve.rollout.early_stop`)."""
+    from ...scene import dumps
+
+    ep = Episode(prompt, seed, observe=False)
+    kept: list[str] = []
+    extras: list[int] = []
+    done_at = None
+    state, need = dumps(ep.scene), unmet(prompt, ep.scene)
+    for block in blocks:
+        objects = ep.scene.objects
+        if ep.apply(block) is not None:
+            continue
+        now = dumps(ep.scene)
+        if now == state:
+            continue
+        state, before, need = now, need, unmet(prompt, ep.scene)
+        if done_at is None and ep.scene.objects != objects and not before - need:
+            extras.append(len(kept))
+        kept.append(block)
+        if done_at is None and not need:
+            done_at = len(kept)
+    return Trim(kept, done_at, extras if done_at is not None else [])
+
+
 def rollout(model, tokenizer, grammar, units: Sequence[tuple[str, int]], *, temperature: float, seed: int,
             max_steps: int = MAX_STEPS, patience: int = PATIENCE, progress=None) -> list[Episode]:
     """Play one episode per ``(prompt, scene seed)`` unit with ``model`` (see the module doc)."""
