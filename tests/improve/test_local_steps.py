@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from worldsmith.improve.local import model as M
-from worldsmith.improve.local.steps import Episode, observe, replay, requirements, rollout, trim, unmet
+from worldsmith.improve.local.steps import Episode, needs, observe, replay, requirements, rollout, trim
 from worldsmith.improve.local.tokenizer import SLOTS, DSLTokenizer, Grammar, observation_slots
 from worldsmith.improve.rollout import local_episodes, planner_run, run_blocks, split_blocks
 from worldsmith.scene import Scene, dumps
@@ -207,7 +207,7 @@ def test_trim_leaves_out_no_op_blocks_and_finds_where_the_prompt_is_met():
     # without the no-op the same scene is built
     assert dumps(replay(PROMPT, 5, found.blocks).scene) == dumps(replay(PROMPT, 5, blocks).scene)
     met = replay(PROMPT, 5, found.blocks[:found.done_at])
-    assert not unmet(PROMPT, met.scene) and unmet(PROMPT, replay(PROMPT, 5, found.blocks[:3]).scene)
+    assert not needs(PROMPT, met.scene) and needs(PROMPT, replay(PROMPT, 5, found.blocks[:3]).scene)
     # an episode that never meets the prompt has no early stop
     assert trim(PROMPT, 5, blocks[:4]).done_at is None
     # an object that changes no need line before the prompt is met is an extra
@@ -243,3 +243,19 @@ def test_early_stop_scores_the_episode_stopped_when_the_prompt_is_met():
     assert "need " not in rec2["edits"][0]["final_observation"]
     # an episode that met the prompt only with its last block has nothing to edit
     assert evaluate({**task, "program": "\n".join(blocks[:4])})["edits"] == []
+
+
+def test_a_no_op_block_is_left_out_of_the_kept_program():
+    from worldsmith.improve.rollout import evaluate
+
+    blocks = ["room('r', width=4, depth=3.5, height=2.6)", "material('walls', 'white paint')",
+              "material('walls', 'white paint')", "h0 = add('bed', style='cozy')\nplace(h0, against='any_wall')"]
+    task = {"kind": "program", "prompt": PROMPT, "seed": 2, "program": "\n".join(blocks),
+            "reward": "fidelity+plausibility", "clip_model": None, "scene": True}
+    plain = evaluate(task)
+    rec = evaluate({**task, "early_stop": True})
+    assert rec["noops"] == 1 and split_blocks(rec["program"]) == blocks[:2] + blocks[3:]
+    # the same scene and reward as the sample with the repeat; the prompt is not met: no edits
+    assert rec["scene_json"] == plain["scene_json"] and rec["reward"] == plain["reward"]
+    assert rec["edits"] == []
+

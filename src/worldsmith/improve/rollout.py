@@ -175,10 +175,6 @@ def _score(task: dict, run: BlockRun, t0: float) -> dict:
     return out
 
 
-#: the hindsight edits of a candidate, in order (:func:`early_stop`)
-EDITS = ("early", "lean")
-
-
 def early_stop(task: dict, rec: dict, blocks: list[str], *, steps: bool = False) -> dict:
     """Trim a scored candidate (``rec``, from ``blocks``: the blocks that ran) and score its
     hindsight edits, for the improve loop's selection
@@ -210,7 +206,8 @@ def early_stop(task: dict, rec: dict, blocks: list[str], *, steps: bool = False)
         early = found.blocks[:found.done_at]
         edits.append(("early", early))
         if found.extras:
-            edits.append(("lean", [b for i, b in enumerate(early) if i not in set(found.extras)]))
+            extras = set(found.extras)
+            edits.append(("lean", [b for i, b in enumerate(early) if i not in extras]))
     rec["edits"] = []
     for name, edit in edits:
         t0 = time.perf_counter()

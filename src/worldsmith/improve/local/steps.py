@@ -111,11 +111,15 @@ def _need(scene: Scene, req: dict) -> str | None:
     return None
 
 
+def needs(prompt: str, scene: Scene) -> list[str]:
+    """The observation's ``need`` lines for ``scene``: what of ``prompt`` it does not meet yet, in
+    the parser's order (with missing counts, so one more of several requested objects changes them)."""
+    return [n for n in (_need(scene, dict(r)) for r in _reading(prompt)[1]) if n]
+
+
 def observe(prompt: str, scene: Scene, last: str = "") -> str:
     """The text observation of ``scene`` for ``prompt`` (see the module doc)."""
-    head, reqs = _reading(prompt)
-    lines = [head]
-    lines += [n for n in (_need(scene, dict(r)) for r in reqs) if n]
+    lines = [_reading(prompt)[0], *needs(prompt, scene)]
     if scene.rooms:
         xs = [p[0] for p in scene.rooms[0].polygon]
         ys = [p[1] for p in scene.rooms[0].polygon]
@@ -214,12 +218,6 @@ def replay(prompt: str, seed: int, blocks: Sequence[str], observe: bool = True) 
     return ep
 
 
-def unmet(prompt: str, scene: Scene) -> frozenset[str]:
-    """The observation's ``need`` lines for ``scene``: what of ``prompt`` it does not meet yet
-    (with missing counts, so one more of several requested objects changes them)."""
-    return frozenset(n for n in (_need(scene, dict(r)) for r in _reading(prompt)[1]) if n)
-
-
 @dataclass
 class Trim:
     """What :func:`trim` found in an episode's blocks: those that changed the scene (``blocks``);
@@ -251,7 +249,7 @@ def trim(prompt: str, seed: int, blocks: Sequence[str]) -> Trim:
     kept: list[str] = []
     extras: list[int] = []
     done_at = None
-    state, need = dumps(ep.scene), unmet(prompt, ep.scene)
+    state, need = dumps(ep.scene), set(needs(prompt, ep.scene))
     for block in blocks:
         objects = ep.scene.objects
         if ep.apply(block) is not None:
@@ -259,7 +257,7 @@ def trim(prompt: str, seed: int, blocks: Sequence[str]) -> Trim:
         now = dumps(ep.scene)
         if now == state:
             continue
-        state, before, need = now, need, unmet(prompt, ep.scene)
+        state, before, need = now, need, set(needs(prompt, ep.scene))
         if done_at is None and ep.scene.objects != objects and not before - need:
             extras.append(len(kept))
         kept.append(block)
