@@ -259,3 +259,13 @@ def test_a_no_op_block_is_left_out_of_the_kept_program():
     assert rec["scene_json"] == plain["scene_json"] and rec["reward"] == plain["reward"]
     assert rec["edits"] == []
 
+
+@pytest.mark.parametrize("stop, done", [("stop", True), ("early", True), ("max_steps", False), ("patience", False)])
+def test_kept_steps_end_with_done_only_when_the_episode_stopped_by_choice(stop, done):
+    from worldsmith.improve.loop import DONE, local_steps
+
+    ep = replay(PROMPT, 1, ["room('r', width=4, depth=3.5, height=2.6)"])
+    steps = local_steps(ep.steps, PROMPT, ep.observation(), stop)
+    assert [s["program"] for s in steps] == [ep.steps[0]["program"]] + ([DONE] if done else [])
+    if done:
+        assert steps[-1]["observation"] == ep.observation()

@@ -10,12 +10,13 @@ For round ``r = 1 .. R`` (files: :mod:`worldsmith.improve.store`):
    the reward (:mod:`worldsmith.improve.rewards`). With ``early_stop`` (local policy, the
    default) each candidate is kept without its no-op blocks, and one that meets every requirement
    before its end is also scored stopped right there, and that without its extra objects, as
-   more candidates (hindsight edits, :func:`.rollout.early_stop`). The best candidate (highest reward; the first on a tie) is kept, unless ``margin`` is set and it does not beat the best sample kept for
-   that prompt in an earlier round by at least ``margin``. One line per prompt in
+   more candidates (hindsight edits, :func:`.rollout.early_stop`). The best candidate (highest
+   reward; the first on a tie) is kept, unless ``margin`` is set and it does not beat the best
+   sample kept for that prompt in an earlier round by at least ``margin``. One line per prompt in
    ``rollouts.jsonl`` holds every candidate (program, reward, breakdown, executor errors) and the
    kept sample: its steps (each block with the text observation it was written from and as chat
-   messages, then ``done()`` when the episode stopped by choice; a planner program is replayed block by block for them,
-   :func:`planner_steps`) and its render.
+   messages, then ``done()`` when the episode stopped by choice; a planner program is replayed
+   block by block for them, :func:`planner_steps`) and its render.
 2. **Export** the kept samples of rounds ``1..r`` as fine-tuning data (:mod:`.export`):
    ``export/rNNN/openai.jsonl`` and ``export/rNNN/hf/``.
 3. **Train** (``trainer``): ``local`` trains the local model (:mod:`.local.model`) on the steps of
@@ -170,13 +171,18 @@ def local_messages(prompt: str, observation: str) -> list[dict]:
             {"role": "user", "content": f"Prompt: {prompt}\nScene:\n{observation}"}]
 
 
-def local_steps(steps: Sequence[dict], prompt: str, final_observation: str, done: bool = True) -> list[dict]:
+#: why an episode ended, when it was the policy's choice: its own ``done()``, or a hindsight edit
+#: that stopped it where the prompt was met (:func:`.rollout.early_stop`)
+CHOSEN_STOPS = ("stop", "early")
+
+
+def local_steps(steps: Sequence[dict], prompt: str, final_observation: str, stop: str = "stop") -> list[dict]:
     """A local episode's store steps: each block that ran with its observation and messages,
-    then, when the episode stopped by choice (``done``; not when it ran out of steps or
-    patience), the stop: ``done()`` from the observation it stopped at."""
+    then, when the episode ended by choice (``stop`` in :data:`CHOSEN_STOPS`; not when it ran
+    out of steps or patience), ``done()`` from the observation it stopped at."""
     out = [{"messages": local_messages(prompt, st["observation"]), "observation": st["observation"],
             "program": st["program"], "error": None} for st in steps]
-    if done:
+    if stop in CHOSEN_STOPS:
         out.append({"messages": local_messages(prompt, final_observation), "observation": final_observation,
                     "program": DONE, "error": None})
     return out
@@ -311,7 +317,7 @@ class Improver:
                              scene_of=lambda best: _scene_of(cands[best]["scene_json"]),
                              steps_of=lambda best, sid: local_steps(cands[best]["steps"], prompts[pid].prompt,
                                                                     cands[best]["final_observation"],
-                                                                    done=cands[best]["stop"] in ("stop", "early")))
+                                                                    cands[best]["stop"]))
 
         groups = [(p.id, [(p.prompt, seeds[p.id][k]) for k in range(K)]) for p in self.train]
         self._run_local(f"round {r}: {K} candidates x {len(todo)} prompts (local)", groups, r - 1,
@@ -376,8 +382,8 @@ class Improver:
                         "render": self._render(scene_of(best), sid), "steps": steps_of(best, sid)}
         self.store.append(f"rounds/{round_name(r)}/rollouts.jsonl", {
             "unit": p.id, "prompt": p.prompt, "best": best, "kept": kept, "previous_best": before.get(p.id),
-            "candidates": [{k: v for k, v in c.items() if k not in ("scene_json", "details", "steps", "final_observation")}
-                           for c in cands]})
+            "candidates": [{k: v for k, v in c.items()
+                            if k not in ("scene_json", "details", "steps", "final_observation")} for c in cands]})
 
     def _vlm_settings(self):
         from ..policy.vlm.client import ClientConfig
