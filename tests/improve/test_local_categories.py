@@ -46,16 +46,6 @@ def categories_in(program: str) -> tuple[list[str], list[str]]:
     return cats, ["".join(s) for s in items]
 
 
-@pytest.fixture(scope="module")
-def tok():
-    return DSLTokenizer()
-
-
-@pytest.fixture(scope="module")
-def grammar(tok):
-    return Grammar(tok)
-
-
 ROOM = "room('r', width=4, depth=3)\n"
 
 

@@ -51,6 +51,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -334,21 +335,60 @@ EXCLUSIVE = {"room": (("polygon", "width"), ("polygon", "depth")),
 #: ones): room() needs width= and depth= or polygon=; place() needs something to place by
 NEEDS_ONE_OF = {"room": ({"width", "depth"}, {"polygon"})}
 NEEDS_MORE = ("place",)
-#: numbers that must be at least 1 and below 20 (no sign, no leading zero, a second digit before
-#: the point only after a 1): the room's size (the DSL refuses a width or depth outside 1..100 m, and
-#: a room that fails to build fails the whole program)
-DIMENSIONS = {"room": ("width", "depth", "height")}
+#: numbers with a fixed range, (function, parameter) -> (low, high, whole): the room's size (the DSL
+#: refuses a width or depth outside 1..100 m, and a room that fails to build fails the whole
+#: program; the planner's rooms stay under 11 m, so one wrong digit no longer makes a 45 m room)
+#: and height (a door is 2.1 m high), a colour temperature (the DSL takes 1000 to 20000 K; a dropped
+#: or extra digit gave 270 K and 27000 K), the fractions along a wall, an object's size and a count
+BOUNDS = {("room", "width"): (1.0, 19.99, False), ("room", "depth"): (1.0, 19.99, False),
+          ("room", "height"): (2.2, 3.99, False), ("light", "kelvin"): (1000.0, 9999.99, False),
+          ("door", "at"): (0.0, 1.0, False), ("window", "at"): (0.0, 1.0, False),
+          ("add", "width"): (0.01, 19.99, False), ("add", "depth"): (0.01, 19.99, False),
+          ("add", "height"): (0.01, 3.99, False), ("fill", "count"): (1.0, 99.0, True)}
+#: numbers bounded by the room the observation describes (its ``size W D H`` line): a light's
+#: ``at`` inside the room's box and below the ceiling, a door's height, a window's height and sill
+#: (whose sum must stay under the ceiling: the DSL refuses "the window reaches 2.78 m, above the
+#: 2.40 m ceiling")
+ROOM_BOUNDED = {("light", "at"), ("door", "height"), ("window", "height"), ("window", "sill")}
+#: a window's sill when the call leaves it out (the DSL's default)
+WINDOW_SILL = 0.9
 #: the parameters that name one object (a handle or an id): there, a slot may only be an object
 #: id of the observation's ``objects`` line, never a requested category or word
 ID_PARAMS = {("place", p) for p in ("facing", "same_yaw_as", "next_to", "in_front_of", "behind", "around",
                                      "center_aligned_with", "near", "far_from")} | {
     ("fill", "target"), ("add", "on"), ("rotate", "obj"), ("move", "obj"), ("remove", "obj")}
 _ID = re.compile(r"^[a-z][a-z_]*_[0-9]+$")
-#: of those, the heights: from 2 to 3.99 m (a door is 2.1 m high; the DSL takes 1.5 to 4)
-HEIGHTS = {("room", "height")}
-#: colour temperatures: a number with four digits before the point, 1000 to 9999 K (the DSL takes
-#: 1000 to 20000; a dropped or extra digit gave 270 K and 27000 K)
-KELVINS = {("light", "kelvin")}
+#: the wall ids a room can have (``wall_<i>``, one per polygon edge; the planner's rooms are
+#: rectangles, L and U shapes: at most 8 walls)
+WALLS = tuple(f"wall_{i}" for i in range(8))
+#: string parameters that take one of a closed set of words (the DSL refuses any other): there a
+#: string is one of these (a trie, as for categories), or a slot holding one of them
+CHOICES = {("door", "wall"): WALLS, ("window", "wall"): WALLS, ("add_to_wall", "wall"): WALLS,
+           ("place", "against"): WALLS + ("any_wall",), ("place", "on_wall"): WALLS + ("any_wall",),
+           ("material", "surface"): ("floor", "ceiling", "walls") + WALLS, ("place", "side"): ("left", "right"),
+           ("door", "hinge"): ("start", "end"), ("door", "swing"): ("in", "out")}
+
+
+def _reach(num: str) -> list[tuple[float, float]]:
+    """The values a non-negative number written ``num`` so far can still end as, as half-open
+    intervals ``[a, b)`` (no leading zeros: "0" goes on only with a point)."""
+    if not num:
+        return [(0.0, math.inf)]
+    if "." not in num:
+        n = int(num)
+        return [(n, n + 1.0)] + ([(10.0 * n, math.inf)] if n > 0 else [])
+    whole, frac = num.split(".")
+    return [(float(whole + "." + (frac or "0")), float(whole + "." + (frac or "0")) + 10.0 ** -len(frac))]
+
+
+def number_viable(num: str, low: float, high: float) -> bool:
+    """Whether a number written ``num`` so far can still end within ``[low, high]``."""
+    return any(a <= high + 1e-9 and b > low + 1e-9 for a, b in _reach(num))
+
+
+def number_ends(num: str, low: float, high: float) -> bool:
+    """Whether ``num`` is a whole number within ``[low, high]``."""
+    return bool(num) and not num.endswith(".") and low - 1e-9 <= float(num) <= high + 1e-9
 
 
 def category_strings(small_only: bool = False) -> list[str]:
@@ -390,11 +430,22 @@ class Grammar:
     call closes only when every required parameter is given, never two of :data:`EXCLUSIVE`
     together, ``room(`` only with ``width=`` and ``depth=`` or ``polygon=``
     (:data:`NEEDS_ONE_OF`), ``place(`` only with something besides the object
-    (:data:`NEEDS_MORE`), and the room's width and depth a plain number from 1 to 19.99
-    (:data:`DIMENSIONS`; the planner's rooms stay under 11 m, and one wrong digit no longer makes a
-    45 m room) and its height one from 2 to 3.99 (:data:`HEIGHTS`: a lower room cannot take a door). A handle is a value only after a line assigned it (``h0 = add(...)``
-    then ``place(h0, ...)``). ``kelvin=`` has four digits before the point (:data:`KELVINS`) and a
-    parenthesised point at most three values.
+    (:data:`NEEDS_MORE`). A handle is a value only after a line assigned it (``h0 = add(...)``
+    then ``place(h0, ...)``); a parenthesised point has at most three values.
+
+    **Bounded numbers.** Where the DSL takes a number in a range, the number is written digit by
+    digit only while it can still end inside the range (:func:`number_viable`; no sign, no
+    leading zero, a point only in a number that may have a fraction): the fixed ranges of
+    :data:`BOUNDS` (the room's width and depth 1 to 19.99 m, its height 2.2 to 3.99 m, ``kelvin=``
+    1000 to 9999, a count a whole number...), and the ranges the observation's room sets
+    (:data:`ROOM_BOUNDED`, from its ``size W D H`` line): a light's ``at=`` is ``(x, y)`` or
+    ``(x, y, z)`` inside the room's box and below its ceiling, a door no higher than the ceiling,
+    and a window's height and sill (the DSL's default sill, :data:`WINDOW_SILL`, when it is left
+    out) under the ceiling together.
+
+    **Closed words.** Where a string names a wall, a surface, a side, a hinge, a swing or a light
+    kind (:data:`CHOICES`) it is one of the DSL's words for it (a trie, as for categories below),
+    or a slot holding one.
 
     **Blocks.** An episode's later blocks (``started``, :meth:`start`) continue a scene that has
     its room: they may be empty (the episode's stop) and start with any call.
@@ -441,7 +492,7 @@ class Grammar:
     def __init__(self, tokenizer: DSLTokenizer, categories: bool = True):
         import torch
 
-        from ...dsl.api import ProgramContext
+        from ...dsl.api import LIGHT_KIND_ALIASES, ProgramContext
 
         self.tok = tokenizer
         self.categories = categories
@@ -487,14 +538,20 @@ class Grammar:
                   or t in (" ", "_", "-", ".", "/", ",") or t in POINTERS for t in voc]
         self.in_string = {q: torch.tensor([ok or t == q for t, ok in zip(voc, in_str)]) for q in ("'", '"')}
         self.number_more = mask(self.digits)
-        self.dim_start = mask(self.digits - {self.zero})
-        self.height_start = mask([idx["2"], idx["3"]])
+        self.digit_of = {idx[d]: d for d in DIGITS}
+        self.tuple_start = mask([self.open_tuple])
         self.empty = torch.zeros(n, dtype=torch.bool)
         self._cache: dict = {}
         # the category tries: node -> {token piece: child node}; terminal nodes end a whole string
         self._children: list[dict[str, int]] = []
         self._terminal: list[bool] = []
         self.roots = {kind: self._build_trie(category_strings(small_only=kind == "items")) for kind in ("any", "items")}
+        #: (function, parameter) -> its choice kind (the parameter's name); the tries of each kind
+        self.choices = {**CHOICES, ("light", "kind"): tuple(LIGHT_KIND_ALIASES)}
+        self.choice_kind = {key: "choice:" + "/".join(key) for key in self.choices}
+        self.choice_kinds = set(self.choice_kind.values())
+        for key, words in self.choices.items():
+            self.roots[self.choice_kind[key]] = self._build_trie(words)
         self._cat_cache: dict = {}
         self.quote_id = idx["'"]
         self.not_objects = mask(self.digits | self.consts | {self.minus, self.open_list, self.open_tuple})
@@ -502,6 +559,7 @@ class Grammar:
         self.slot_ids = {idx[t] for t in SLOTS}
         self._slot_cache: dict = {}
         self._category_sets = {"any": set(category_strings()), "small": set(category_strings(small_only=True))}
+        self._category_sets.update({self.choice_kind[k]: set(v) for k, v in self.choices.items()})
 
     def _build_trie(self, strings: Iterable[str]) -> int:
         def node() -> int:
@@ -542,8 +600,9 @@ class Grammar:
             ptr = self.tok.context_pointers(contexts[i]) if contexts is not None else {}
             st = {"mode": "line", "stack": [], "quote": None, "dot": False, "zero": False, "slot": None,
                   "cat": None, "ptr": ptr, "ptr_key": tuple(sorted(ptr.items())), "defined": frozenset(),
-                  "pending": None, "started": bool(started[i]) if started is not None else False, "dim": False,
-                  "int_digits": 0, "one": False, "dim_h": False, "kwparam": None, "k4": False}
+                  "pending": None, "started": bool(started[i]) if started is not None else False,
+                  "kwparam": None, "bound": None, "num": "", "numkey": None,
+                  "room": self._room_size(contexts[i]) if contexts is not None else None}
             st["slots"] = self.tok.context_slots(contexts[i]) if contexts is not None else {}
             st["slots_key"] = tuple(sorted(st["slots"].items()))
             ids = list(contexts[i]) if contexts is not None else []
@@ -557,17 +616,55 @@ class Grammar:
         """The category kind of the next positional argument of the call ``top`` (None: free)."""
         if not self.categories or top is None or top[0] != "call" or top[4]:
             return None
-        return CATEGORY_SLOTS.get(top[1], {}).get(top[3])
-
-    def _dim(self, top) -> str:
-        """The slot kind (``dim`` or ``dim_h``, :data:`HEIGHTS`) when the next positional argument
-        of the call ``top`` is a room dimension, else ``""``."""
-        if top[4] or top[0] != "call" or top[1] not in DIMENSIONS:
-            return ""
+        kind = CATEGORY_SLOTS.get(top[1], {}).get(top[3])
         params = self.params[top[1]]
-        if top[3] < len(params) and params[top[3]] in DIMENSIONS[top[1]]:
-            return "dim_h" if (top[1], params[top[3]]) in HEIGHTS else "dim"
-        return ""
+        if kind is None and top[3] < len(params):
+            kind = self.choice_kind.get((top[1], params[top[3]]))
+        return kind
+
+    def _room_size(self, context: Sequence[int]) -> tuple[float, float, float] | None:
+        """The ``size W D H`` of the observation in an :meth:`DSLTokenizer.encode_context` sequence."""
+        ids = list(context)
+        if self.tok.obs_id not in ids:
+            return None
+        end = ids.index(self.tok.prog_id) if self.tok.prog_id in ids else len(ids)
+        ptr = self.tok.context_pointers(ids)
+        text = "".join(ptr.get(t, self.tok.vocab[t]) for t in ids[ids.index(self.tok.obs_id) + 1:end])
+        m = re.search(r"(?m)^size ([0-9.]+) ([0-9.]+) ([0-9.]+)$", text)
+        return tuple(float(v) for v in m.groups()) if m else None  # type: ignore[return-value]
+
+    def _number_slot(self, st: dict, f: str, param: str | None) -> tuple | None:
+        """``("num", low, high, whole)`` when parameter ``param`` of ``f`` is a bounded number
+        (:data:`BOUNDS`, :data:`ROOM_BOUNDED` with the observation's room), ``("tuple", f, param)``
+        for a light's position, else None."""
+        if param is None:
+            return None
+        if (f, param) in BOUNDS:
+            return ("num",) + BOUNDS[(f, param)]
+        room = st["room"]
+        if room is None or (f, param) not in ROOM_BOUNDED:
+            return None
+        if param == "at":
+            return ("tuple", f, param)
+        if f == "door":
+            return ("num", 1.5, room[2], False)
+        given = st["stack"][-1][5] if st["stack"] and st["stack"][-1][0] == "call" else {}
+        other = given.get("sill", WINDOW_SILL) if param == "height" else given.get("height", 1.2)
+        return ("num", 0.05, round(room[2] - other, 4), False)
+
+    def _coordinate_slot(self, st: dict, top) -> tuple | None:
+        """The bound of the next coordinate in a light's ``at=(x, y, z)`` (inside the room's box,
+        below its ceiling)."""
+        if top[0] != "(" or top[2] is None or st["room"] is None or top[1] > 2:
+            return None
+        w, d, h = st["room"]
+        return ("num", 0.01, round((w - 0.01, d - 0.01, h)[top[1]], 4), False)
+
+    def _number_start(self, slot: tuple) -> "Any":
+        """The tokens that may start a value of a :meth:`_number_slot` kind."""
+        if slot[0] == "tuple":
+            return self.tuple_start
+        return self._mask_of([t for t, d in self.digit_of.items() if number_viable(d, slot[1], slot[2])])
 
     def _may_close(self, top) -> bool:
         f, given = top[1], top[2]
@@ -597,8 +694,8 @@ class Grammar:
         if top[0] == "[":
             m[self.close_list] = True
         elif top[0] == "(":
-            m[self.close_paren] = True
-            m[self.reopen] = True
+            m[self.close_paren] = top[2] is None or top[1] >= 1  # a light's position: (x, y) or (x, y, z)
+            m[self.reopen] = top[2] is None
         elif self._may_close(top):
             m[self.close_paren] = True
 
@@ -610,11 +707,11 @@ class Grammar:
         if top is None:
             topkey = None
         elif top[0] == "call":
-            topkey = ("call", top[1], frozenset(top[2]), top[3], top[4])
+            topkey = ("call", top[1], frozenset(top[2]), top[3], top[4], tuple(sorted(top[5].items())))
         else:
-            topkey = (top[0], top[1])
+            topkey = tuple(top)
         key = (st["mode"], st["quote"], st["dot"], st["zero"], st["slot"], topkey, st["defined"], st["started"],
-               st["dim"], st["int_digits"], st["one"], st["dim_h"], st["k4"])
+               st["bound"], st["num"] if st["bound"] else None, st["room"])
         m = self._cache.get(key)
         if m is None:
             m = self._cache[key] = self._mask(st)
@@ -630,13 +727,13 @@ class Grammar:
 
     def _string_kind(self, st: dict, top) -> str:
         """What a string starting here must be: ``any`` (a category), ``small`` (a fill item),
-        ``id`` (an object, :data:`ID_PARAMS`) or ``free``."""
+        ``id`` (an object, :data:`ID_PARAMS`), a choice kind (:data:`CHOICES`) or ``free``."""
         if st["mode"] == "kw":
             if top is not None and top[0] == "call" and (top[1], st["kwparam"]) in ID_PARAMS:
                 return "id"
-            return "any" if st["slot"] == "any" else "free"
-        if top is not None and top[0] == "call" and self._slot(top) == "any":
-            return "any"
+            return st["slot"] if st["slot"] == "any" or st["slot"] in self.choice_kinds else "free"
+        if top is not None and top[0] == "call" and (self._slot(top) == "any" or self._slot(top) in self.choice_kinds):
+            return self._slot(top)
         if top is not None and top[0] == "[" and top[1] == "items":
             return "small"
         if top is not None and top[0] == "call" and not top[4]:
@@ -693,36 +790,41 @@ class Grammar:
                     return self.quote_start
                 m = self._keywords(top)
                 if not top[4] and top[3] < len(self.params[top[1]]):  # one more positional value
-                    dim = self._dim(top)
-                    m |= (self.list_start if slot == "items" else self.height_start if dim == "dim_h"
-                          else self.dim_start if dim else self._values(st["defined"]))
+                    num = self._number_slot(st, top[1], self.params[top[1]][top[3]])
+                    m |= (self.list_start if slot == "items" else self.quote_start if slot in self.roots
+                          else self._number_start(num) if num else self._values(st["defined"]))
             elif top[0] == "[" and top[1] == "items":
                 m = self.quote_start.clone()
             else:
-                m = self._values(st["defined"])
+                coordinate = self._coordinate_slot(st, top)
+                m = self._number_start(coordinate) if coordinate else self._values(st["defined"])
             self._closers(st, m)
             return m
         if mode == "kw":
-            if st["slot"] == "any":
+            if st["slot"] == "any" or st["slot"] in self.choice_kinds:
                 return self.quote_start
             if st["slot"] == "items":
                 return self.list_start
-            if st["slot"] == "dim":
-                return self.dim_start
-            if st["slot"] == "dim_h":
-                return self.height_start
-            if st["slot"] == "k4":
-                return self.dim_start
+            if isinstance(st["slot"], tuple):
+                return self._number_start(st["slot"])
             return self._values(st["defined"])
         if mode == "sign":
             return self.number_more
         m = self.empty.clone()
-        if mode == "number":
-            if st["k4"] and not st["dot"] and st["int_digits"] < 4:  # a colour temperature: 4 digits first
-                return self.number_more
-            if not st["zero"] and not (st["dim"] and not st["dot"]
-                                       and (st["int_digits"] >= 2 or not st["one"] or st["dim_h"])) \
-                    and not (st["k4"] and not st["dot"]):
+        bound = st["bound"]
+        if mode in ("number", "dot") and bound is not None:  # a bounded number: only digits it can go on with
+            low, high, whole = bound
+            num = st["num"]
+            if num != "0":  # "05" is not a number
+                m |= self._mask_of([t for t, d in self.digit_of.items() if number_viable(num + d, low, high)])
+            if mode == "dot":
+                return m
+            if "." not in num and not whole and number_viable(num + ".", low, high):
+                m[self.dot] = True
+            if not number_ends(num, low, high):
+                return m
+        elif mode == "number":
+            if not st["zero"]:
                 m |= self.number_more  # "05" is not a number; "0.5" and "10" are
             if not st["dot"]:
                 m[self.dot] = True
@@ -758,31 +860,38 @@ class Grammar:
                 st["defined"] = st["defined"] | {st["pending"]}
                 st["pending"] = None
             return
-        # which category kind (if any) a value starting with this token fills
-        slot = None
+        # which kind (if any) a value starting with this token fills: a category or choice string,
+        # a bounded number, a light's position; and the parameter it gives
+        slot = param = None
         top = st["stack"][-1] if st["stack"] else None
+        if mode == "number" and st["numkey"] is not None and top is not None and top[0] == "call":
+            top[5][st["numkey"]] = float(st["num"])  # a window's height or sill (it bounds the other)
         if mode == "arg" and top is not None and tid not in self.kw_name and tid not in (
                 self.close_paren, self.close_list, self.reopen):
             if top[0] == "call":
-                slot = self._dim(top) or self._slot(top)
                 params = self.params[top[1]]
-                if top[3] < len(params):
-                    top[2].add(params[top[3]])
+                param = params[top[3]] if top[3] < len(params) else None
+                slot = self._number_slot(st, top[1], param) or self._slot(top)
+                if param is not None:
+                    top[2].add(param)
                 top[3] += 1
             elif top[0] == "[" and top[1] == "items":
                 slot = "any_small"
+            else:
+                slot = self._coordinate_slot(st, top)
         elif mode == "kw":
-            slot, st["slot"] = st["slot"], None
+            slot, st["slot"], param = st["slot"], None, st["kwparam"]
         if mode == "line" and tid in self.handles:
             st["mode"], st["pending"] = "handle", tid
         elif tid == self.assign:
             st["mode"] = "assign"
         elif tid in self.calls:
-            st["stack"].append(["call", self.calls[tid], set(), 0, False])
+            st["stack"].append(["call", self.calls[tid], set(), 0, False, {}])
             st["mode"], st["started"] = "arg", True
         elif tid == self.open_list or tid == self.open_tuple:
             st["stack"].append(["[", "items" if slot == "items" and tid == self.open_list else None]
-                               if tid == self.open_list else ["(", 0])
+                               if tid == self.open_list
+                               else ["(", 0, slot[1:] if isinstance(slot, tuple) and slot[0] == "tuple" else None])
             st["mode"] = "arg"
         elif tid == self.close_paren or tid == self.close_list:
             st["stack"].pop()
@@ -801,21 +910,25 @@ class Grammar:
                 st["cat"] = self.roots["any"]
             elif slot == "any_small":
                 st["cat"] = self.roots["items"]
+            elif slot in self.choice_kinds:
+                st["cat"] = self.roots[slot]
         elif tid == self.minus:
             st["mode"] = "sign"
         elif tid in self.digits:
             if mode not in ("number", "dot"):
                 st["dot"] = False
                 st["zero"] = tid == self.zero
-                st["dim"], st["int_digits"], st["one"] = slot in ("dim", "dim_h"), 1, tid == self.one
-                st["dim_h"], st["k4"] = slot == "dim_h", slot == "k4"
+                st["bound"] = slot[1:] if isinstance(slot, tuple) and slot[0] == "num" else None
+                st["num"] = ""
+                st["numkey"] = param if top is not None and top[0] == "call" and top[1] == "window" \
+                    and param in ("height", "sill") else None
             elif mode == "dot":
                 st["zero"] = False
-            elif not st["dot"]:
-                st["int_digits"] += 1
+            st["num"] += self.digit_of[tid]
             st["mode"] = "number"
         elif tid == self.dot:
             st["mode"], st["dot"] = "dot", True
+            st["num"] += "."
         elif mode == "dot":
             st["mode"] = "number"
         elif tid in self.names or tid in self.slot_ids:  # a slot token is a whole string
@@ -827,9 +940,8 @@ class Grammar:
                 name = self.kw_name.get(tid)
                 top[2].add(name)
                 top[4] = True
-                if name in DIMENSIONS.get(top[1], ()):
-                    st["slot"] = "dim_h" if (top[1], name) in HEIGHTS else "dim"
-                elif (top[1], name) in KELVINS:
-                    st["slot"] = "k4"
+                number = self._number_slot(st, top[1], name)
+                if number is not None:
+                    st["slot"] = number
                 elif self.categories:
-                    st["slot"] = CATEGORY_KEYWORDS.get((top[1], name))
+                    st["slot"] = CATEGORY_KEYWORDS.get((top[1], name)) or self.choice_kind.get((top[1], name))
