@@ -76,3 +76,19 @@ def test_training_learns_a_program_and_the_checkpoint_reloads(tok, tmp_path):
     x = torch.tensor([ex[0][0] + ex[0][1]])
     with torch.no_grad():
         assert torch.equal(model(input_ids=x).logits, again(input_ids=x).logits)
+
+
+def test_the_first_target_token_weighs_the_decision_weight():
+    import torch
+
+    torch.manual_seed(0)
+    logits = torch.randn(2, 5, 11)
+    targets = torch.tensor([[-100, 3, 4, 5, -100], [-100, -100, 7, -100, -100]])
+    each = torch.nn.functional.cross_entropy(logits.reshape(-1, 11), targets.reshape(-1), ignore_index=-100,
+                                             reduction="none").reshape(2, 5)
+    # weight 1: the plain mean over the four target tokens
+    assert torch.isclose(M.target_loss(logits, targets, [1, 2], 1.0), each[targets != -100].mean())
+    # weight 5: each row's first target token (row 1: its one token, a stop) counts five times
+    want = (5 * each[0, 1] + each[0, 2] + each[0, 3] + 5 * each[1, 2]) / 12
+    assert torch.isclose(M.target_loss(logits, targets, [1, 2], 5.0), want)
+    assert torch.isclose(M.target_loss(logits, targets, [None, None], 5.0), each[targets != -100].mean())

@@ -2,8 +2,9 @@
 
 One sequence per example: ``context`` (:meth:`DSLTokenizer.encode_context`: the prompt as
 pointer/word pairs and the text observation of one step, :mod:`.steps`) followed by ``target``
-(the step's block and ``<eos>``; just ``<eos>`` for the step that ends the episode). The loss is the mean next-token cross-entropy over the *target* tokens only (the
-context is given, never predicted).
+(the step's block and ``<eos>``; just ``<eos>`` for the step that ends the episode). The loss is
+a weighted mean next-token cross-entropy over the *target* tokens only (the context is given,
+never predicted).
 
 * :class:`ModelConfig`: the architecture and the optimiser settings; :data:`DEFAULT` fits two CPU
   cores (3 rounds on 50 prompts in under 30 minutes, ``bench/improve_local.py`` measures it),
@@ -11,7 +12,10 @@ context is given, never predicted).
 * :func:`build_model`: ``transformers.GPT2LMHeadModel`` from a ``GPT2Config`` (tied input and
   output embeddings: copying a word the prompt shows is cheap for the model), initialised from
   ``torch.manual_seed(seed)``.
-* :func:`train`: AdamW, linear warm-up then cosine decay, gradient clipping at 1.0, examples
+* :func:`train`: the target loss (:func:`target_loss`: each step's first target token -- stop, or
+  which call -- weighs :attr:`ModelConfig.decision_weight`, as much as a few blocks' worth of
+  argument tokens; a stop is a single token and was otherwise drowned by them), AdamW, linear
+  warm-up then cosine decay, gradient clipping at 1.0, examples
   shuffled each epoch by a seeded generator and packed into batches of at most
   ``batch_tokens`` padded tokens (sorted by length inside a shuffled window so padding stays small).
 * :func:`sample`: batched autoregressive sampling with a key/value cache (left-padded contexts,
@@ -55,6 +59,9 @@ class ModelConfig:
     #: padded tokens per batch: about six steps (observation and block) per optimiser step; the
     #: 50 kept rooms of round 1 are about 1,800 steps
     batch_tokens: int = 1300
+    #: loss weight of each target's first token (the step's decision: stop, or which call) against
+    #: 1 for every other token
+    decision_weight: float = 5.0
     seed: int = 0
 
     def to_dict(self) -> dict:
@@ -108,6 +115,20 @@ def _batches(lengths: Sequence[int], batch_tokens: int, gen) -> list[list[int]]:
     return [out[i] for i in perm]
 
 
+def target_loss(logits, targets, first: Sequence[int | None], decision_weight: float):
+    """The weighted mean next-token cross-entropy over the target tokens (``targets`` -100
+    elsewhere): row ``r``'s token at ``first[r]`` (its target's first; None: none) weighs
+    ``decision_weight``, every other target token 1."""
+    torch = _torch()
+    weight = (targets != -100).float()
+    for r, at in enumerate(first):
+        if at is not None:
+            weight[r, at] = decision_weight
+    each = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
+                                             ignore_index=-100, reduction="none")
+    return (each * weight.reshape(-1)).sum() / weight.sum()
+
+
 def train(model, examples: Sequence[tuple[list[int], list[int]]], config: ModelConfig, epochs: int,
           progress: Callable[[int, int, float], None] | None = None) -> list[float]:
     """Train ``model`` in place on ``(context_ids, target_ids)`` pairs for ``epochs``; returns the
@@ -148,8 +169,8 @@ def train(model, examples: Sequence[tuple[list[int], list[int]]], config: ModelC
                 labels[r, n_ctx[i]:len(s)] = torch.tensor(s[n_ctx[i]:])
             logits = model(input_ids=ids, attention_mask=mask).logits[:, :-1]
             tgt = labels[:, 1:]
-            loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1),
-                                                     ignore_index=-100)
+            loss = target_loss(logits, tgt, [n_ctx[i] - 1 if n_ctx[i] < lengths[i] else None for i in idx],
+                               config.decision_weight)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
