@@ -177,6 +177,20 @@ def test_best_of_k_keeps_the_maximum_and_the_margin_holds_back_small_gains(tmp_p
     assert recs["c"]["kept"]["candidate"] == 1 and recs["c"]["kept"]["id"] == "r002-c"
     assert all("scene_json" not in c and "details" not in c for c in recs["a"]["candidates"])
     imp.executor.close()
+    # the default margin 0 never keeps a worse sample than the prompt has (a tie is kept); -1 keeps every best
+    for margin, kept in ((None, (False, True)), (-1.0, (True, True))):
+        extra = {} if margin is None else {"margin": margin}
+        imp = Improver(ImproveSettings(out=str(tmp_path / f"run{margin}"), tiny=True, renders=False, jobs=1,
+                                       prompts=str(prompt_files / "train.jsonl"),
+                                       heldout=str(prompt_files / "held.txt"), **extra))
+        assert imp.s.margin == (0.0 if margin is None else margin)
+        store = lambda pid, cs, before: imp._store_unit(2, PromptItem(pid, "a room"), cs, before, "local",  # noqa: E731
+                                                        scene_of=lambda b: None, steps_of=lambda b, sid: [b])
+        store("worse", cands(0.7, 0.79), {"worse": 0.8})
+        store("tie", cands(0.8), {"tie": 0.8})
+        recs = imp.store.records("rounds/r002/rollouts.jsonl")
+        assert (recs["worse"]["kept"] is not None, recs["tie"]["kept"] is not None) == kept
+        imp.executor.close()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -187,6 +201,7 @@ def test_best_of_k_keeps_the_maximum_and_the_margin_holds_back_small_gains(tmp_p
     (["--policy", "vlm"], "--policy vlm needs --base-url and --model"),
     (["--reward", "fidelity+beauty"], "unknown reward"),
     (["--candidates", "0"], "--candidates must be a whole number from 1 to 64"),
+    (["--margin", "1.5"], "--margin must be between -1 and 1, got 1.5"),
     (["--prompts", "/nonexistent/prompts.jsonl"], "prompt file /nonexistent/prompts.jsonl does not exist"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, args, message):

@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from worldsmith.improve.local import model as M
-from worldsmith.improve.local.steps import Episode, needs, observe, replay, requirements, rollout, trim
+from worldsmith.improve.local.steps import (Episode, needs, nothing_needed, observe, replay, requirements, rollout,
+                                            trim)
 from worldsmith.improve.local.tokenizer import SLOTS, DSLTokenizer, Grammar, observation_slots
 from worldsmith.improve.rollout import local_episodes, planner_run, run_blocks, split_blocks
 from worldsmith.scene import Scene, dumps
@@ -260,12 +261,18 @@ def test_a_no_op_block_is_left_out_of_the_kept_program():
     assert rec["edits"] == []
 
 
-@pytest.mark.parametrize("stop, done", [("stop", True), ("early", True), ("max_steps", False), ("patience", False)])
-def test_kept_steps_end_with_done_only_when_the_episode_stopped_by_choice(stop, done):
+@pytest.mark.parametrize("stop, chosen", [("stop", True), ("early", True), ("max_steps", False), ("patience", False)])
+def test_kept_steps_end_with_done_only_when_the_episode_chose_to_stop_with_nothing_needed(stop, chosen):
     from worldsmith.improve.loop import DONE, local_steps
 
-    ep = replay(PROMPT, 1, ["room('r', width=4, depth=3.5, height=2.6)"])
-    steps = local_steps(ep.steps, PROMPT, ep.observation(), stop)
-    assert [s["program"] for s in steps] == [ep.steps[0]["program"]] + ([DONE] if done else [])
-    if done:
-        assert steps[-1]["observation"] == ep.observation()
+    room = "room('r', width=4, depth=3.5, height=2.6)"
+    met = replay(PROMPT, 5, [room, "h0 = add('bed', style='cozy')\nplace(h0, against='any_wall')",
+                             "h0 = add('dresser', style='cozy')\nplace(h0, against='any_wall')"])
+    unmet = replay(PROMPT, 1, [room])
+    assert nothing_needed(met.observation()) and not nothing_needed(unmet.observation())
+    for ep, nothing in ((met, True), (unmet, False)):
+        steps = local_steps(ep.steps, PROMPT, ep.observation(), stop)
+        done = chosen and nothing  # a stop with a requirement unmet is never learned
+        assert [s["program"] for s in steps] == [st["program"] for st in ep.steps] + ([DONE] if done else [])
+        if done:
+            assert steps[-1]["observation"] == ep.observation()

@@ -47,8 +47,8 @@ def improve_cmd(
                                help="Reward terms joined by '+', optionally weighted 'w*name': fidelity, "
                                     "plausibility, clip, text_alignment."),
     clip_model: Optional[Path] = typer.Option(None, "--clip-model", help="Local CLIP checkpoint for the clip reward."),
-    margin: Optional[float] = typer.Option(None, "--margin", help="Keep a round's best only if it beats the prompt's "
-                                           "earlier kept sample by this much (default: always keep the best)."),
+    margin: float = typer.Option(0.0, "--margin", help="Keep a round's best only if it beats the prompt's earlier "
+                                 "kept sample by this much (0: never keep a worse one; -1: always keep the best)."),
     early_stop: bool = typer.Option(True, "--early-stop/--no-early-stop", help="--policy local: keep samples without "
                                     "their no-op blocks, and also score each one stopped as soon as it meets the "
                                     "prompt, and that without its extra objects."),

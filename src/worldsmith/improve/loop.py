@@ -11,11 +11,12 @@ For round ``r = 1 .. R`` (files: :mod:`worldsmith.improve.store`):
    default) each candidate is kept without its no-op blocks, and one that meets every requirement
    before its end is also scored stopped right there, and that without its extra objects, as
    more candidates (hindsight edits, :func:`.rollout.early_stop`). The best candidate (highest
-   reward; the first on a tie) is kept, unless ``margin`` is set and it does not beat the best
-   sample kept for that prompt in an earlier round by at least ``margin``. One line per prompt in
+   reward; the first on a tie) is kept, unless it does not beat the best sample kept for that
+   prompt in an earlier round by at least ``margin`` (0 by default: a round never keeps a sample
+   worse than one the prompt already has, so the data only gets better; -1 keeps every best). One line per prompt in
    ``rollouts.jsonl`` holds every candidate (program, reward, breakdown, executor errors) and the
    kept sample: its steps (each block with the text observation it was written from and as chat
-   messages, then ``done()`` when the episode stopped by choice; a planner program is replayed
+   messages, then ``done()`` when the episode stopped by choice with nothing needed; a planner program is replayed
    block by block for them, :func:`planner_steps`) and its render.
 2. **Export** the kept samples of rounds ``1..r`` as fine-tuning data (:mod:`.export`):
    ``export/rNNN/openai.jsonl`` and ``export/rNNN/hf/``.
@@ -78,8 +79,8 @@ class ImproveSettings:
     reward: str = "fidelity+plausibility+text_alignment"
     clip_model: str | None = None
     #: keep a round's best only if it is at least this much better than the prompt's earlier best
-    #: (None, the default: always keep the best; 0: never keep a worse sample than the prompt has)
-    margin: float | None = None
+    #: (0, the default: never keep a worse sample than the prompt has; -1 or None: always keep the best)
+    margin: float | None = 0.0
     temperature: float = 0.7
     planner_temperature: float = 1.5
     eval_temperature: float = 0.5
@@ -128,8 +129,8 @@ class ImproveSettings:
             v = getattr(self, name)
             if not 0.0 <= v <= 3.0:
                 raise ImproveError(f"--{name.replace('_', '-')} must be between 0 and 3, got {v!r}")
-        if self.margin is not None and not 0.0 <= self.margin <= 1.0:
-            raise ImproveError(f"--margin must be between 0 and 1, got {self.margin!r}")
+        if self.margin is not None and not -1.0 <= self.margin <= 1.0:
+            raise ImproveError(f"--margin must be between -1 and 1, got {self.margin!r}")
 
     def identity(self) -> dict:
         """The settings that decide the results (stored in ``run.json``; a resume must match)."""
@@ -179,10 +180,14 @@ CHOSEN_STOPS = ("stop", "early")
 def local_steps(steps: Sequence[dict], prompt: str, final_observation: str, stop: str = "stop") -> list[dict]:
     """A local episode's store steps: each block that ran with its observation and messages,
     then, when the episode ended by choice (``stop`` in :data:`CHOSEN_STOPS`; not when it ran
-    out of steps or patience), ``done()`` from the observation it stopped at."""
+    out of steps or patience) with nothing needed any more, ``done()`` from the observation it
+    stopped at. A stop with a requirement still unmet was a mistake, whatever the episode's
+    reward: the policy learns the blocks that ran, never that stop."""
+    from .local.steps import nothing_needed
+
     out = [{"messages": local_messages(prompt, st["observation"]), "observation": st["observation"],
             "program": st["program"], "error": None} for st in steps]
-    if stop in CHOSEN_STOPS:
+    if stop in CHOSEN_STOPS and nothing_needed(final_observation):
         out.append({"messages": local_messages(prompt, final_observation), "observation": final_observation,
                     "program": DONE, "error": None})
     return out
@@ -535,7 +540,7 @@ class Improver:
 def planner_steps(prompt: str, candidate: dict) -> list[dict]:
     """The store steps of a planner candidate for the local policy: its program replayed block
     by block from an empty scene (:func:`~.local.steps.replay`, same seed), each block with the
-    observation before it, then ``done()``."""
+    observation before it, then ``done()`` when it meets every requirement."""
     from .local.steps import replay
     from .rollout import split_blocks
 

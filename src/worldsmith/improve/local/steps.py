@@ -117,6 +117,11 @@ def needs(prompt: str, scene: Scene) -> list[str]:
     return [n for n in (_need(scene, dict(r)) for r in _reading(prompt)[1]) if n]
 
 
+def nothing_needed(observation: str) -> bool:
+    """Whether ``observation`` (:func:`observe`) has no ``need`` line: the scene meets every requirement."""
+    return not any(line.startswith("need ") for line in observation.splitlines())
+
+
 def observe(prompt: str, scene: Scene, last: str = "") -> str:
     """The text observation of ``scene`` for ``prompt`` (see the module doc)."""
     lines = [_reading(prompt)[0], *needs(prompt, scene)]
