@@ -345,13 +345,14 @@ BOUNDS = {("room", "width"): (1.0, 19.99, False), ("room", "depth"): (1.0, 19.99
           ("door", "at"): (0.0, 1.0, False), ("window", "at"): (0.0, 1.0, False),
           ("add", "width"): (0.01, 19.99, False), ("add", "depth"): (0.01, 19.99, False),
           ("add", "height"): (0.01, 3.99, False), ("fill", "count"): (1.0, 99.0, True)}
-#: numbers bounded by the room the observation describes (its ``size W D H`` line): a light's
-#: ``at`` inside the room's box and below the ceiling, a door's height, a window's height and sill
-#: (whose sum must stay under the ceiling: the DSL refuses "the window reaches 2.78 m, above the
-#: 2.40 m ceiling")
-ROOM_BOUNDED = {("light", "at"), ("door", "height"), ("window", "height"), ("window", "sill")}
-#: a window's sill when the call leaves it out (the DSL's default)
-WINDOW_SILL = 0.9
+#: numbers bounded by the room the observation describes (its ``size W D H`` line). The
+#: parameters of one call named here stand on each other and together stay under the ceiling
+#: (each one's lowest value given; one left out counts with its DSL default): a door's height, a
+#: window's height on its sill (the DSL refuses "the window reaches 2.78 m, above the 2.40 m
+#: ceiling")
+UNDER_CEILING = {("door", "height"): 1.5, ("window", "height"): 0.05, ("window", "sill"): 0.05}
+#: points inside the room's box and below its ceiling: ``(x, y)`` or ``(x, y, z)``
+ROOM_POINTS = {("light", "at")}
 #: the parameters that name one object (a handle or an id): there, a slot may only be an object
 #: id of the observation's ``objects`` line, never a requested category or word
 ID_PARAMS = {("place", p) for p in ("facing", "same_yaw_as", "next_to", "in_front_of", "behind", "around",
@@ -438,10 +439,10 @@ class Grammar:
     leading zero, a point only in a number that may have a fraction): the fixed ranges of
     :data:`BOUNDS` (the room's width and depth 1 to 19.99 m, its height 2.2 to 3.99 m, ``kelvin=``
     1000 to 9999, a count a whole number...), and the ranges the observation's room sets
-    (:data:`ROOM_BOUNDED`, from its ``size W D H`` line): a light's ``at=`` is ``(x, y)`` or
-    ``(x, y, z)`` inside the room's box and below its ceiling, a door no higher than the ceiling,
-    and a window's height and sill (the DSL's default sill, :data:`WINDOW_SILL`, when it is left
-    out) under the ceiling together.
+    (from its ``size W D H`` line): a light's ``at=`` is ``(x, y)`` or ``(x, y, z)`` inside the
+    room's box and below its ceiling (:data:`ROOM_POINTS`), a door no higher than the ceiling, and
+    a window's height and sill under the ceiling together (:data:`UNDER_CEILING`, with the DSL's
+    default for the one left out).
 
     **Closed words.** Where a string names a wall, a surface, a side, a hinge, a swing or a light
     kind (:data:`CHOICES`) it is one of the DSL's words for it (a trie, as for categories below),
@@ -508,11 +509,13 @@ class Grammar:
         self._mask_of = mask
         self.params: dict[str, list[str]] = {}
         self.required: dict[str, set[str]] = {}
+        self.defaults: dict[str, dict[str, Any]] = {}
         for name, fn in inspect.getmembers(ProgramContext, inspect.isfunction):
             if not name.startswith("_") and name + "(" in idx:
                 ps = [p for p in inspect.signature(fn).parameters.values() if p.name != "self"]
                 self.params[name] = [p.name for p in ps]
                 self.required[name] = {p.name for p in ps if p.default is p.empty}
+                self.defaults[name] = {p.name: p.default for p in ps if p.default is not p.empty}
         self.calls = {idx[f + "("]: f for f in self.params}
         self.kw_id = {f: {p: idx[p + "="] for p in ps if p + "=" in idx} for f, ps in self.params.items()}
         self.kw_name = {t: p for ks in self.kw_id.values() for p, t in ks.items()}
@@ -635,22 +638,31 @@ class Grammar:
 
     def _number_slot(self, st: dict, f: str, param: str | None) -> tuple | None:
         """``("num", low, high, whole)`` when parameter ``param`` of ``f`` is a bounded number
-        (:data:`BOUNDS`, :data:`ROOM_BOUNDED` with the observation's room), ``("tuple", f, param)``
-        for a light's position, else None."""
-        if param is None:
-            return None
+        (:data:`BOUNDS`, :data:`UNDER_CEILING` with the observation's room), ``("tuple", f, param)``
+        for a point in the room (:data:`ROOM_POINTS`), else None."""
         if (f, param) in BOUNDS:
             return ("num",) + BOUNDS[(f, param)]
-        room = st["room"]
-        if room is None or (f, param) not in ROOM_BOUNDED:
+        if st["room"] is None:
             return None
-        if param == "at":
+        if (f, param) in ROOM_POINTS:
             return ("tuple", f, param)
-        if f == "door":
-            return ("num", 1.5, room[2], False)
-        given = st["stack"][-1][5] if st["stack"] and st["stack"][-1][0] == "call" else {}
-        other = given.get("sill", WINDOW_SILL) if param == "height" else given.get("height", 1.2)
-        return ("num", 0.05, round(room[2] - other, 4), False)
+        if (f, param) not in UNDER_CEILING:
+            return None
+        given = st["stack"][-1][5]  # the call's numbers so far that stand under the same ceiling
+        others = sum(given.get(q, self.defaults[f].get(q, 0.0)) for g, q in UNDER_CEILING if g == f and q != param)
+        return ("num", UNDER_CEILING[(f, param)], round(st["room"][2] - others, 4), False)
+
+    def _reads_room(self, st: dict, top) -> bool:
+        """Whether the mask here depends on the observed room: a value may start where a number
+        under the ceiling or a room point goes (elsewhere a started number's bound, or a keyword's
+        resolved slot, already holds what the room set; the mask cache keys on the room only here)."""
+        if st["mode"] != "arg" or top is None:
+            return False
+        if top[0] == "(":
+            return top[2] is not None
+        params = self.params[top[1]] if top[0] == "call" else ()
+        return top[0] == "call" and not top[4] and top[3] < len(params) and (
+            (top[1], params[top[3]]) in UNDER_CEILING or (top[1], params[top[3]]) in ROOM_POINTS)
 
     def _coordinate_slot(self, st: dict, top) -> tuple | None:
         """The bound of the next coordinate in a light's ``at=(x, y, z)`` (inside the room's box,
@@ -711,7 +723,7 @@ class Grammar:
         else:
             topkey = tuple(top)
         key = (st["mode"], st["quote"], st["dot"], st["zero"], st["slot"], topkey, st["defined"], st["started"],
-               st["bound"], st["num"] if st["bound"] else None, st["room"])
+               st["bound"], st["num"] if st["bound"] else None, st["room"] if self._reads_room(st, top) else None)
         m = self._cache.get(key)
         if m is None:
             m = self._cache[key] = self._mask(st)
@@ -732,8 +744,9 @@ class Grammar:
             if top is not None and top[0] == "call" and (top[1], st["kwparam"]) in ID_PARAMS:
                 return "id"
             return st["slot"] if st["slot"] == "any" or st["slot"] in self.choice_kinds else "free"
-        if top is not None and top[0] == "call" and (self._slot(top) == "any" or self._slot(top) in self.choice_kinds):
-            return self._slot(top)
+        slot = self._slot(top) if top is not None and top[0] == "call" else None
+        if slot == "any" or slot in self.choice_kinds:
+            return slot
         if top is not None and top[0] == "[" and top[1] == "items":
             return "small"
         if top is not None and top[0] == "call" and not top[4]:
@@ -865,7 +878,7 @@ class Grammar:
         slot = param = None
         top = st["stack"][-1] if st["stack"] else None
         if mode == "number" and st["numkey"] is not None and top is not None and top[0] == "call":
-            top[5][st["numkey"]] = float(st["num"])  # a window's height or sill (it bounds the other)
+            top[5][st["numkey"]] = float(st["num"])  # a window's height or sill: it bounds the other
         if mode == "arg" and top is not None and tid not in self.kw_name and tid not in (
                 self.close_paren, self.close_list, self.reopen):
             if top[0] == "call":
@@ -920,8 +933,8 @@ class Grammar:
                 st["zero"] = tid == self.zero
                 st["bound"] = slot[1:] if isinstance(slot, tuple) and slot[0] == "num" else None
                 st["num"] = ""
-                st["numkey"] = param if top is not None and top[0] == "call" and top[1] == "window" \
-                    and param in ("height", "sill") else None
+                st["numkey"] = param if top is not None and top[0] == "call" \
+                    and (top[1], param) in UNDER_CEILING else None
             elif mode == "dot":
                 st["zero"] = False
             st["num"] += self.digit_of[tid]
