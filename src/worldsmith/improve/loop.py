@@ -13,11 +13,12 @@ For round ``r = 1 .. R`` (files: :mod:`worldsmith.improve.store`):
    more candidates (hindsight edits, :func:`.rollout.early_stop`). The best candidate (highest
    reward; the first on a tie) is kept, unless it does not beat the best sample kept for that
    prompt in an earlier round by at least ``margin`` (0 by default: a round never keeps a sample
-   worse than one the prompt already has, so the data only gets better; -1 keeps every best). One line per prompt in
-   ``rollouts.jsonl`` holds every candidate (program, reward, breakdown, executor errors) and the
-   kept sample: its steps (each block with the text observation it was written from and as chat
-   messages, then ``done()`` when the episode stopped by choice with nothing needed; a planner program is replayed
-   block by block for them, :func:`planner_steps`) and its render.
+   worse than one the prompt already has, so the data only gets better; -1 keeps every best).
+   One line per prompt in ``rollouts.jsonl`` holds every candidate (program, reward, breakdown,
+   executor errors) and the kept sample: its steps (each block with the text observation it was
+   written from and as chat messages, then ``done()`` when the episode stopped by choice with
+   nothing needed; a planner program is replayed block by block for them,
+   :func:`planner_steps`) and its render.
 2. **Export** the kept samples of rounds ``1..r`` as fine-tuning data (:mod:`.export`):
    ``export/rNNN/openai.jsonl`` and ``export/rNNN/hf/``.
 3. **Train** (``trainer``): ``local`` trains the local model (:mod:`.local.model`) on the steps of

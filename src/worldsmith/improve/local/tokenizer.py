@@ -363,7 +363,8 @@ _ID = re.compile(r"^[a-z][a-z_]*_[0-9]+$")
 #: rectangles, L and U shapes: at most 8 walls)
 WALLS = tuple(f"wall_{i}" for i in range(8))
 #: string parameters that take one of a closed set of words (the DSL refuses any other): there a
-#: string is one of these (a trie, as for categories), or a slot holding one of them
+#: string is one of these (a trie, as for categories), or a slot holding one of them; the
+#: :class:`Grammar` adds ``light``'s ``kind``, read from the DSL's own ``LIGHT_KIND_ALIASES``
 CHOICES = {("door", "wall"): WALLS, ("window", "wall"): WALLS, ("add_to_wall", "wall"): WALLS,
            ("place", "against"): WALLS + ("any_wall",), ("place", "on_wall"): WALLS + ("any_wall",),
            ("material", "surface"): ("floor", "ceiling", "walls") + WALLS, ("place", "side"): ("left", "right"),
