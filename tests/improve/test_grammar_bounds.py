@@ -99,3 +99,55 @@ def test_a_wall_word_may_be_written_from_a_slot_that_holds_one(tok, grammar):
     assert _accepted(tok, grammar, obs, "material('walls', 'white paint')")
     ids = tok.encode_program("material('walls', 'oak')", PROMPT, observation_slots(obs))
     assert tok.index["<n0>"] in ids  # the surface is the slot token
+
+
+FURNISHED = [ROOM, "h0 = add('bed')\nplace(h0, against='wall_0')", "h0 = add('floor_lamp')\nplace(h0, corner=0)",
+             "h0 = add('potted_plant')\nplace(h0, corner=2)"]
+
+# (block, whether the grammar and the DSL take it) with a bed, a floor lamp and a potted plant
+# standing: things go on objects with surfaces only, and every such object is listed (a slot)
+HOLDER_CASES = [
+    ("fill('bed_0', ['book'], count=2)", True),
+    ("fill('floor_lamp_0')", False),                    # a lamp holds nothing
+    ("fill('potted_plant_0', ['cup'])", False),
+    ("fill('bed_1', ['book'])", False),                 # no such object (spelled, not a slot)
+    ("h0 = add('book', on='bed_0')", True),
+    ("h0 = add('book', on='floor_lamp_0')", False),
+    ("h0 = add('nightstand')\nplace(h0, next_to='bed_0')\nfill(h0, ['book'])", True),
+]
+
+
+@pytest.mark.parametrize("block,ok", HOLDER_CASES)
+def test_things_go_only_on_objects_that_hold_things(tok, grammar, block, ok):
+    ep = replay(PROMPT, 7, FURNISHED)
+    assert not ep.errors
+    obs = ep.observation()
+    assert "objects 'bed_0' 'floor_lamp_0' 'potted_plant_0'" in obs.splitlines()
+    assert _accepted(tok, grammar, obs, block) == ok
+    ran = replay(PROMPT, 7, FURNISHED + [block])
+    assert (not ran.errors) == ok, ran.errors
+
+
+def test_with_nothing_to_hold_things_no_fill_begins(tok, grammar):
+    ep = replay(PROMPT, 7, [FURNISHED[0], FURNISHED[2], FURNISHED[3]])  # a lamp and a plant only
+    obs = ep.observation()
+    ctx = tok.encode_context(PROMPT, obs)
+    at_start = grammar.mask(grammar.start(1, [ctx], [True])[0])
+    assert not at_start[tok.index["fill("]] and at_start[tok.index["add("]]
+    assert not _accepted(tok, grammar, obs, "h0 = add('book', on='floor_lamp_0')")
+    # a table the block itself adds can be filled
+    assert _accepted(tok, grammar, obs, "h0 = add('table')\nplace(h0, at=(2, 2))\nfill(h0, ['book'])")
+    # with the bed standing, fill( may begin
+    full = tok.encode_context(PROMPT, replay(PROMPT, 7, FURNISHED).observation())
+    assert grammar.mask(grammar.start(1, [full], [True])[0])[tok.index["fill("]]
+
+
+def test_a_busy_block_may_not_be_empty(tok, grammar):
+    _, obs = _context(tok)
+    ctx = tok.encode_context(PROMPT, obs)
+    assert grammar.mask(grammar.start(1, [ctx], [True])[0])[tok.eos_id]  # may stop
+    st = grammar.start(1, [ctx], [True], [True])[0]
+    assert not grammar.mask(st)[tok.eos_id]  # may not
+    for t in tok.encode_program("light('ceiling')", PROMPT)[:-1]:
+        grammar.advance(st, t)
+    assert grammar.mask(st)[tok.eos_id]  # the block may end after its line

@@ -276,3 +276,12 @@ def test_kept_steps_end_with_done_only_when_the_episode_chose_to_stop_with_nothi
         assert [s["program"] for s in steps] == [st["program"] for st in ep.steps] + ([DONE] if done else [])
         if done:
             assert steps[-1]["observation"] == ep.observation()
+
+def test_a_held_episode_stops_only_with_nothing_needed(tiny_checkpoint):
+    model, tok, _, _ = M.load(tiny_checkpoint)
+    units = [("a small study with a desk and a bookshelf", s) for s in range(6)]
+    free = rollout(model, tok, Grammar(tok), units, temperature=1.0, seed=2, max_steps=10, hold=False)
+    held = rollout(model, tok, Grammar(tok), units, temperature=1.0, seed=2, max_steps=10)
+    early = lambda eps: [e for e in eps if e.stop == "stop" and not nothing_needed(e.observation())]  # noqa: E731
+    assert early(free)  # the model, left to itself, stops with requested things missing
+    assert not early(held)

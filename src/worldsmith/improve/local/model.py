@@ -190,14 +190,16 @@ def train(model, examples: Sequence[tuple[list[int], list[int]]], config: ModelC
 
 def sample(model, contexts: Sequence[list[int]], *, eos_id: int, pad_id: int = 0, temperature: float = 1.0,
            top_k: int = 0, max_new: int = 1800, seed: int = 0, batch_size: int = 32,
-           grammar=None, started: Sequence[bool] | None = None) -> list[list[int]]:
+           grammar=None, started: Sequence[bool] | None = None,
+           busy: Sequence[bool] | None = None) -> list[list[int]]:
     """Sample one continuation per context (see the module doc); returns the new ids of each
     (without the context; ending with ``eos_id`` unless ``max_new`` was reached). ``grammar``
     (a :class:`~worldsmith.improve.local.tokenizer.Grammar`, started with these contexts so
     category strings may point at their prompt's words) masks the tokens that would break the
     program's grammar or a call's signature, or name a category the catalog lacks, before each
-    draw; ``started`` is passed to :meth:`~worldsmith.improve.local.tokenizer.Grammar.start`
-    (an episode's later blocks)."""
+    draw; ``started`` and ``busy`` are passed to
+    :meth:`~worldsmith.improve.local.tokenizer.Grammar.start` (an episode's later blocks; those
+    that may not be empty)."""
     torch = _torch()
     gen = torch.Generator().manual_seed(seed)
     out: list[list[int]] = []
@@ -220,7 +222,8 @@ def sample(model, contexts: Sequence[list[int]], *, eos_id: int, pad_id: int = 0
             past = res.past_key_values
             logits = res.logits[:, -1]
             last_pos = pos[:, -1]
-            states = (grammar.start(n, ctxs, started[b:b + batch_size] if started is not None else None)
+            states = (grammar.start(n, ctxs, started[b:b + batch_size] if started is not None else None,
+                                    busy[b:b + batch_size] if busy is not None else None)
                       if grammar is not None else None)
             for t in range(steps):
                 if states is not None:

@@ -46,7 +46,11 @@ policy saw.
 :func:`rollout` plays many episodes at once with a :mod:`~worldsmith.improve.local.model` checkpoint:
 each step samples one block for every unfinished episode in a batch (under the
 :class:`~worldsmith.improve.local.tokenizer.Grammar`; the first block of an episode must create the
-room, later ones must not), from a generator seeded by ``(seed, step)``.
+room, later ones must not), from a generator seeded by ``(seed, step)``. With ``hold`` (the
+default) a block written while the observation has a ``need`` line may not be empty: the episode
+cannot stop with requested things missing (an action mask, like the grammar's; the episode still
+ends on :data:`MAX_STEPS` or :data:`PATIENCE`). A kept episode's last step is a stop only when
+nothing was needed (:mod:`worldsmith.improve.loop`), so the model learns the same rule.
 """
 
 from __future__ import annotations
@@ -272,7 +276,8 @@ def trim(prompt: str, seed: int, blocks: Sequence[str]) -> Trim:
 
 
 def rollout(model, tokenizer, grammar, units: Sequence[tuple[str, int]], *, temperature: float, seed: int,
-            max_steps: int = MAX_STEPS, patience: int = PATIENCE, progress=None) -> list[Episode]:
+            max_steps: int = MAX_STEPS, patience: int = PATIENCE, hold: bool = True,
+            progress=None) -> list[Episode]:
     """Play one episode per ``(prompt, scene seed)`` unit with ``model`` (see the module doc)."""
     from ..seeds import derive_seed
     from .model import sample
@@ -289,7 +294,8 @@ def rollout(model, tokenizer, grammar, units: Sequence[tuple[str, int]], *, temp
         ctxs = [tokenizer.encode_context(e.prompt, o) for e, o in zip(active, obs)]
         ids = sample(model, ctxs, eos_id=tokenizer.eos_id, pad_id=tokenizer.pad_id, temperature=temperature,
                      max_new=MAX_BLOCK_TOKENS, seed=derive_seed(seed, "step", step), batch_size=len(ctxs),
-                     grammar=grammar, started=[bool(e.scene.rooms) for e in active])
+                     grammar=grammar, started=[bool(e.scene.rooms) for e in active],
+                     busy=[hold and bool(e.scene.rooms) and not nothing_needed(o) for e, o in zip(active, obs)])
         for e, o, row in zip(active, obs, ids):
             block = tokenizer.decode_program(row, e.prompt, observation_slots(o)).strip()
             if not block:

@@ -358,7 +358,21 @@ ROOM_POINTS = {("light", "at")}
 ID_PARAMS = {("place", p) for p in ("facing", "same_yaw_as", "next_to", "in_front_of", "behind", "around",
                                      "center_aligned_with", "near", "far_from")} | {
     ("fill", "target"), ("add", "on"), ("rotate", "obj"), ("move", "obj"), ("remove", "obj")}
+#: the object parameters that take a holder -- an object with a surface to put things on (what
+#: fill() fills and add(on=) stands on; lamps, rugs, plants and wall decor hold nothing)
+HOLDER_PARAMS = {("fill", "target"), ("add", "on")}
 _ID = re.compile(r"^[a-z][a-z_]*_[0-9]+$")
+
+
+@functools.lru_cache(maxsize=None)
+def holds_things(object_id: str) -> bool:
+    """Whether the object ``object_id`` (``<category>_<n>``) is of a category with surfaces."""
+    from ...assets import catalog
+
+    try:
+        return bool(catalog.surface_levels(object_id.rsplit("_", 1)[0]))
+    except KeyError:
+        return False
 #: the wall ids a room can have (``wall_<i>``, one per polygon edge; the planner's rooms are
 #: rectangles, L and U shapes: at most 8 walls)
 WALLS = tuple(f"wall_{i}" for i in range(8))
@@ -456,7 +470,8 @@ class Grammar:
     whole string value: anywhere a string may start, except where a category is meant (only slots
     holding a catalog category, or a small-object one in a fill list) and where one object is meant
     (:data:`ID_PARAMS`: only slots holding an object id -- a requested category there would name
-    no object).
+    no object -- and where things go on an object, :data:`HOLDER_PARAMS`, only the id of one whose
+    category has surfaces, :func:`holds_things`).
 
     **Categories** (``categories=True``, the default). Where a string names a catalog category
     (:data:`CATEGORY_SLOTS`, :data:`CATEGORY_KEYWORDS`) it must be one of
@@ -531,6 +546,9 @@ class Grammar:
         self.close_paren, self.close_list, self.reopen = idx[")"], idx["]"], idx["), ("]
         self.first_line = mask([idx["room("]])
         self.line_start = mask(set(self.calls) | self.handles | {self.eos})
+        self.line_start_busy = mask(set(self.calls) | self.handles)
+        # what needs an object to put things on: fill(, and add()'s on=
+        self.needs_holder = mask({self.tok.index["fill("], self.tok.index["on="]})
         self.after_handle = mask([self.assign])
         self.after_assign = mask(self.calls)
         self.value_base = mask(set(self.quotes) | self.digits | self.consts
@@ -591,14 +609,15 @@ class Grammar:
     #         "ptr_key", "defined" (handles assigned), "pending" (the handle this line assigns),
     #         "started" (a call was written)}
     def start(self, n: int, contexts: Sequence[Sequence[int]] | None = None,
-              started: Sequence[bool] | None = None) -> list[dict]:
+              started: Sequence[bool] | None = None, busy: Sequence[bool] | None = None) -> list[dict]:
         """Fresh states for ``n`` sequences. ``contexts`` (their :meth:`DSLTokenizer.encode_context`
         ids) give each sequence's prompt pointers for category strings; a context that goes on
         after ``<prog>`` with the start of a program has its state advanced through those tokens
         (so a sample continues that program). ``started[i]`` true: sequence ``i`` continues a
         scene that has its room (a later step of an episode), so it must not start with
         ``room(`` and may be empty; false (the default): it is a whole program or an episode's
-        first block, which starts with ``room(``."""
+        first block, which starts with ``room(``. ``busy[i]`` true: sequence ``i``, a later step,
+        may not be empty (the episode may not stop yet)."""
         out = []
         for i in range(n):
             ptr = self.tok.context_pointers(contexts[i]) if contexts is not None else {}
@@ -606,15 +625,27 @@ class Grammar:
                   "cat": None, "ptr": ptr, "ptr_key": tuple(sorted(ptr.items())), "defined": frozenset(),
                   "pending": None, "started": bool(started[i]) if started is not None else False,
                   "kwparam": None, "bound": None, "num": "", "numkey": None,
-                  "room": self._room_size(contexts[i]) if contexts is not None else None}
+                  "room": self._room_size(contexts[i]) if contexts is not None else None,
+                  "busy": bool(busy[i]) if busy is not None else False}
             st["slots"] = self.tok.context_slots(contexts[i]) if contexts is not None else {}
             st["slots_key"] = tuple(sorted(st["slots"].items()))
+            st["listed"] = st["room"] is not None and self._all_listed(st["slots"])
+            st["holders"] = not st["listed"] or any(_ID.match(v) and holds_things(v) for v in st["slots"].values())
             ids = list(contexts[i]) if contexts is not None else []
             if self.tok.prog_id in ids:
                 for t in ids[ids.index(self.tok.prog_id) + 1:]:
                     self.advance(st, t)
             out.append(st)
         return out
+
+    @staticmethod
+    def _all_listed(slots: dict[int, str]) -> bool:
+        """Whether the ``objects`` line of an observation of a scene with its room (its slots
+        holding an id) lists every object that stands in it: fewer than :data:`~worldsmith.improve.local.steps.MAX_LISTED` ids
+        and no slot cut off by :data:`MAX_SLOTS`."""
+        from .steps import MAX_LISTED
+
+        return len(slots) < MAX_SLOTS and sum(bool(_ID.match(v)) for v in slots.values()) < MAX_LISTED
 
     def _slot(self, top) -> str | None:
         """The category kind of the next positional argument of the call ``top`` (None: free)."""
@@ -716,6 +747,14 @@ class Grammar:
         """The allowed next tokens (a bool tensor over the vocabulary; cached per grammar state)."""
         if st["cat"] is not None:
             return self._category_mask(st)
+        m = self._mask_here(st)
+        if not st["holders"] and not st["defined"] and st["mode"] in ("line", "arg"):
+            m = m & ~self.needs_holder  # no object to put things on: no fill(, no add(on=)
+        return m
+
+    def _mask_here(self, st: dict) -> "Any":
+        if st["busy"]:
+            return self.line_start_busy
         top = st["stack"][-1] if st["stack"] else None
         if top is None:
             topkey = None
@@ -728,22 +767,27 @@ class Grammar:
         m = self._cache.get(key)
         if m is None:
             m = self._cache[key] = self._mask(st)
-        if st["slots"] and st["mode"] in ("arg", "kw") and bool(m[self.quote_id]):
+        if st["mode"] in ("arg", "kw") and bool(m[self.quote_id]):
             kind = self._string_kind(st, top)
+            if not st["slots"] and kind not in ("id", "holder"):
+                return m
             full = (key, st["slots_key"], kind)
             with_slots = self._cache.get(full)
             if with_slots is None:
-                base = m & ~self.not_objects if kind == "id" else m  # an object: a handle, a spelled id
+                base = m & ~self.not_objects if kind in ("id", "holder") else m  # a handle, a spelled id
+                if kind == "holder" and st["listed"]:
+                    base = base & ~self.quote_start  # every object that holds things is a slot
                 with_slots = self._cache[full] = base | self._slot_mask(st, kind)  # or an id slot
             m = with_slots
         return m
 
     def _string_kind(self, st: dict, top) -> str:
         """What a string starting here must be: ``any`` (a category), ``small`` (a fill item),
-        ``id`` (an object, :data:`ID_PARAMS`), a choice kind (:data:`CHOICES`) or ``free``."""
+        ``id`` (an object, :data:`ID_PARAMS`), ``holder`` (one with surfaces,
+        :data:`HOLDER_PARAMS`), a choice kind (:data:`CHOICES`) or ``free``."""
         if st["mode"] == "kw":
             if top is not None and top[0] == "call" and (top[1], st["kwparam"]) in ID_PARAMS:
-                return "id"
+                return "holder" if (top[1], st["kwparam"]) in HOLDER_PARAMS else "id"
             return st["slot"] if st["slot"] == "any" or st["slot"] in self.choice_kinds else "free"
         slot = self._slot(top) if top is not None and top[0] == "call" else None
         if slot == "any" or slot in self.choice_kinds:
@@ -753,7 +797,7 @@ class Grammar:
         if top is not None and top[0] == "call" and not top[4]:
             params = self.params[top[1]]
             if top[3] < len(params) and (top[1], params[top[3]]) in ID_PARAMS:
-                return "id"
+                return "holder" if (top[1], params[top[3]]) in HOLDER_PARAMS else "id"
         return "free"
 
     def _slot_mask(self, st: dict, kind: str) -> "Any":
@@ -763,8 +807,8 @@ class Grammar:
         key = (st["slots_key"], kind)
         m = self._slot_cache.get(key)
         if m is None:
-            if kind == "id":
-                ok = {t: v for t, v in st["slots"].items() if _ID.match(v)}
+            if kind in ("id", "holder"):
+                ok = {t: v for t, v in st["slots"].items() if _ID.match(v) and (kind == "id" or holds_things(v))}
             elif kind == "free" or not self.categories:
                 ok = st["slots"]
             else:
@@ -853,6 +897,7 @@ class Grammar:
         return m
 
     def advance(self, st: dict, tid: int) -> None:
+        st["busy"] = False
         mode = st["mode"]
         if st["cat"] is not None:  # inside a category string
             if self.quotes.get(tid) == st["quote"]:
