@@ -37,12 +37,15 @@ def _program(seed: int) -> str:
 def render_digest(seed: int) -> dict:
     import numpy as np
 
-    from worldsmith.dsl import execute
+    from worldsmith.dsl import Limits, execute
     from worldsmith.render import render
     from worldsmith.render.camera import Camera
     from worldsmith.scene import Scene
 
-    scene = execute(_program(seed), Scene(prompt="x", seed=seed), seed=seed).scene
+    # a fresh worker's first program builds its assets' meshes; beside other workers starting on
+    # two cores that took longer than the DSL's default 2 s once. These tests are about the
+    # executors, not the program time limit.
+    scene = execute(_program(seed), Scene(prompt="x", seed=seed), seed=seed, limits=Limits(seconds=120)).scene
     room = scene.rooms[0]
     xs, ys = zip(*room.polygon)
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2

@@ -373,6 +373,8 @@ def holds_things(object_id: str) -> bool:
         return bool(catalog.surface_levels(object_id.rsplit("_", 1)[0]))
     except KeyError:
         return False
+
+
 #: the wall ids a room can have (``wall_<i>``, one per polygon edge; the planner's rooms are
 #: rectangles, L and U shapes: at most 8 walls)
 WALLS = tuple(f"wall_{i}" for i in range(8))
@@ -641,8 +643,8 @@ class Grammar:
     @staticmethod
     def _all_listed(slots: dict[int, str]) -> bool:
         """Whether the ``objects`` line of an observation of a scene with its room (its slots
-        holding an id) lists every object that stands in it: fewer than :data:`~worldsmith.improve.local.steps.MAX_LISTED` ids
-        and no slot cut off by :data:`MAX_SLOTS`."""
+        holding an id) lists every object that stands in it: fewer ids than
+        :data:`~worldsmith.improve.local.steps.MAX_LISTED` and no slot cut off by :data:`MAX_SLOTS`."""
         from .steps import MAX_LISTED
 
         return len(slots) < MAX_SLOTS and sum(bool(_ID.match(v)) for v in slots.values()) < MAX_LISTED
