@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from worldsmith.improve.local import model as M
-from worldsmith.improve.local.steps import (Episode, needs, nothing_needed, observe, replay, requirements, rollout,
-                                            trim)
+from worldsmith.improve.local.steps import (MAX_BLOCK_TOKENS, Episode, needs, nothing_needed, observe, replay,
+                                            requirements, rollout, trim)
 from worldsmith.improve.local.tokenizer import SLOTS, DSLTokenizer, Grammar, observation_slots
 from worldsmith.improve.rollout import local_episodes, planner_run, run_blocks, split_blocks
 from worldsmith.scene import Scene, dumps
@@ -285,3 +285,12 @@ def test_a_held_episode_stops_only_with_nothing_needed(tiny_checkpoint):
     early = lambda eps: [e for e in eps if e.stop == "stop" and not nothing_needed(e.observation())]  # noqa: E731
     assert early(free)  # the model, left to itself, stops with requested things missing
     assert not early(held)
+
+
+def test_the_planners_longest_blocks_fit_in_one_step(tok):
+    # ten desks added and placed in a grid are one block: the policy must be able to write it
+    prompt = "a classroom with ten desks and a teacher's desk"
+    blocks = split_blocks(planner_run(prompt, seed=1, temperature=1.0).program)
+    longest = max(blocks, key=lambda b: len(tok.encode_program(b, prompt)))
+    assert longest.count("= add('desk'") == 10
+    assert 200 < len(tok.encode_program(longest, prompt)) <= MAX_BLOCK_TOKENS

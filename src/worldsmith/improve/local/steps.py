@@ -69,8 +69,9 @@ MAX_STEPS = 48
 PATIENCE = 6
 #: objects listed in the observation (the latest ones)
 MAX_LISTED = 16
-#: tokens one block may take
-MAX_BLOCK_TOKENS = 200
+#: tokens one block may take: room for the planner's longest blocks (ten desks added and placed
+#: in a grid is 340 tokens; 200 cut off the blocks that add a dozen chairs at once)
+MAX_BLOCK_TOKENS = 400
 
 
 def _q(value: Any) -> str:
