@@ -1058,7 +1058,7 @@ def _allocate(count: int, caps: np.ndarray) -> list[int]:
     return [int(v) for v in base]
 
 
-def _category_holds_things(category: str) -> bool:
+def category_holds_things(category: str) -> bool:
     """Whether ``category`` usually has support surfaces (at its typical size, default params)."""
     try:
         return bool(catalog.surface_levels(category))
@@ -1280,7 +1280,7 @@ def plan_fill_result(scene: Scene, target_id: str, items: Sequence[str] | str | 
         raise FillError(f"density must be a number in (0, 1], got {density!r}", "e.g. density=0.6")
     cats = _resolve_items(items)
     surfaces = support_surfaces(target)
-    if not surfaces and _category_holds_things(target.category) and surface is None:
+    if not surfaces and category_holds_things(target.category) and surface is None:
         # this variant has none (a clothing rack without its shelf): nothing to do, say so
         why = f"this {target.category} ({target_id}) has no surface to put things on"
         return FillResult((), tuple(FillSkip(c, None, why) for c in (cats or ["default dressing"])))

@@ -56,6 +56,8 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from .steps import MAX_LISTED
+
 SPECIALS = ("<pad>", "<bos>", "<eos>", "<unk>", "<prompt>", "<obs>", "<prog>")
 MAX_PROMPT_WORDS = 32
 POINTERS = tuple(f"<p{i}>" for i in range(MAX_PROMPT_WORDS))
@@ -364,15 +366,12 @@ HOLDER_PARAMS = {("fill", "target"), ("add", "on")}
 _ID = re.compile(r"^[a-z][a-z_]*_[0-9]+$")
 
 
-@functools.lru_cache(maxsize=None)
 def holds_things(object_id: str) -> bool:
-    """Whether the object ``object_id`` (``<category>_<n>``) is of a category with surfaces."""
-    from ...assets import catalog
+    """Whether the object ``object_id`` (``<category>_<n>``) is of a category with surfaces
+    (:func:`worldsmith.layout.fill.category_holds_things`, the rule fill() itself applies)."""
+    from ...layout.fill import category_holds_things
 
-    try:
-        return bool(catalog.surface_levels(object_id.rsplit("_", 1)[0]))
-    except KeyError:
-        return False
+    return category_holds_things(object_id.rsplit("_", 1)[0])
 
 
 #: the wall ids a room can have (``wall_<i>``, one per polygon edge; the planner's rooms are
@@ -645,8 +644,6 @@ class Grammar:
         """Whether the ``objects`` line of an observation of a scene with its room (its slots
         holding an id) lists every object that stands in it: fewer ids than
         :data:`~worldsmith.improve.local.steps.MAX_LISTED` and no slot cut off by :data:`MAX_SLOTS`."""
-        from .steps import MAX_LISTED
-
         return len(slots) < MAX_SLOTS and sum(bool(_ID.match(v)) for v in slots.values()) < MAX_LISTED
 
     def _slot(self, top) -> str | None:
