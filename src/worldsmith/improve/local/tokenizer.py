@@ -746,14 +746,6 @@ class Grammar:
         """The allowed next tokens (a bool tensor over the vocabulary; cached per grammar state)."""
         if st["cat"] is not None:
             return self._category_mask(st)
-        m = self._mask_here(st)
-        if not st["holders"] and not st["defined"] and st["mode"] in ("line", "arg"):
-            m = m & ~self.needs_holder  # no object to put things on: no fill(, no add(on=)
-        return m
-
-    def _mask_here(self, st: dict) -> "Any":
-        if st["busy"]:
-            return self.line_start_busy
         top = st["stack"][-1] if st["stack"] else None
         if top is None:
             topkey = None
@@ -762,10 +754,14 @@ class Grammar:
         else:
             topkey = tuple(top)
         key = (st["mode"], st["quote"], st["dot"], st["zero"], st["slot"], topkey, st["defined"], st["started"],
-               st["bound"], st["num"] if st["bound"] else None, st["room"] if self._reads_room(st, top) else None)
+               st["bound"], st["num"] if st["bound"] else None, st["room"] if self._reads_room(st, top) else None,
+               st["busy"], st["holders"])
         m = self._cache.get(key)
         if m is None:
-            m = self._cache[key] = self._mask(st)
+            m = self._mask(st)
+            if not st["holders"] and not st["defined"] and st["mode"] in ("line", "arg"):
+                m = m & ~self.needs_holder  # no object to put things on: no fill(, no add(on=)
+            self._cache[key] = m
         if st["mode"] in ("arg", "kw") and bool(m[self.quote_id]):
             kind = self._string_kind(st, top)
             if not st["slots"] and kind not in ("id", "holder"):
@@ -830,7 +826,9 @@ class Grammar:
     def _mask(self, st: dict) -> "Any":
         mode = st["mode"]
         if mode == "line":
-            return self.line_start if st["started"] else self.first_line
+            if not st["started"]:
+                return self.first_line
+            return self.line_start_busy if st["busy"] else self.line_start
         if mode == "handle":
             return self.after_handle
         if mode == "assign":
