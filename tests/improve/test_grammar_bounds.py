@@ -135,11 +135,22 @@ def test_with_nothing_to_hold_things_no_fill_begins(tok, grammar):
     at_start = grammar.mask(grammar.start(1, [ctx], [True])[0])
     assert not at_start[tok.index["fill("]] and at_start[tok.index["add("]]
     assert not _accepted(tok, grammar, obs, "h0 = add('book', on='floor_lamp_0')")
+    assert not _before(tok, grammar, obs, "h0 = add('book', style='modern')", "style=")[tok.index["on="]]
     # a table the block itself adds can be filled
     assert _accepted(tok, grammar, obs, "h0 = add('table')\nplace(h0, at=(2, 2))\nfill(h0, ['book'])")
     # with the bed standing, fill( may begin
-    full = tok.encode_context(PROMPT, replay(PROMPT, 7, FURNISHED).observation())
-    assert grammar.mask(grammar.start(1, [full], [True])[0])[tok.index["fill("]]
+    full = replay(PROMPT, 7, FURNISHED).observation()
+    assert grammar.mask(grammar.start(1, [tok.encode_context(PROMPT, full)], [True])[0])[tok.index["fill("]]
+    assert _before(tok, grammar, full, "h0 = add('book', style='modern')", "style=")[tok.index["on="]]
+
+
+def _before(tok, grammar, obs: str, block: str, token: str):
+    """The grammar's mask where ``token`` comes in ``block``, written as a later step."""
+    st = grammar.start(1, [tok.encode_context(PROMPT, obs)], [True])[0]
+    ids = tok.encode_program(block, PROMPT, observation_slots(obs))
+    for t in ids[:ids.index(tok.index[token])]:
+        grammar.advance(st, t)
+    return grammar.mask(st)
 
 
 def test_a_busy_block_may_not_be_empty(tok, grammar):
