@@ -70,7 +70,7 @@ PATIENCE = 6
 #: objects listed in the observation (the latest ones)
 MAX_LISTED = 16
 #: tokens one block may take: room for the planner's longest blocks (ten desks added and placed
-#: in a grid is 340 tokens; 200 cut off the blocks that add a dozen chairs at once)
+#: in a grid is 340 to 360 tokens; 200 cut off the blocks that add many objects at once)
 MAX_BLOCK_TOKENS = 400
 
 
