@@ -282,6 +282,28 @@ def test_add_never_drops_what_it_does_not_know_word_for_word():
     assert dumps(loads(dumps(r.scene))) == dumps(r.scene)
 
 
+def test_add_count_builds_exactly_what_that_many_adds_build_and_returns_their_handles():
+    one_call = run(ROOM + 'hs = add("chair", count=4, style="modern", color="red")\n'
+                          'place(hs, against="wall_0", row=True)\nt = add("table")\nprint(len(hs), hs[0], hs[3], t)\n',
+                   seed=11)
+    assert one_call.output == ["4 chair_0 chair_3 table_0"]
+    calls = "".join(f'h{i} = add("chair", style="modern", color="red")\n' for i in range(4))
+    four_calls = run(ROOM + calls + 'place([h0, h1, h2, h3], against="wall_0", row=True)\nt = add("table")\n', seed=11)
+    assert dumps(one_call.scene) == dumps(four_calls.scene)
+    chairs = [o for o in one_call.scene.objects if o.category == "chair"]
+    assert len(chairs) == 4 and {o.attributes.style for o in chairs} == {"modern"}
+    assert len({o.position for o in chairs}) == 4  # placed as a row, not stacked
+    # count=1 still returns a list, so code written for a group works for one
+    assert run(ROOM + 'hs = add("sofa", count=1)\nprint(len(hs), hs[0])\n').output == ["1 sofa_0"]
+
+
+@pytest.mark.parametrize("count", ["0", "51", "2.5", "True", "'3'", "-1"])
+def test_a_bad_add_count_is_a_bad_argument_that_names_the_range(count):
+    exc = error_of(ROOM + f'hs = add("chair", count={count})')
+    assert (exc.code, exc.line) == ("E_BAD_ARGUMENT", 2)
+    assert "count must be a whole number from 1 to 50" in exc.message
+
+
 @pytest.mark.parametrize("call, code", [
     ('add("sofa", width=-1)', "E_BAD_ARGUMENT"),
     ('add("sofa", size=(1, 2))', "E_BAD_ARGUMENT"),

@@ -32,6 +32,10 @@ LIGHT_KIND_ALIASES = {"ceiling": "ceiling_fixture", "ceiling_fixture": "ceiling_
                       "spot": "spot", "area": "area"}
 
 
+#: the most objects one add(..., count=N) makes
+MAX_ADD_COUNT = 50
+
+
 def _bad(message: str, hint: str = "") -> DSLError:
     return DSLError("E_BAD_ARGUMENT", message, hint=hint)
 
@@ -217,7 +221,7 @@ class ProgramContext:
     def add(self, category: str, on: Any = None, surface: int | None = None, color: Any = None,
             style: str | None = None, material: str | None = None, size: Sequence[float] | None = None,
             width: float | None = None, depth: float | None = None, height: float | None = None,
-            asset: str | None = None) -> Handle:
+            asset: str | None = None, count: int | None = None) -> Handle | list[Handle]:
         """Add an object of ``category`` (e.g. "sofa", "dining_table", "book"; synonyms such as
         "couch" and descriptions such as "king size bed" work; something unknown such as "harp"
         becomes a labelled stand-in of a plausible size, listed in the report) and return its handle.
@@ -226,7 +230,19 @@ class ProgramContext:
         looks: ``color`` (a name, "#rrggbb" or linear RGB), ``style``, ``material`` (its main
         material); optional size: ``size`` (w, d, h) or any of ``width``/``depth``/``height``
         (metres); ``asset="library/asset_id"`` uses a mesh from a registered asset library.
-        Example: sofa = add("sofa", color="charcoal")."""
+        ``count=N`` adds N alike objects (each its own asset, as N calls would) and returns the
+        list of their handles, which place() takes as one group.
+        Examples: sofa = add("sofa", color="charcoal"); chairs = add("chair", count=6);
+        place(chairs, against="wall_0", row=True)."""
+        if count is None:
+            return self._add_one(category, on, surface, color, style, material, size, width, depth, height, asset)
+        if isinstance(count, bool) or not isinstance(count, (int, float)) or not float(count).is_integer() \
+                or not 1 <= count <= MAX_ADD_COUNT:
+            raise _bad(f"count must be a whole number from 1 to {MAX_ADD_COUNT}, got {count!r}")
+        return [self._add_one(category, on, surface, color, style, material, size, width, depth, height, asset)
+                for _ in range(int(count))]
+
+    def _add_one(self, category, on, surface, color, style, material, size, width, depth, height, asset) -> Handle:
         text = _text(category, "category")
         on_id = self._id(on, "on") if on is not None else None
         if surface is not None and (on_id is None or isinstance(surface, bool) or not isinstance(surface, int)):
