@@ -55,7 +55,7 @@ def tiny_run(prompt_files, tmp_path_factory):
 
 def test_a_tiny_round_end_to_end(tiny_run):
     out, r = tiny_run
-    assert "round 1: kept 3" in r.stdout and f"wrote {out / 'report.md'}" in r.stdout
+    assert "round 1: kept 6" in r.stdout and f"wrote {out / 'report.md'}" in r.stdout
     rolls = lines(out / "rounds/r001/rollouts.jsonl")
     assert sorted(x["unit"] for x in rolls) == ["a", "b", "c"]
     early_stops = 0
@@ -88,18 +88,31 @@ def test_a_tiny_round_end_to_end(tiny_run):
         assert steps[0]["observation"].startswith("room '") and "need add" in steps[0]["observation"]
         assert (out / kept["render"]).stat().st_size > 1000
         assert kept["breakdown"]["fidelity"] == 1.0
+        # --keep 2 (the default): also the best of the other sampled episodes (an edit counts as
+        # its episode), with its own steps and render
+        root = lambda k: k if cands[k].get("edit_of") is None else cands[k]["edit_of"]  # noqa: E731
+        others = [k for k in range(len(cands)) if root(k) != root(unit["best"])]
+        second = max(others, key=lambda k: (cands[k]["reward"], -k))
+        [more] = unit["more"]
+        assert (more["candidate"], more["id"], more["reward"]) == (second, f"r001-{unit['unit']}-2",
+                                                                   cands[second]["reward"])
+        assert "\n".join(st["program"] for st in more["steps"] if st["program"] != "done()") == \
+            cands[second]["program"]
+        assert (out / more["render"]).stat().st_size > 1000
     # the fine-tuning data: one example per kept step, in both formats
     openai = lines(out / "export/r001/openai.jsonl")
     hf = lines(out / "export/r001/hf/train.jsonl")
-    n_steps = sum(len(x["kept"]["steps"]) for x in rolls)
+    samples = [s for x in rolls for s in [x["kept"], *x["more"]]]
+    n_steps = sum(len(s["steps"]) for s in samples)
     assert len(openai) == len(hf) == n_steps
     assert [m["role"] for m in openai[0]["messages"]] == ["system", "user", "assistant"]
     assert [o["messages"][2]["content"] for o in openai] == \
-        [st["program"] for x in rolls for st in x["kept"]["steps"]]
+        [st["program"] for s in samples for st in s["steps"]]
     assert openai[0]["messages"][1]["content"].endswith(rolls[0]["kept"]["steps"][0]["observation"])
     # training ran and the loss fell; the checkpoint loads
     train = json.loads((out / "rounds/r001/train.json").read_text())
-    assert train["examples"] == n_steps and train["losses"][-1] < train["losses"][0]
+    assert train["examples"] == n_steps + train["deferred"] and train["losses"][-1] < train["losses"][0]
+    assert train["deferred"] >= 1  # some requested object of the kept rooms can be added last
     assert (out / "checkpoints/r001/local_policy.json").is_file()
     # held-out evaluation: 1 prompt x 2 samples, never trained on; the planner baseline on the same units
     ev = lines(out / "rounds/r001/eval.jsonl")
@@ -109,9 +122,9 @@ def test_a_tiny_round_end_to_end(tiny_run):
     report = json.loads((out / "report.json").read_text())
     row = report["rounds"][0]
     assert early_stops >= 2  # the planner furnishes on after the prompt is met
-    assert row["kept"] == 3 and row["heldout_units"] == 2
+    assert row["kept"] == 6 and row["heldout_units"] == 2
     assert row["candidates_mean_reward"] == round(sum(c["reward"] for x in rolls for c in x["candidates"][:3]) / 9, 4)
-    assert row["kept_mean_reward"] == round(sum(x["kept"]["reward"] for x in rolls) / 3, 4)
+    assert row["kept_mean_reward"] == round(sum(s["reward"] for s in samples) / 6, 4)
     assert report["baseline"]["mean_reward"] == round(sum(b["reward"] for b in base) / 2, 4)
     md = (out / "report.md").read_text()
     assert "| 1 | offline planner |" in md and "reward_per_round.png" in md
@@ -153,7 +166,8 @@ def test_a_killed_run_resumes_without_duplicated_or_lost_units(tiny_run, prompt_
     assert sorted(got) == ["a", "b", "c"] and len(lines(path)) == 3
     # the same samples as the run that was never interrupted (renders aside)
     for u in want:
-        want[u]["kept"]["render"] = None
+        for s in [want[u]["kept"], *want[u]["more"]]:
+            s["render"] = None
         assert got[u] == want[u]
     assert len(lines(tmp_path / "run/rounds/r001/eval.jsonl")) == 2
 
@@ -193,8 +207,38 @@ def test_best_of_k_keeps_the_maximum_and_the_margin_holds_back_small_gains(tmp_p
         imp.executor.close()
 
 
+def test_keep_takes_the_best_then_the_best_of_each_other_episode():
+    from worldsmith.improve.loop import best_of_samples
+
+    # candidates 0-2 are episodes, 3-5 hindsight edits of them (edit_of)
+    cands = [{"reward": r, "edit_of": e} for r, e in
+             [(0.70, None), (0.60, None), (0.80, None), (0.90, 0), (0.85, 0), (0.80, 1)]]
+    assert best_of_samples(cands, 1) == [3]
+    assert best_of_samples(cands, 2) == [3, 2]        # not 4: another edit of episode 0
+    assert best_of_samples(cands, 3) == [3, 2, 5]     # episode 1's best is its edit
+    assert best_of_samples(cands, 9) == [3, 2, 5]     # three episodes, three samples at most
+    tie = [{"reward": 0.5}, {"reward": 0.5}, {"reward": 0.4}]
+    assert best_of_samples(tie, 2) == [0, 1]
+
+
+def test_every_kept_sample_passes_the_margin(tmp_path, prompt_files):
+    from worldsmith.improve.prompts import PromptItem
+
+    imp = Improver(ImproveSettings(out=str(tmp_path / "run"), tiny=True, keep=3, renders=False, jobs=1,
+                                   prompts=str(prompt_files / "train.jsonl"), heldout=str(prompt_files / "held.txt")))
+    cands = [{"reward": r, "program": f"light('ceiling', watts={i + 1})", "seed": i, "breakdown": {}}
+             for i, r in enumerate((0.75, 0.9, 0.85))]
+    imp._store_unit(2, PromptItem("a", "a room"), cands, {"a": 0.8}, "local",
+                    scene_of=lambda k: None, steps_of=lambda k, sid: [k])
+    rec = imp.store.records("rounds/r002/rollouts.jsonl")["a"]
+    assert rec["kept"]["candidate"] == 1 and [(m["candidate"], m["id"]) for m in rec["more"]] == [(2, "r002-a-2")]
+    assert [s["steps"] for s in imp.store.kept([2])] == [[1], [2]]  # 0.75 < the earlier 0.8: not kept
+    imp.executor.close()
+
+
 @pytest.mark.parametrize("args, message", [
     (["--policy", "nope"], "unknown --policy 'nope'"),
+    (["--keep", "0"], "--keep must be a whole number from 1 to 64, got 0"),
     (["--policy", "local", "--trainer", "hf"], "--policy local trains with --trainer local"),
     (["--policy", "vlm", "--trainer", "hf", "--base-url", "http://127.0.0.1:9/v1", "--model", "m"],
      "--trainer hf needs --base-model"),

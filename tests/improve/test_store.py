@@ -18,12 +18,15 @@ def test_units_are_stored_once_and_read_back(tmp_path):
     assert meta == {"store_version": STORE_VERSION, "settings": SETTINGS}
     store.append("rounds/r001/rollouts.jsonl", {"unit": "t001", "kept": {"id": "r001-t001", "reward": 0.5}})
     store.append("rounds/r001/rollouts.jsonl", {"unit": "t002", "kept": None})
+    store.append("rounds/r001/rollouts.jsonl", {"unit": "t003", "kept": {"id": "r001-t003", "reward": 0.7},
+                                                "more": [{"id": "r001-t003-2", "reward": 0.6}]})
     with pytest.raises(StoreError, match="t001 is already stored"):
         RunStore(tmp_path / "run", SETTINGS).append("rounds/r001/rollouts.jsonl", {"unit": "t001"})
     again = RunStore(tmp_path / "run", SETTINGS)
     assert again.resumed
-    assert list(again.records("rounds/r001/rollouts.jsonl")) == ["t001", "t002"]
-    assert again.kept([1]) == [{"id": "r001-t001", "reward": 0.5}]
+    assert list(again.records("rounds/r001/rollouts.jsonl")) == ["t001", "t002", "t003"]
+    # every kept sample, in prompt order, a prompt's best before the others it kept
+    assert [s["id"] for s in again.kept([1])] == ["r001-t001", "r001-t003", "r001-t003-2"]
 
 
 def test_a_torn_last_line_is_ignored_then_cut_off(tmp_path):

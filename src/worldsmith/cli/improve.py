@@ -49,9 +49,14 @@ def improve_cmd(
     clip_model: Optional[Path] = typer.Option(None, "--clip-model", help="Local CLIP checkpoint for the clip reward."),
     margin: float = typer.Option(0.0, "--margin", help="Keep a round's best only if it beats the prompt's earlier "
                                  "kept sample by this much (0: never keep a worse one; -1: always keep the best)."),
+    keep: int = typer.Option(2, "--keep", help="Samples kept per prompt and round: the best, then the best of each "
+                             "other sampled episode (each only if it passes --margin)."),
     early_stop: bool = typer.Option(True, "--early-stop/--no-early-stop", help="--policy local: keep samples without "
                                     "their no-op blocks, and also score each one stopped as soon as it meets the "
                                     "prompt, and that without its extra objects."),
+    deferred: bool = typer.Option(True, "--deferred/--no-deferred", help="--policy local: also train on each kept "
+                                  "sample with one requested object's block moved to its end (the step that adds "
+                                  "what is still missing late in an episode)."),
     temperature: float = typer.Option(0.7, "--temperature", help="Sampling temperature of the local policy's rollouts."),
     planner_temperature: float = typer.Option(1.5, "--planner-temperature",
                                               help="Offline planner temperature for round-0 data."),
@@ -72,11 +77,11 @@ def improve_cmd(
         out=str(out_dir), prompts=str(prompts) if prompts else None, heldout=str(heldout) if heldout else None,
         rounds=rounds, candidates=candidates, policy=policy,
         trainer=trainer or ("local" if policy == "local" else "openai-export"), reward=reward,
-        clip_model=str(clip_model) if clip_model else None, margin=margin, temperature=temperature,
+        clip_model=str(clip_model) if clip_model else None, margin=margin, keep=keep, temperature=temperature,
         planner_temperature=planner_temperature, eval_temperature=eval_temperature, eval_samples=eval_samples,
         tiny=tiny, seed=seed, jobs=jobs, renders=renders, base_model=str(base_model) if base_model else None,
         lora_steps=lora_steps, lora_max_length=lora_max_length, base_url=base_url, model=model, max_steps=max_steps, patience=patience, unit=unit,
-        early_stop=early_stop)
+        early_stop=early_stop, deferred=deferred)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=False) as bar:
         tasks: dict[str, int] = {}

@@ -11,11 +11,14 @@ For round ``r = 1 .. R`` (files: :mod:`worldsmith.improve.store`):
    default) each candidate is kept without its no-op blocks, and one that meets every requirement
    before its end is also scored stopped right there, and that without its extra objects, as
    more candidates (hindsight edits, :func:`.rollout.early_stop`). The best candidate (highest
-   reward; the first on a tie) is kept, unless it does not beat the best sample kept for that
-   prompt in an earlier round by at least ``margin`` (0 by default: a round never keeps a sample
-   worse than one the prompt already has, so the data only gets better; -1 keeps every best).
-   One line per prompt in ``rollouts.jsonl`` holds every candidate (program, reward, breakdown,
-   executor errors) and the kept sample: its steps (each block with the text observation it was
+   reward; the first on a tie) is kept, and with ``keep`` > 1 (2 by default) the best of each
+   other sampled episode after it, up to ``keep`` samples (:func:`best_of_samples`: another
+   room for the same prompt, not another edit of the same episode) -- each unless it does not beat
+   the best sample kept for that prompt in an earlier round by at least ``margin`` (0 by default:
+   a round never keeps a sample worse than one the prompt already has, so the data only gets
+   better; -1 keeps them all). One line per prompt in ``rollouts.jsonl`` holds every candidate
+   (program, reward, breakdown, executor errors), the kept best (``kept``) and the others kept
+   (``more``), each kept sample with its steps (each block with the text observation it was
    written from and as chat messages, then ``done()`` when the episode stopped by choice with
    nothing needed; a planner program is replayed block by block for them,
    :func:`planner_steps`) and its render.
@@ -23,7 +26,8 @@ For round ``r = 1 .. R`` (files: :mod:`worldsmith.improve.store`):
    ``export/rNNN/openai.jsonl`` and ``export/rNNN/hf/``.
 3. **Train** (``trainer``): ``local`` trains the local model (:mod:`.local.model`) on the steps of
    the kept samples of rounds ``1..r`` (one example per step: its observation, then its block or,
-   for ``done()``, the empty block) -- from scratch in round 1 (``epochs_first``), continuing from the
+   for ``done()``, the empty block; with ``deferred``, also each sample's deferred steps:
+   :func:`.local.steps.deferred_steps`) -- from scratch in round 1 (``epochs_first``), continuing from the
    previous checkpoint after (``epochs_more``); ``hf`` LoRA-fine-tunes ``base_model`` on the HF
    dataset (:mod:`.lora`); ``openai-export`` stops after writing the hosted fine-tuning file.
 4. **Evaluate** (local policy) on the held-out prompts, never trained on: ``eval_samples``
@@ -82,6 +86,10 @@ class ImproveSettings:
     #: keep a round's best only if it is at least this much better than the prompt's earlier best
     #: (0, the default: never keep a worse sample than the prompt has; -1 or None: always keep the best)
     margin: float | None = 0.0
+    #: samples kept per prompt and round: the best, then the best of each other sampled episode
+    #: (:func:`best_of_samples`; at most one per episode, so at most ``candidates``), each only if
+    #: it passes ``margin``
+    keep: int = 2
     temperature: float = 0.7
     planner_temperature: float = 1.5
     eval_temperature: float = 0.5
@@ -103,6 +111,9 @@ class ImproveSettings:
     #: --policy local: keep samples without their no-op blocks, and also score each one stopped
     #: as soon as it meets the prompt, and that without its extra objects (:func:`.rollout.early_stop`)
     early_stop: bool = True
+    #: --policy local: also train on each kept sample's deferred steps (a requested object's
+    #: block moved to the end: :func:`.local.steps.deferred_steps`)
+    deferred: bool = True
 
     def check(self) -> None:
         if self.policy not in POLICIES:
@@ -121,7 +132,7 @@ class ImproveSettings:
             raise ImproveError("--policy vlm needs --base-url and --model (an OpenAI-compatible endpoint)")
         if self.trainer == "hf" and not self.base_model:
             raise ImproveError("--trainer hf needs --base-model DIR (a local Hugging Face VLM checkpoint)")
-        for name, lo, hi in (("rounds", 1, 100), ("candidates", 1, 64), ("eval_samples", 1, 16), ("jobs", 1, 64),
+        for name, lo, hi in (("rounds", 1, 100), ("candidates", 1, 64), ("keep", 1, 64), ("eval_samples", 1, 16), ("jobs", 1, 64),
                              ("lora_steps", 1, 1_000_000), ("lora_max_length", 64, 1_000_000), ("max_steps", 1, 200), ("patience", 1, 200)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
@@ -143,6 +154,7 @@ class ImproveSettings:
                 d.pop(k)
         else:
             d.pop("early_stop")
+            d.pop("deferred")
         if self.trainer != "hf":
             d.pop("lora_max_length")
         d["model"] = self.model_config().to_dict() if self.policy == "local" else None
@@ -192,6 +204,24 @@ def local_steps(steps: Sequence[dict], prompt: str, final_observation: str, stop
         out.append({"messages": local_messages(prompt, final_observation), "observation": final_observation,
                     "program": DONE, "error": None})
     return out
+
+
+def best_of_samples(cands: list[dict], keep: int) -> list[int]:
+    """The indices of the candidates a unit keeps, best first: the best candidate (highest
+    reward, the first on a tie), then the best of each *other* sample -- a sample and its
+    hindsight edits (``edit_of``) are one --, at most ``keep`` in all. Two edits of one episode
+    are nearly the same steps; the best of another episode is a different room for the prompt."""
+    order = sorted(range(len(cands)), key=lambda k: (-cands[k]["reward"], k))
+    picks, roots = [], set()
+    for k in order:
+        root = cands[k].get("edit_of")
+        root = k if root is None else root
+        if root not in roots:
+            roots.add(root)
+            picks.append(k)
+        if len(picks) == keep:
+            break
+    return picks
 
 
 def with_edits(cands: list[dict]) -> list[dict]:
@@ -368,26 +398,37 @@ class Improver:
 
     def _store_unit(self, r: int, p: PromptItem, cands: list[dict], before: dict[str, float], policy: str, *,
                     scene_of: Callable[[int], Scene], steps_of: Callable[[int, str], list[dict]]) -> None:
-        """Store a training prompt's unit of round ``r``: every candidate, and the best one (the
-        highest reward, the first on a tie) as the kept sample -- unless its program is empty or
-        ``margin`` is set and it does not beat ``before[p.id]`` (the prompt's best earlier kept
-        reward) by at least that (to 1e-9: rewards are rounded to 6 decimals). ``scene_of(best)`` and ``steps_of(best, sample_id)`` give the kept scene
-        (rendered into the store) and its steps."""
-        best = max(range(len(cands)), key=lambda k: (cands[k]["reward"], -k))
-        win = cands[best]
-        keep = bool(win["program"].strip()) and (self.s.margin is None or p.id not in before
-                                                 or win["reward"] >= before[p.id] + self.s.margin - 1e-9)
-        kept = None
-        if keep:
-            from .rollout import quiet
+        """Store a training prompt's unit of round ``r``: every candidate, and the ones
+        :func:`best_of_samples` picks as the kept samples (the best in ``kept``, the others in
+        ``more``) -- each unless its program is empty or ``margin`` is set and it does not beat
+        ``before[p.id]`` (the prompt's best earlier kept reward) by at least that (to 1e-9: rewards
+        are rounded to 6 decimals). ``scene_of(k)`` and ``steps_of(k, sample_id)`` give candidate
+        ``k``'s scene (rendered into the store) and its steps."""
+        picks = best_of_samples(cands, self.s.keep)
+        best = picks[0]
 
-            sid = f"{round_name(r)}-{p.id}"
+        def worth(k: int) -> bool:
+            return bool(cands[k]["program"].strip()) and (
+                self.s.margin is None or p.id not in before or cands[k]["reward"] >= before[p.id] + self.s.margin - 1e-9)
+
+        from .rollout import quiet
+
+        samples = []
+        for j, k in enumerate(picks):
+            if not worth(k):
+                continue
+            sid = f"{round_name(r)}-{p.id}" + (f"-{j + 1}" if j else "")
+            win = cands[k]
             with quiet():  # the kept scene is rendered and a planner's replayed: no per-colour warnings
-                kept = {"id": sid, "round": r, "prompt_id": p.id, "prompt": p.prompt, "seed": win["seed"],
-                        "candidate": best, "policy": policy, "reward": win["reward"], "breakdown": win["breakdown"],
-                        "render": self._render(scene_of(best), sid), "steps": steps_of(best, sid)}
+                samples.append({"id": sid, "round": r, "prompt_id": p.id, "prompt": p.prompt, "seed": win["seed"],
+                                "candidate": k, "policy": policy, "reward": win["reward"],
+                                "breakdown": win["breakdown"], "render": self._render(scene_of(k), sid),
+                                "steps": steps_of(k, sid)})
+        kept = samples[0] if samples and samples[0]["candidate"] == best else None
+        more = samples[1:] if kept is not None else samples
         self.store.append(f"rounds/{round_name(r)}/rollouts.jsonl", {
-            "unit": p.id, "prompt": p.prompt, "best": best, "kept": kept, "previous_best": before.get(p.id),
+            "unit": p.id, "prompt": p.prompt, "best": best, "kept": kept, "more": more,
+            "previous_best": before.get(p.id),
             "candidates": [{k: v for k, v in c.items()
                             if k not in ("scene_json", "details", "steps", "final_observation")} for c in cands]})
 
@@ -484,17 +525,28 @@ class Improver:
         else:
             model, tok, _, _ = M.load(self.store.path(f"checkpoints/{round_name(r - 1)}"))
             epochs = cfg.epochs_more
-        examples = [(tok.encode_context(s["prompt"], st["observation"]),
-                     tok.encode_program("" if st["program"] == DONE else st["program"], s["prompt"],
+        steps = [(s["prompt"], st) for s in samples for st in s["steps"]]
+        if self.s.deferred:
+            from .local.steps import deferred_steps
+            from .rollout import quiet
+
+            with quiet():
+                for i, s in enumerate(samples):
+                    blocks = [st["program"] for st in s["steps"] if st["program"] != DONE]
+                    steps += [(s["prompt"], st) for st in deferred_steps(s["prompt"], s["seed"], blocks)]
+                    self.progress(f"round {r}: deferred steps", i + 1, len(samples))
+        examples = [(tok.encode_context(prompt, st["observation"]),
+                     tok.encode_program("" if st["program"] == DONE else st["program"], prompt,
                                         observation_slots(st["observation"])))
-                    for s in samples for st in s["steps"]]
+                    for prompt, st in steps]
         cfg_r = dataclasses.replace(cfg, seed=derive_seed(self.s.seed, "train", r))
         losses = M.train(model, examples, cfg_r, epochs,
                          progress=lambda step, total, loss: self.progress(f"round {r}: training", step, total))
         tmp = self.store.staging(f"checkpoints/{round_name(r)}")
         M.save(model, tok, cfg, tmp, {"round": r, "examples": len(examples), "losses": losses})
         self.store.commit(f"checkpoints/{round_name(r)}", tmp)
-        return {"trainer": "local", "examples": len(examples), "epochs": epochs, "losses": losses,
+        return {"trainer": "local", "examples": len(examples), "deferred": len(steps) - sum(len(s["steps"]) for s in samples),
+                "epochs": epochs, "losses": losses,
                 "tokens": sum(len(c) + len(t) for c, t in examples)}
 
     def evaluate_round(self, r: int) -> None:

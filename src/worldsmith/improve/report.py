@@ -48,8 +48,9 @@ def summarize(store: RunStore, rounds: int) -> dict:
         if not roll:
             break
         cands = [c["reward"] for u in roll for c in u["candidates"] if c.get("edit_of") is None]
-        kept = [u["kept"]["reward"] for u in roll if u.get("kept")]
-        edits = sum(1 for u in roll if u.get("kept") and u["candidates"][u["best"]].get("edit_of") is not None)
+        samples = [(u, s) for u in roll for s in ([u["kept"]] if u.get("kept") else []) + list(u.get("more") or ())]
+        kept = [s["reward"] for _, s in samples]
+        edits = sum(1 for u, s in samples if u["candidates"][s["candidate"]].get("edit_of") is not None)
         ev = list(store.records(f"rounds/{rn}/eval.jsonl").values())
         train = store.read_json(f"rounds/{rn}/train.json") or {}
         blocks = sum(e.get("blocks", 0) for e in ev)

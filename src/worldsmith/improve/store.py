@@ -4,7 +4,7 @@ Layout of ``DIR`` (``--out``)::
 
     run.json                      settings + STORE_VERSION (a rerun must match them)
     baseline.jsonl                offline planner, one sample per held-out unit
-    rounds/rNNN/rollouts.jsonl    one line per training prompt: every candidate, the kept one
+    rounds/rNNN/rollouts.jsonl    one line per training prompt: every candidate, the kept ones
     rounds/rNNN/train.json        the round's training result (written last: the round is trained)
     rounds/rNNN/eval.jsonl        one line per held-out unit (prompt x eval seed)
     checkpoints/rNNN/             the policy after round NNN (renamed into place when complete)
@@ -146,9 +146,11 @@ class RunStore:
 
     # -- samples -------------------------------------------------------------------------------
     def kept(self, rounds: Iterable[int]) -> list[dict]:
-        """The kept samples of ``rounds``, in round then prompt order."""
+        """The kept samples of ``rounds``, in round then prompt order (a prompt's best, then the
+        ``more`` it kept)."""
         out: list[dict] = []
         for r in rounds:
             recs = self.records(f"rounds/{round_name(r)}/rollouts.jsonl")
-            out += [recs[u]["kept"] for u in sorted(recs) if recs[u].get("kept")]
+            for u in sorted(recs):
+                out += ([recs[u]["kept"]] if recs[u].get("kept") else []) + list(recs[u].get("more") or ())
         return out
