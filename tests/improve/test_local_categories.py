@@ -266,7 +266,7 @@ def test_training_rollouts_and_evaluation_use_the_same_observations(tmp_path, mo
     wrapped (they still run) to record the contexts they were given. The model trains on the
     stored steps, whose observations are those of replaying the kept program (what a rollout of
     that program shows the policy); the held-out episode starts from the empty scene's."""
-    from worldsmith.improve.local.steps import replay
+    from worldsmith.improve.local.steps import deferred_steps, nothing_needed, replay
     from worldsmith.improve.loop import DONE, ImproveSettings, Improver
 
     train_p = ["a small study with a desk and a bookshelf", "a cozy bedroom with a double bed and a wardrobe"]
@@ -301,9 +301,12 @@ def test_training_rollouts_and_evaluation_use_the_same_observations(tmp_path, mo
         ep = replay(k["prompt"], k["seed"], [st["program"] for st in steps[:-1]])
         assert [st["observation"] for st in steps] == [st["observation"] for st in ep.steps] + [ep.observation()]
         assert "need" not in ep.observation()  # the planner's room meets every requirement
+        # and the deferred steps: a requested object's block last, from the state before it
+        more = deferred_steps(k["prompt"], k["seed"], [st["program"] for st in steps[:-1]])
+        assert all(not nothing_needed(st["observation"]) for st in more)
         want += [(tok.encode_context(k["prompt"], st["observation"]),
                   tok.encode_program("" if st["program"] == DONE else st["program"], k["prompt"],
-                                     observation_slots(st["observation"]))) for st in steps]
+                                     observation_slots(st["observation"]))) for st in steps + more]
     assert sorted(seen["train"]) == sorted(want)
     assert [t for _, t in want].count([tok.eos_id]) == len(kept)  # one stop example per episode
     assert seen["sample"][0] == [tok.encode_context(held_p, local_observation(held_p))]

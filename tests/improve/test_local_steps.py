@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from worldsmith.improve.local import model as M
-from worldsmith.improve.local.steps import (MAX_BLOCK_TOKENS, Episode, needs, nothing_needed, observe, replay,
+from worldsmith.improve.local.steps import (MAX_BLOCK_TOKENS, Episode, deferred_steps, needs, nothing_needed, observe, replay,
                                             requirements, rollout, trim)
 from worldsmith.improve.local.tokenizer import SLOTS, DSLTokenizer, Grammar, observation_slots
 from worldsmith.improve.rollout import local_episodes, planner_run, run_blocks, split_blocks
@@ -294,3 +294,23 @@ def test_the_planners_longest_blocks_fit_in_one_step(tok):
     longest = max(blocks, key=lambda b: len(tok.encode_program(b, prompt)))
     assert longest.count("= add('desk'") == 10
     assert 200 < len(tok.encode_program(longest, prompt)) <= MAX_BLOCK_TOKENS
+
+
+def test_a_deferred_step_is_the_end_of_the_room_with_one_requested_object_missing():
+    prompt = "a kitchen with a dining table and four chairs"
+    blocks = split_blocks(planner_run(prompt, seed=0, temperature=1.0).program)
+    full = replay(prompt, 0, blocks)
+    assert not full.errors and nothing_needed(full.observation())
+    lights = next(ln for ln in full.observation().splitlines() if ln.startswith("doors "))
+    steps = deferred_steps(prompt, 0, blocks)
+    assert steps
+    for st in steps:
+        category = st["program"].split("add('", 1)[1].split("'", 1)[0]
+        added = st["program"].count("add('")
+        obs = st["observation"].splitlines()
+        # only what this block adds is missing, and the rest of the room stands (openings, lights)
+        assert [ln for ln in obs if ln.startswith("need ")] == [f"need add '{category}' {added}"]
+        assert lights in obs
+        assert st["program"] in blocks and blocks.index(st["program"]) < len(blocks) - 1
+    # a block another one needs (the table the chairs go around) is never moved
+    assert not any("add('dining_table'" in st["program"] for st in steps)

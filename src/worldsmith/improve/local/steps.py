@@ -312,3 +312,30 @@ def rollout(model, tokenizer, grammar, units: Sequence[tuple[str, int]], *, temp
     for e in eps:
         e.stop = e.stop or "max_steps"
     return eps
+
+
+def deferred_steps(prompt: str, seed: int, blocks: Sequence[str]) -> list[dict]:
+    """Extra training steps from an episode that meets its prompt: for each block that adds a
+    requested object, the same episode with that block moved to the end, and from it only the
+    last step -- the observation with everything else in place and that object still missing,
+    then the block that adds it. A variant is used only when every block still runs and the
+    moved block is what meets the last requirement.
+
+    The planner adds what a prompt asks for early, so in its episodes a ``need add`` line is
+    only ever open at the start. A policy that got past that point with something missing has
+    never seen the state it is in, and goes on with lights and fills; these steps are that state
+    with the right move. Adding the requested things is order-free, so each variant is an
+    episode the planner could have played (a block that others depend on fails the check)."""
+    from ...metrics.fidelity import category_matches
+
+    wanted = [r["key"] for r in requirements(prompt) if r["kind"] == "object"]
+    out: list[dict] = []
+    for i, block in enumerate(blocks[1:-1], 1):
+        m = re.match(r"add '(.*)'$", first_call(block))
+        if not m or not any(category_matches(m.group(1), key) for key in wanted):
+            continue
+        ep = replay(prompt, seed, [*blocks[:i], *blocks[i + 1:], block])
+        if ep.errors or nothing_needed(ep.steps[-1]["observation"]) or not nothing_needed(ep.observation()):
+            continue
+        out.append(ep.steps[-1])
+    return out
