@@ -50,9 +50,10 @@ class ModelConfig:
     n_layer: int = 4
     n_head: int = 4
     n_positions: int = 2048
-    #: epochs of the first training (from scratch) and of each later round (continuing)
+    #: epochs of the first training (from scratch) and of each later round (continuing; one: more
+    #: epochs over nearly the same samples cost held-out plausibility, see docs/improve.md)
     epochs_first: int = 10
-    epochs_more: int = 3
+    epochs_more: int = 1
     lr: float = 3e-3
     weight_decay: float = 0.01
     warmup_steps: int = 50
