@@ -49,6 +49,16 @@ def _number(value: Any, name: str, lo: float | None = None, hi: float | None = N
     return v
 
 
+def _whole(value: Any, name: str, lo: int | None = None, hi: int | None = None) -> int:
+    """``value`` as an int: a whole number (an int or an integral float, not a bool), within
+    ``lo..hi`` when given."""
+    ok = not isinstance(value, bool) and isinstance(value, (int, float)) and float(value).is_integer()
+    if not ok or (lo is not None and value < lo) or (hi is not None and value > hi):
+        span = f" from {lo} to {hi}" if lo is not None and hi is not None else ""
+        raise _bad(f"{name} must be a whole number{span}, got {value!r}")
+    return int(value)
+
+
 def _point(value: Any, name: str, n: int = 2) -> tuple[float, ...]:
     if not isinstance(value, (list, tuple)) or len(value) != n:
         raise _bad(f"{name} must be a list of {n} numbers, got {value!r}")
@@ -236,11 +246,8 @@ class ProgramContext:
         place(chairs, against="wall_0", row=True)."""
         if count is None:
             return self._add_one(category, on, surface, color, style, material, size, width, depth, height, asset)
-        if isinstance(count, bool) or not isinstance(count, (int, float)) or not float(count).is_integer() \
-                or not 1 <= count <= MAX_ADD_COUNT:
-            raise _bad(f"count must be a whole number from 1 to {MAX_ADD_COUNT}, got {count!r}")
         return [self._add_one(category, on, surface, color, style, material, size, width, depth, height, asset)
-                for _ in range(int(count))]
+                for _ in range(_whole(count, "count", 1, MAX_ADD_COUNT))]
 
     def _add_one(self, category, on, surface, color, style, material, size, width, depth, height, asset) -> Handle:
         text = _text(category, "category")
@@ -581,14 +588,13 @@ class ProgramContext:
             items = [items]
         if items is not None and not isinstance(items, (list, tuple)):
             raise _bad(f"items must be a list of categories, got {items!r}", hint='fill(table, ["book", "mug"])')
-        if count is not None and (isinstance(count, bool) or not isinstance(count, (int, float))
-                                  or not float(count).is_integer()):
-            raise _bad(f"count must be a whole number, got {count!r}")
+        if count is not None:
+            count = _whole(count, "count")
         on_target = sum(1 for o in self.scene.objects if o.support_target == target_id)
         rng = derive_rng(self.seed, "fill", target_id, on_target)
         try:
             result = plan_fill_result(self.scene, target_id, None if items is None else list(items),
-                                      None if count is None else int(count), density, surface, rng=rng)
+                                      count, density, surface, rng=rng)
         except FillError as exc:
             raise _bad(f"fill(): {exc}", hint=exc.hint) from None
         handles = []
