@@ -113,6 +113,9 @@ def test_a_tiny_round_end_to_end(tiny_run):
     train = json.loads((out / "rounds/r001/train.json").read_text())
     assert train["examples"] == n_steps + train["deferred"] and train["losses"][-1] < train["losses"][0]
     assert train["deferred"] >= 1  # some requested object of the kept rooms can be added last
+    # found once, when each sample was kept, and stored with it: each one a state with a need open
+    assert train["deferred"] == sum(len(s["deferred"]) for s in samples)
+    assert all("\nneed add '" in st["observation"] for s in samples for st in s["deferred"])
     assert (out / "checkpoints/r001/local_policy.json").is_file()
     # held-out evaluation: 1 prompt x 2 samples, never trained on; the planner baseline on the same units
     ev = lines(out / "rounds/r001/eval.jsonl")
@@ -176,6 +179,7 @@ def test_best_of_k_keeps_the_maximum_and_the_margin_holds_back_small_gains(tmp_p
     from worldsmith.improve.prompts import PromptItem
 
     settings = ImproveSettings(out=str(tmp_path / "run"), tiny=True, margin=0.05, renders=False, jobs=1,
+                               deferred=False,  # the steps here are stand-ins, not replayable blocks
                                prompts=str(prompt_files / "train.jsonl"), heldout=str(prompt_files / "held.txt"))
     imp = Improver(settings)
     cands = lambda *rs: [{"reward": r, "program": f"light('ceiling', watts={i + 1})", "seed": i, "breakdown": {},
@@ -195,6 +199,7 @@ def test_best_of_k_keeps_the_maximum_and_the_margin_holds_back_small_gains(tmp_p
     for margin, kept in ((None, (False, True)), (-1.0, (True, True))):
         extra = {} if margin is None else {"margin": margin}
         imp = Improver(ImproveSettings(out=str(tmp_path / f"run{margin}"), tiny=True, renders=False, jobs=1,
+                                       deferred=False,
                                        prompts=str(prompt_files / "train.jsonl"),
                                        heldout=str(prompt_files / "held.txt"), **extra))
         assert imp.s.margin == (0.0 if margin is None else margin)
@@ -225,6 +230,7 @@ def test_every_kept_sample_passes_the_margin(tmp_path, prompt_files):
     from worldsmith.improve.prompts import PromptItem
 
     imp = Improver(ImproveSettings(out=str(tmp_path / "run"), tiny=True, keep=3, renders=False, jobs=1,
+                                   deferred=False,  # the steps here are stand-ins
                                    prompts=str(prompt_files / "train.jsonl"), heldout=str(prompt_files / "held.txt")))
     cands = [{"reward": r, "program": f"light('ceiling', watts={i + 1})", "seed": i, "breakdown": {}}
              for i, r in enumerate((0.75, 0.9, 0.85))]

@@ -21,7 +21,8 @@ For round ``r = 1 .. R`` (files: :mod:`worldsmith.improve.store`):
    (``more``), each kept sample with its steps (each block with the text observation it was
    written from and as chat messages, then ``done()`` when the episode stopped by choice with
    nothing needed; a planner program is replayed block by block for them,
-   :func:`planner_steps`) and its render.
+   :func:`planner_steps`), its render and, for the local trainer with ``deferred``, its deferred
+   steps (:func:`.local.steps.deferred_steps`, found once here rather than every round).
 2. **Export** the kept samples of rounds ``1..r`` as fine-tuning data (:mod:`.export`):
    ``export/rNNN/openai.jsonl`` and ``export/rNNN/hf/``.
 3. **Train** (``trainer``): ``local`` trains the local model (:mod:`.local.model`) on the steps of
@@ -420,10 +421,13 @@ class Improver:
             sid = f"{round_name(r)}-{p.id}" + (f"-{j + 1}" if j else "")
             win = cands[k]
             with quiet():  # the kept scene is rendered and a planner's replayed: no per-colour warnings
-                samples.append({"id": sid, "round": r, "prompt_id": p.id, "prompt": p.prompt, "seed": win["seed"],
-                                "candidate": k, "policy": policy, "reward": win["reward"],
-                                "breakdown": win["breakdown"], "render": self._render(scene_of(k), sid),
-                                "steps": steps_of(k, sid)})
+                sample = {"id": sid, "round": r, "prompt_id": p.id, "prompt": p.prompt, "seed": win["seed"],
+                          "candidate": k, "policy": policy, "reward": win["reward"],
+                          "breakdown": win["breakdown"], "render": self._render(scene_of(k), sid),
+                          "steps": steps_of(k, sid)}
+                if self.s.trainer == "local" and self.s.deferred:  # once here, not again every round
+                    sample["deferred"] = _deferred_of(sample)
+                samples.append(sample)
         kept = samples[0] if samples and samples[0]["candidate"] == best else None
         more = samples[1:] if kept is not None else samples
         self.store.append(f"rounds/{round_name(r)}/rollouts.jsonl", {
@@ -526,15 +530,12 @@ class Improver:
             model, tok, _, _ = M.load(self.store.path(f"checkpoints/{round_name(r - 1)}"))
             epochs = cfg.epochs_more
         steps = [(s["prompt"], st) for s in samples for st in s["steps"]]
-        if self.s.deferred:
-            from .local.steps import deferred_steps
+        if self.s.deferred:  # stored with each sample when it was kept (_store_unit)
             from .rollout import quiet
 
-            with quiet():
-                for i, s in enumerate(samples):
-                    blocks = [st["program"] for st in s["steps"] if st["program"] != DONE]
-                    steps += [(s["prompt"], st) for st in deferred_steps(s["prompt"], s["seed"], blocks)]
-                    self.progress(f"round {r}: deferred steps", i + 1, len(samples))
+            with quiet():  # a sample stored before they were kept with it: found now
+                steps += [(s["prompt"], st) for s in samples
+                          for st in (s["deferred"] if "deferred" in s else _deferred_of(s))]
         examples = [(tok.encode_context(prompt, st["observation"]),
                      tok.encode_program("" if st["program"] == DONE else st["program"], prompt,
                                         observation_slots(st["observation"])))
@@ -599,6 +600,14 @@ def planner_steps(prompt: str, candidate: dict) -> list[dict]:
 
     ep = replay(prompt, candidate["seed"], split_blocks(candidate["program"]))
     return local_steps(ep.steps, prompt, ep.observation())
+
+
+def _deferred_of(sample: dict) -> list[dict]:
+    """A kept sample's deferred steps (:func:`~.local.steps.deferred_steps`) from its blocks."""
+    from .local.steps import deferred_steps
+
+    blocks = [st["program"] for st in sample["steps"] if st["program"] != DONE]
+    return deferred_steps(sample["prompt"], sample["seed"], blocks)
 
 
 def _scene_of(text: str) -> Scene:
