@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _improve_common import machine, progress_printer
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -42,13 +42,7 @@ def main() -> int:
     rounds = args.rounds or (1 if args.tiny else 3)
     settings = ImproveSettings(out=str(out), rounds=rounds, tiny=args.tiny, jobs=args.jobs)
     t0 = time.perf_counter()
-    last = {"t": 0.0}
-
-    def progress(what: str, done: int, total: int) -> None:
-        if done == total or time.perf_counter() - last["t"] > 60:
-            last["t"] = time.perf_counter()
-            print(f"{time.perf_counter() - t0:7.1f} s  {what}: {done}/{total}", flush=True)
-
+    progress = progress_printer(t0)
     summary = run_improve(settings, progress)
     wall = time.perf_counter() - t0
     base = summary["baseline"]["mean_reward"]
@@ -64,7 +58,7 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = "improve_tiny.json" if args.tiny else "improve_local.json"
     (RESULTS / name).write_text(json.dumps({
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},
+        "machine": machine(),
         "settings": summary["settings"], "wall_seconds": round(wall, 1), "baseline": summary["baseline"],
         "rounds": summary["rounds"], "heldout_rising": rising, "last_round_beats_planner": beats,
         "out": str(out)}, indent=2))

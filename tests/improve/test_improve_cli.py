@@ -252,6 +252,7 @@ def test_every_kept_sample_passes_the_margin(tmp_path, prompt_files):
     (["--reward", "fidelity+beauty"], "unknown reward"),
     (["--candidates", "0"], "--candidates must be a whole number from 1 to 64"),
     (["--margin", "1.5"], "--margin must be between -1 and 1, got 1.5"),
+    (["--train-seed", "-1"], "--train-seed must be a whole number from 0 to 2147483647, got -1"),
     (["--prompts", "/nonexistent/prompts.jsonl"], "prompt file /nonexistent/prompts.jsonl does not exist"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, args, message):
@@ -268,6 +269,34 @@ def test_other_settings_in_the_same_folder_are_refused(tiny_run, prompt_files):
     r = run("--out", str(out), "--tiny", "--rounds", "1", "--candidates", "2", "--eval-samples", "2",
             "--prompts", str(prompt_files / "train.jsonl"), "--heldout", str(prompt_files / "held.txt"))
     assert r.returncode == 2 and "other settings (candidates: 3 -> 2)" in r.stderr
+
+
+def test_reseeding_round_1_reproduces_it_with_the_run_seed_and_trains_another_model_with_another(tiny_run, tmp_path):
+    from worldsmith.improve.loop import ImproveError
+    from worldsmith.improve.reseed import reseed_round1
+
+    out, _ = tiny_run
+    assert "train_seed" not in json.loads((out / "run.json").read_text())["settings"]  # old runs still resume
+    ckpt = lambda d: (d / "checkpoints/r001/model.safetensors").read_bytes()  # noqa: E731
+    evals = lambda d: sorted((d / "rounds/r001/eval.jsonl").read_text().splitlines())  # noqa: E731
+    same = reseed_round1(out, tmp_path / "s0", 0, jobs=1)  # the run's --seed: its own training, byte for byte
+    assert ckpt(tmp_path / "s0") == ckpt(out) and evals(tmp_path / "s0") == evals(out)
+    assert same["train_seed"] == 0 and same["heldout_units"] == 2 and same["prompts"] == 3
+    other = reseed_round1(out, tmp_path / "s1", 1, eval_samples=3, jobs=1)
+    assert ckpt(tmp_path / "s1") != ckpt(out)  # another initialisation and example order ...
+    assert other["train_examples"] == same["train_examples"]  # ... of the same kept samples
+    assert other["train_loss"] != same["train_loss"]
+    units = lambda d: {json.loads(x)["unit"] for x in evals(d)}  # noqa: E731
+    held = {u.split("/")[0] for u in units(out)}
+    assert units(tmp_path / "s1") == units(out) | {f"{p}/s2" for p in held}  # the run's units, one more each
+    assert json.loads((tmp_path / "s1/run.json").read_text())["settings"]["train_seed"] == 1
+    with pytest.raises(ImproveError, match="not a worldsmith improve run"):
+        reseed_round1(tmp_path / "nothing", tmp_path / "x", 1)
+    (tmp_path / "unfinished/rounds").mkdir(parents=True)
+    (tmp_path / "unfinished/run.json").write_text((out / "run.json").read_text())
+    with pytest.raises(ImproveError, match="round 1 of .* is not finished"):
+        reseed_round1(tmp_path / "unfinished", tmp_path / "y", 1)
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
 
 
 STUDY = '''A study: a desk against the back wall, a chair at it, a bookshelf.

@@ -64,6 +64,10 @@ def improve_cmd(
     eval_samples: int = typer.Option(2, "--eval-samples", help="Samples per held-out prompt."),
     tiny: bool = typer.Option(False, "--tiny", help="A tiny model on 6 training and 3 held-out prompts (CI)."),
     seed: int = typer.Option(0, "--seed", help="Seed of every sample, scene and training run."),
+    train_seed: Optional[int] = typer.Option(None, "--train-seed",
+                                             help="Seed of the training alone (default: from --seed); samples and "
+                                                  "evaluation keep --seed, so another --train-seed measures "
+                                                  "the training noise."),
     jobs: int = typer.Option(2, "--jobs", "-j", help="Worker processes for rollouts."),
     renders: bool = typer.Option(True, "--renders/--no-renders", help="Render each kept scene into the store."),
 ) -> None:
@@ -81,7 +85,7 @@ def improve_cmd(
         planner_temperature=planner_temperature, eval_temperature=eval_temperature, eval_samples=eval_samples,
         tiny=tiny, seed=seed, jobs=jobs, renders=renders, base_model=str(base_model) if base_model else None,
         lora_steps=lora_steps, lora_max_length=lora_max_length, base_url=base_url, model=model, max_steps=max_steps, patience=patience, unit=unit,
-        early_stop=early_stop, deferred=deferred)
+        early_stop=early_stop, deferred=deferred, train_seed=train_seed)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=False) as bar:
         tasks: dict[str, int] = {}

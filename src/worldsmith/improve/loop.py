@@ -115,6 +115,10 @@ class ImproveSettings:
     #: --policy local: also train on each kept sample's deferred steps (a requested object's
     #: block moved to the end: :func:`.local.steps.deferred_steps`)
     deferred: bool = True
+    #: the seed of the training alone (the local model's initialisation and example order, or the
+    #: LoRA run's); None: as before, from ``seed``. Samples, scenes and evaluation keep ``seed``, so
+    #: a rerun with another ``train_seed`` measures how much a round's figure owes to the training run
+    train_seed: int | None = None
 
     def check(self) -> None:
         if self.policy not in POLICIES:
@@ -138,6 +142,9 @@ class ImproveSettings:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
                 raise ImproveError(f"--{name.replace('_', '-')} must be a whole number from {lo} to {hi}, got {v!r}")
+        if self.train_seed is not None and (isinstance(self.train_seed, bool) or not isinstance(self.train_seed, int)
+                                            or not 0 <= self.train_seed < 2 ** 31):
+            raise ImproveError(f"--train-seed must be a whole number from 0 to {2 ** 31 - 1}, got {self.train_seed!r}")
         for name in ("temperature", "planner_temperature", "eval_temperature"):
             v = getattr(self, name)
             if not 0.0 <= v <= 3.0:
@@ -150,6 +157,8 @@ class ImproveSettings:
         d = dataclasses.asdict(self)
         for k in ("out", "jobs"):
             d.pop(k)
+        if self.train_seed is None:  # a run stored before the setting existed still resumes
+            d.pop("train_seed")
         if self.policy != "vlm":
             for k in ("base_url", "model", "max_steps", "patience", "unit"):
                 d.pop(k)
@@ -505,7 +514,7 @@ class Improver:
 
             tmp = self.store.staging(f"checkpoints/{rn}")
             res = train_lora(self.store.path(f"export/{rn}/hf"), Path(self.s.base_model), tmp,
-                             LoraConfig(steps=self.s.lora_steps, seed=self.s.seed, max_length=self.s.lora_max_length),
+                             LoraConfig(steps=self.s.lora_steps, seed=self._train_seed(), max_length=self.s.lora_max_length),
                              progress=lambda step, loss: self.progress(f"round {r}: LoRA", step, self.s.lora_steps))
             self.store.commit(f"checkpoints/{rn}", tmp)
             result = {"trainer": "hf", **{k: v for k, v in res.items() if k != "losses"},
@@ -516,6 +525,9 @@ class Improver:
         self.store.write_json(f"rounds/{rn}/train.json", result)
         return result
 
+    def _train_seed(self) -> int:
+        return self.s.seed if self.s.train_seed is None else self.s.train_seed
+
     def _train_local(self, r: int) -> dict:
         from .local import model as M
         from .local.tokenizer import DSLTokenizer, observation_slots
@@ -524,7 +536,8 @@ class Improver:
         samples = self.store.kept(range(1, r + 1))
         if r == 1:
             tok = DSLTokenizer()
-            model = M.build_model(cfg, len(tok))
+            model = M.build_model(cfg if self.s.train_seed is None else dataclasses.replace(cfg, seed=self.s.train_seed),
+                                  len(tok))
             epochs = cfg.epochs_first
         else:
             model, tok, _, _ = M.load(self.store.path(f"checkpoints/{round_name(r - 1)}"))
@@ -540,7 +553,7 @@ class Improver:
                      tok.encode_program("" if st["program"] == DONE else st["program"], prompt,
                                         observation_slots(st["observation"])))
                     for prompt, st in steps]
-        cfg_r = dataclasses.replace(cfg, seed=derive_seed(self.s.seed, "train", r))
+        cfg_r = dataclasses.replace(cfg, seed=derive_seed(self._train_seed(), "train", r))
         losses = M.train(model, examples, cfg_r, epochs,
                          progress=lambda step, total, loss: self.progress(f"round {r}: training", step, total))
         tmp = self.store.staging(f"checkpoints/{round_name(r)}")
