@@ -163,3 +163,31 @@ def test_a_desk_clamp_monitor_is_fixed_to_its_desk_not_a_free_body():
         assert is_movable(obj) == (support == "stand")
         assert report["checked"] == sum(1 for o in one.objects if is_movable(o))
         assert report["unstable"] == [], (support, report["unstable"])
+
+
+def _pushed_together(n: int = 8) -> Scene:
+    """``n`` checkout counters pushed into one another: some 10,000 contacts, more than MuJoCo's
+    own arena sizing holds (it stops with "out of memory" on the first step)."""
+    return _scene(*[_obj("checkout_counter", f"checkout_counter_{i}",
+                         (2.0 + 0.1 * (i % 4), 1.6 + 0.2 * (i // 4), 0.0), seed=i) for i in range(n)])
+
+
+def test_a_scene_with_more_contacts_than_mujocos_arena_is_simulated_with_a_larger_one(capfd, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # MuJoCo's own warning handler would also write MUJOCO_LOG.TXT here
+    r = stability(_pushed_together(), seconds=0.4)
+    assert r["checked"] == 8 and r["unstable"] and r["sim_seconds"] == pytest.approx(0.4)
+    # the contacts are simulated: the counters push one another a few centimetres apart; with
+    # their contacts dropped they would fall through the floor (0.78 m in 0.4 s)
+    assert all(0.02 < u["moved_m"] < 0.3 for u in r["unstable"])
+    out = capfd.readouterr()
+    assert "arena" not in out.out + out.err and "out of memory" not in out.out + out.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_past_the_largest_arena_the_check_fails_with_a_clear_error(monkeypatch):
+    import worldsmith.metrics.stability as st
+
+    monkeypatch.setattr(st, "MAX_ARENA_BYTES", 1 << 20)  # below MuJoCo's own sizing: no retry allowed
+    with pytest.raises(WorldsmithError, match=r"too many contacts \(\d+\) to simulate in 1 MiB"):
+        stability(_pushed_together(), seconds=0.4)
+    assert stability(_table_and_cup())["share"] == 1.0  # a normal scene fits whatever the limit

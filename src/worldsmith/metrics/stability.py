@@ -27,6 +27,14 @@ names the extra. ``MUJOCO_GL=egl`` is put in the environment (when unset) before
 imported; physics does not render, but it keeps a later render in the same process off X11.
 MuJoCo's automatic reset on a diverging simulation is switched off for the run, so a blow-up
 shows as non-finite poses, which count as unstable (``inf`` in the report).
+
+MuJoCo sizes its constraint memory (the arena) from the model, not from the contacts. When a
+scene makes more contacts than that holds (a dozen counters pushed into one another make some
+14,000) MuJoCo drops them all and every object falls through the floor. So the run is checked:
+when the arena was full (or the solver's stack in it ran out) it is compiled again with four
+times the arena and run again, up to
+:data:`MAX_ARENA_BYTES`; past that the check fails with a :class:`WorldsmithError`. MuJoCo's
+warnings during the run are kept out of the output (the result reports what matters).
 """
 
 from __future__ import annotations
@@ -44,6 +52,8 @@ from ..scene import Scene, WorldsmithError
 DEFAULT_SECONDS = 2.0
 DEFAULT_MOVE_TOL_M = 0.02
 DEFAULT_TURN_TOL_DEG = 5.0
+#: the largest MuJoCo arena a run is retried with (see the module doc)
+MAX_ARENA_BYTES = 1 << 30
 
 
 class MetricUnavailableError(WorldsmithError):
@@ -58,6 +68,25 @@ def _mujoco() -> Any:
         raise MetricUnavailableError(
             f"the stability metric needs MuJoCo ({exc}); install it with: pip install 'worldsmith[physics]'") from None
     return mujoco
+
+
+def _compile(mujoco: Any, xml: str, arena: int | None) -> Any:
+    """The model of ``xml``; with ``arena``, that many bytes of constraint memory."""
+    try:
+        if arena is None:
+            return mujoco.MjModel.from_xml_string(xml)
+        spec = mujoco.MjSpec.from_string(xml)
+        spec.memory = arena
+        return spec.compile()
+    except ValueError as exc:  # MuJoCo reports compile errors as ValueError
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise WorldsmithError(f"stability: MuJoCo could not compile the scene's MJCF: {first}") from None
+
+
+def _arena_full(mujoco: Any, data: Any) -> bool:
+    """Did MuJoCo run out of arena for contacts or constraints (and drop them)?"""
+    return any(int(data.warning[int(w)].number) > 0
+               for w in (mujoco.mjtWarning.mjWARN_CONTACTFULL, mujoco.mjtWarning.mjWARN_CNSTRFULL))
 
 
 def _turn_deg(q0: np.ndarray, q1: np.ndarray) -> float:
@@ -80,21 +109,39 @@ def stability(scene: Scene, seconds: float = DEFAULT_SECONDS, move_tol_m: float 
     from ..export.mjcf import scene_to_mjcf
 
     xml = scene_to_mjcf(scene)
-    start = time.perf_counter()
-    try:
-        model = mujoco.MjModel.from_xml_string(xml)
-    except ValueError as exc:  # MuJoCo reports compile errors as ValueError
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise WorldsmithError(f"stability: MuJoCo could not compile the scene's MJCF: {first}") from None
-    # a diverging simulation must show as NaN poses (unstable), not be reset to the start
-    model.opt.disableflags |= int(mujoco.mjtDisableBit.mjDSBL_AUTORESET)
-    data = mujoco.MjData(model)
     movable = [o for o in scene.objects if is_movable(o)]
-    addresses = [int(model.joint(o.id).qposadr[0]) for o in movable]
-    initial = [data.qpos[a:a + 7].copy() for a in addresses]
-    steps = int(round(float(seconds) / model.opt.timestep))
-    if steps > 0:
-        mujoco.mj_step(model, data, nstep=steps)
+    start = time.perf_counter()
+    arena = None  # MuJoCo's own sizing first
+    previous = mujoco.get_mju_user_warning()
+    mujoco.set_mju_user_warning(lambda message: None)  # a full arena is handled below
+    try:
+        while True:
+            model = _compile(mujoco, xml, arena)
+            # a diverging simulation must show as NaN poses (unstable), not be reset to the start
+            model.opt.disableflags |= int(mujoco.mjtDisableBit.mjDSBL_AUTORESET)
+            data = mujoco.MjData(model)
+            addresses = [int(model.joint(o.id).qposadr[0]) for o in movable]
+            initial = [data.qpos[a:a + 7].copy() for a in addresses]
+            steps = int(round(float(seconds) / model.opt.timestep))
+            try:
+                if steps > 0:
+                    mujoco.mj_step(model, data, nstep=steps)
+                else:
+                    mujoco.mj_forward(model, data)  # no step: the contacts at the start still need room
+                full = _arena_full(mujoco, data)
+            except mujoco.FatalError as exc:  # the solver's stack, in the same arena, ran out instead
+                if "out of memory" not in str(exc):
+                    raise WorldsmithError(f"stability: MuJoCo failed: {str(exc).strip().splitlines()[0]}") from None
+                full = True
+            if not full:
+                break
+            if model.narena >= MAX_ARENA_BYTES:
+                raise WorldsmithError(f"stability: the scene makes too many contacts ({data.ncon}) to simulate "
+                                      f"in {MAX_ARENA_BYTES >> 20} MiB of MuJoCo memory (objects pushed into "
+                                      "one another?)")
+            arena = min(MAX_ARENA_BYTES, 4 * int(model.narena))
+    finally:
+        mujoco.set_mju_user_warning(previous)
     wall = time.perf_counter() - start
 
     unstable = []
@@ -112,4 +159,5 @@ def stability(scene: Scene, seconds: float = DEFAULT_SECONDS, move_tol_m: float 
             "wall_seconds": round(wall, 4)}
 
 
-__all__ = ["DEFAULT_MOVE_TOL_M", "DEFAULT_SECONDS", "DEFAULT_TURN_TOL_DEG", "MetricUnavailableError", "stability"]
+__all__ = ["DEFAULT_MOVE_TOL_M", "DEFAULT_SECONDS", "DEFAULT_TURN_TOL_DEG", "MAX_ARENA_BYTES", "MetricUnavailableError",
+           "stability"]
