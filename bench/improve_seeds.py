@@ -3,10 +3,10 @@
 Trains round 1 of a finished ``worldsmith improve --policy local`` run again from scratch on the
 same kept samples, once per ``--train-seeds`` seed (:func:`worldsmith.improve.reseed.reseed_round1`:
 nothing is sampled again), and evaluates each model on the held-out prompts with
-``--eval-samples`` samples each (default 4: 64 episodes on the built-in suite; the first two are
-the run's own units). With the run's ``--seed`` as a training seed its own model comes back byte
-for byte, so that row equals the run's round 1 on the same units. Judge a change to the data or
-the model by whether it holds across the seeds, not by one training run (docs/improve.md).
+``--eval-samples`` samples each (default 4: 64 episodes on the built-in suite, the run's own
+units among them, sampled in other batches). With the run's ``--seed`` as a training seed its own
+model comes back byte for byte. Judge a change to the data or the model by whether it holds
+across the seeds, not by one training run (docs/improve.md).
 
 Prints a table and writes bench/results/improve_seeds.json. Each seed's run folder is
 ``--out``/seedN (default: a temporary folder, kept and printed); rerunning with the same

@@ -4,9 +4,11 @@ One training run moves a round's held-out reward about as much as the held-out e
 (docs/improve.md, "Training-seed noise"), so a change to the data or the model is judged by
 training the same kept samples with two or more seeds. :func:`reseed_round1` does one such
 training: a new run folder with the run's settings and ``train_seed``, the run's round-1
-rollouts (nothing is sampled again), then the loop's own training and held-out evaluation
-(optionally with more samples per held-out prompt: the first ones are the run's own units). With
-``train_seed`` equal to the run's ``--seed`` it reproduces the run's round-1 model byte for byte.
+rollouts (nothing is sampled again), then the loop's own training and held-out evaluation,
+optionally with more samples per held-out prompt. With ``train_seed`` equal to the run's
+``--seed`` it reproduces the run's round-1 model byte for byte, and with the run's
+``eval_samples`` its held-out records too. With more samples the run's units (prompt and scene
+seed) are among them, but they are sampled in other batches, so their episodes differ.
 ``bench/improve_seeds.py`` runs it for several seeds and prints the spread.
 """
 
