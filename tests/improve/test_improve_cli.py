@@ -56,6 +56,8 @@ def tiny_run(prompt_files, tmp_path_factory):
 def test_a_tiny_round_end_to_end(tiny_run):
     out, r = tiny_run
     assert "round 1: kept 6" in r.stdout and f"wrote {out / 'report.md'}" in r.stdout
+    for noise in ("Loading weights", "Writing model shards", "arena memory"):  # only the loop's own progress
+        assert noise not in r.stdout + r.stderr
     rolls = lines(out / "rounds/r001/rollouts.jsonl")
     assert sorted(x["unit"] for x in rolls) == ["a", "b", "c"]
     early_stops = 0

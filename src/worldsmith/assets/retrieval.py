@@ -60,7 +60,7 @@ from typing import Iterable, Protocol, Sequence
 
 import numpy as np
 
-from ..scene.env import hf_no_progress_bars, hf_offline
+from ..scene.env import hf_offline
 from ..scene.files import atomic_write_bytes
 from ..scene.paths import cache_dir
 from . import catalog
@@ -240,7 +240,12 @@ class Embedder:
             t0 = time.perf_counter()
             from sentence_transformers import SentenceTransformer
 
-            hf_no_progress_bars()
+            try:  # the weight-loading progress bar is noise in logs and CLI output
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+            except Exception:  # noqa: BLE001 - cosmetic only
+                pass
             path = self.model_path
             if not path.is_dir():
                 from ..errors import WorldsmithError

@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ...scene.env import hf_no_progress_bars
 from .tokenizer import DSLTokenizer
 
 
@@ -265,11 +264,18 @@ def sample(model, contexts: Sequence[list[int]], *, eos_id: int, pad_id: int = 0
     return out
 
 
+def _no_progress_bars() -> None:
+    """No transformers "Writing model shards" / "Loading weights" bars between the loop's lines."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+
 def save(model, tokenizer: DSLTokenizer, config: ModelConfig, folder: Path, extra: dict | None = None) -> None:
     """Write a checkpoint folder (``folder`` must not exist yet; the caller renames it into place)."""
     folder = Path(folder)
     folder.mkdir(parents=True)
-    hf_no_progress_bars()
+    _no_progress_bars()
     model.save_pretrained(folder)
     (folder / "tokenizer.json").write_text(json.dumps(tokenizer.to_json()))
     meta = {"config": config.to_dict(), **(extra or {})}
@@ -284,7 +290,7 @@ def load(folder: Path):
     meta = json.loads((folder / "local_policy.json").read_text())
     config = ModelConfig(**meta["config"])
     tokenizer = DSLTokenizer.from_json(json.loads((folder / "tokenizer.json").read_text()))
-    hf_no_progress_bars()
+    _no_progress_bars()
     model = GPT2LMHeadModel.from_pretrained(folder, local_files_only=True)
     model.eval()
     return model, tokenizer, config, meta
