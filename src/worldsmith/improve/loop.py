@@ -138,13 +138,13 @@ class ImproveSettings:
         if self.trainer == "hf" and not self.base_model:
             raise ImproveError("--trainer hf needs --base-model DIR (a local Hugging Face VLM checkpoint)")
         for name, lo, hi in (("rounds", 1, 100), ("candidates", 1, 64), ("keep", 1, 64), ("eval_samples", 1, 16), ("jobs", 1, 64),
-                             ("lora_steps", 1, 1_000_000), ("lora_max_length", 64, 1_000_000), ("max_steps", 1, 200), ("patience", 1, 200)):
+                             ("lora_steps", 1, 1_000_000), ("lora_max_length", 64, 1_000_000), ("max_steps", 1, 200), ("patience", 1, 200),
+                             ("train_seed", 0, 2 ** 31 - 1)):
             v = getattr(self, name)
+            if v is None and name == "train_seed":  # the default: from seed
+                continue
             if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
                 raise ImproveError(f"--{name.replace('_', '-')} must be a whole number from {lo} to {hi}, got {v!r}")
-        if self.train_seed is not None and (isinstance(self.train_seed, bool) or not isinstance(self.train_seed, int)
-                                            or not 0 <= self.train_seed < 2 ** 31):
-            raise ImproveError(f"--train-seed must be a whole number from 0 to {2 ** 31 - 1}, got {self.train_seed!r}")
         for name in ("temperature", "planner_temperature", "eval_temperature"):
             v = getattr(self, name)
             if not 0.0 <= v <= 3.0:
