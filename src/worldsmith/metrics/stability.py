@@ -32,9 +32,9 @@ MuJoCo sizes its constraint memory (the arena) from the model, not from the cont
 scene makes more contacts than that holds (a dozen counters pushed into one another make some
 14,000) MuJoCo drops them all and every object falls through the floor. So the run is checked:
 when the arena was full (or the solver's stack in it ran out) it is compiled again with four
-times the arena and run again, up to
-:data:`MAX_ARENA_BYTES`; past that the check fails with a :class:`WorldsmithError`. MuJoCo's
-warnings during the run are kept out of the output (the result reports what matters).
+times the arena and run again, up to :data:`MAX_ARENA_BYTES`; past that the check fails with a
+:class:`WorldsmithError`. MuJoCo's warnings during the run are kept out of the output (the
+result reports what matters).
 """
 
 from __future__ import annotations
@@ -126,8 +126,6 @@ def stability(scene: Scene, seconds: float = DEFAULT_SECONDS, move_tol_m: float 
             try:
                 if steps > 0:
                     mujoco.mj_step(model, data, nstep=steps)
-                else:
-                    mujoco.mj_forward(model, data)  # no step: the contacts at the start still need room
                 full = _arena_full(mujoco, data)
             except mujoco.FatalError as exc:  # the solver's stack, in the same arena, ran out instead
                 if "out of memory" not in str(exc):
