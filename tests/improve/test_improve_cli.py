@@ -3,6 +3,7 @@ a kill, bad input; the VLM path against a real local server with the OpenAI expo
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -299,6 +300,28 @@ def test_reseeding_round_1_reproduces_it_with_the_run_seed_and_trains_another_mo
     with pytest.raises(ImproveError, match="round 1 of .* is not finished"):
         reseed_round1(tmp_path / "unfinished", tmp_path / "y", 1)
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def test_samples_stored_without_their_deferred_steps_train_the_same_model(tiny_run, tmp_path):
+    """A run stored before the deferred steps were kept with each sample resumes: they are found
+    at training time instead, and the model is the same byte for byte."""
+    from worldsmith.improve.reseed import run_settings
+
+    out, _ = tiny_run
+    settings, _ = run_settings(out)
+    imp = Improver(dataclasses.replace(settings, out=str(tmp_path / "old"), jobs=1))
+    recs = lines(out / "rounds/r001/rollouts.jsonl")
+    assert sum(len(s["deferred"]) for r in recs for s in [r["kept"], *r["more"]] if s) >= 1
+    for r in recs:
+        for s in [r["kept"], *r["more"]]:
+            if s:
+                s.pop("deferred")
+        imp.store.append("rounds/r001/rollouts.jsonl", r)
+    train = imp.train_round(1)
+    imp.executor.close()
+    assert train["deferred"] == json.loads((out / "rounds/r001/train.json").read_text())["deferred"]
+    assert (tmp_path / "old/checkpoints/r001/model.safetensors").read_bytes() == \
+        (out / "checkpoints/r001/model.safetensors").read_bytes()
 
 
 STUDY = '''A study: a desk against the back wall, a chair at it, a bookshelf.

@@ -301,16 +301,16 @@ def test_a_deferred_step_is_the_end_of_the_room_with_one_requested_object_missin
     blocks = split_blocks(planner_run(prompt, seed=0, temperature=1.0).program)
     full = replay(prompt, 0, blocks)
     assert not full.errors and nothing_needed(full.observation())
-    lights = next(ln for ln in full.observation().splitlines() if ln.startswith("doors "))
+    shell = next(ln for ln in full.observation().splitlines() if ln.startswith("doors "))
     steps = deferred_steps(prompt, 0, blocks)
     assert steps
     for st in steps:
         category = st["program"].split("add('", 1)[1].split("'", 1)[0]
         added = st["program"].count("add('")
         obs = st["observation"].splitlines()
-        # only what this block adds is missing, and the rest of the room stands (openings, lights)
+        # only what this block adds is missing, and the rest of the room stands (its doors, windows and lights)
         assert [ln for ln in obs if ln.startswith("need ")] == [f"need add '{category}' {added}"]
-        assert lights in obs
+        assert shell in obs
         assert st["program"] in blocks and blocks.index(st["program"]) < len(blocks) - 1
     # a block another one needs (the table the chairs go around) is never moved
     assert not any("add('dining_table'" in st["program"] for st in steps)
